@@ -1,0 +1,64 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers, bottom to top:
+//   CPCRE2 → PCRE2                       regex engine (system libpcre2-8, JIT)
+//   GatehouseCore                        model, plugin protocol, pipeline, rule packs
+//   Plugins/*                            rule plugins: depend on the core and PCRE2 only
+//   GatehouseRuntime                     the standard plugin registry and rule-set loading
+//   GatehouseCLI → gatehouse             commands (thin executable on top)
+let package = Package(
+    name: "Gatehouse",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "gatehouse", targets: ["gatehouse"]),
+        .executable(name: "gatehouse-bench", targets: ["GatehouseBench"]),
+        .library(name: "GatehouseCore", targets: ["GatehouseCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CPCRE2",
+            path: "Sources/CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]
+        ),
+        .target(name: "PCRE2", dependencies: ["CPCRE2"]),
+        .target(
+            name: "GatehouseCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "PIIRedaction",
+            dependencies: ["GatehouseCore", "PCRE2"],
+            path: "Plugins/PIIRedaction"
+        ),
+        .target(
+            name: "GatehouseRuntime",
+            dependencies: ["GatehouseCore", "PIIRedaction"]
+        ),
+        .target(
+            name: "GatehouseCLI",
+            dependencies: [
+                "GatehouseCore", "GatehouseRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "gatehouse", dependencies: ["GatehouseCLI"]),
+        .executableTarget(
+            name: "GatehouseBench",
+            dependencies: ["GatehouseCore", "GatehouseRuntime", "PIIRedaction"]
+        ),
+        .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
+        .testTarget(name: "GatehouseCoreTests", dependencies: ["GatehouseCore"]),
+        .testTarget(name: "PIIRedactionTests", dependencies: ["PIIRedaction", "GatehouseCore", "GatehouseRuntime"]),
+        .testTarget(name: "GatehouseCLITests", dependencies: ["GatehouseCLI", "GatehouseRuntime", "GatehouseCore"]),
+    ]
+)
