@@ -1,0 +1,137 @@
+import GatehouseCore
+import PCRE2
+
+/// One compiled PII rule: a pattern, an optional validator, gazetteer and context words.
+struct PIIRule: Sendable {
+    /// Keys a PII rule may carry besides the common ones.
+    static let keys: Set<String> = [
+        "pattern", "caseless", "group", "validator", "context", "replacement", "priority", "score",
+        "gazetteer", "exclude_words", "match_limit",
+    ]
+    static let contextKeys: Set<String> = ["words", "window", "required", "exclude"]
+
+    let info: RuleInfo
+    let regex: CompiledRegex
+    /// The capture group whose span is redacted (0: the whole match).
+    let group: Int
+    let validatorName: String?
+    let validator: Validator?
+    let context: ContextMatcher?
+    let contextRequired: Bool
+    let exclusions: ContextMatcher?
+    let gazetteer: Gazetteer?
+    /// Words that, anywhere in the value, mean it is not a name (`Hospital`, `Clinic` …).
+    let excludedWords: Gazetteer?
+    let replacement: String
+    let priority: Int
+    let baseScore: Double
+
+    init(_ definition: RuleDefinition, packFile: String) throws {
+        let fields = definition.fields
+        try fields.rejectUnknownKeys(allowed: RuleDefinition.commonKeys.union(Self.keys))
+        info = RuleInfo(definition)
+
+        let pattern = try fields.string("pattern")
+        let limits = MatchLimits(
+            matchLimit: UInt32(try fields.int("match_limit", default: Int(MatchLimits.standard.matchLimit), in: 1_000...100_000_000)))
+        let options: RegexOptions = try fields.bool("caseless", default: false) ? .caseless : []
+        do {
+            regex = try CompiledRegex(pattern, options: options, limits: limits)
+        } catch {
+            throw fields.error("pattern", error.description)
+        }
+
+        if let name = try fields.optionalString("group") {
+            let compiled = regex
+            guard let number = compiled.groupNumber(named: name) ?? Int(name).flatMap({ $0 <= compiled.captureCount ? $0 : nil }) else {
+                throw fields.error("group", "the pattern has no capture group '\(name)'")
+            }
+            group = number
+        } else {
+            group = regex.groupNumber(named: "value") ?? 0
+        }
+
+        validatorName = try fields.optionalString("validator")
+        if let validatorName {
+            guard let validator = Validators.table[validatorName] else {
+                let known = Validators.table.keys.sorted().joined(separator: ", ")
+                throw fields.error("validator", "unknown validator '\(validatorName)' (known: \(known))")
+            }
+            self.validator = validator
+        } else {
+            validator = nil
+        }
+
+        if let contextFields = try fields.fields("context") {
+            try contextFields.rejectUnknownKeys(allowed: Self.contextKeys)
+            let window = try contextFields.int("window", default: 40, in: 1...1_000)
+            let words = try contextFields.stringList("words")
+            let excluded = try contextFields.stringList("exclude")
+            contextRequired = try contextFields.bool("required", default: false)
+            if contextRequired && words.isEmpty {
+                throw contextFields.error("words", "a rule whose context is required needs context words")
+            }
+            do throws(PCRE2Error) {
+                context = words.isEmpty ? nil : try ContextMatcher(words: words, window: window)
+                exclusions = excluded.isEmpty ? nil : try ContextMatcher(words: excluded, window: window)
+            } catch {
+                throw contextFields.error("words", error.description)
+            }
+        } else {
+            context = nil
+            exclusions = nil
+            contextRequired = false
+        }
+
+        gazetteer = try fields.optionalString("gazetteer").map {
+            try Gazetteer(file: $0, relativeTo: packFile, fields: fields, key: "gazetteer")
+        }
+        let excluded = try fields.stringList("exclude_words")
+        excludedWords = excluded.isEmpty ? nil : Gazetteer(excluded)
+        replacement = try fields.optionalString("replacement") ?? "[\(definition.category)]"
+        priority = try fields.int("priority", default: 50, in: 0...1_000)
+        baseScore = try fields.double("score", default: 0.6, in: 0...1)
+    }
+
+    /// What became of one match.
+    enum Outcome {
+        case accepted(score: Double, explanation: String)
+        case rejected(reason: String)
+    }
+
+    /// Decides whether the match at `whole` with value span `value` is personal data.
+    func judge(_ text: UnsafeBufferPointer<UInt8>, whole: Range<Int>, value: Range<Int>) throws(PCRE2Error) -> Outcome {
+        let valueBytes = UnsafeBufferPointer(rebasing: text[value])
+        var reasons = ["pattern matched"]
+        if let validator {
+            guard validator(valueBytes) else { return .rejected(reason: "validator \(validatorName ?? "") failed") }
+            reasons.append("validator \(validatorName ?? "") passed")
+        }
+        if gazetteer != nil || excludedWords != nil {
+            let words = String(decoding: valueBytes, as: UTF8.self)
+                .split(whereSeparator: { !$0.isLetter && $0 != "'" && $0 != "’" && $0 != "-" })
+            if let excludedWords, let word = words.first(where: { excludedWords.contains($0) }) {
+                return .rejected(reason: "'\(word.lowercased())' is on the rule's exclude list")
+            }
+            if let gazetteer {
+                guard let first = words.first, gazetteer.contains(first) else {
+                    return .rejected(reason: "first word not in the gazetteer")
+                }
+                reasons.append("first word in the gazetteer")
+            }
+        }
+        if let exclusions, let veto = try exclusions.find(in: text, around: whole) {
+            return .rejected(reason: "exclude word '\(veto.word)' \(veto.before ? "before" : "after") it")
+        }
+        var score = baseScore
+        if let context {
+            if let hit = try context.find(in: text, around: whole) {
+                score = min(1, score + 0.3)
+                reasons.append("context word '\(hit.word)' \(hit.before ? "before" : "after") it")
+            } else if contextRequired {
+                return .rejected(reason: "no context word within \(context.window) bytes")
+            }
+        }
+        return .accepted(score: score, explanation: reasons.joined(separator: "; "))
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import GatehouseCore
+import GatehouseRuntime
+
+/// `gatehouse check`: the verdict for one text.
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Run the pipeline on one text and print the verdict.",
+        discussion: """
+            Prints the decision, the redacted text and every finding, with offsets in Unicode
+            scalars of the original text. --explain adds, for each finding, why the rule fired
+            (pattern, validator, context word) and what it did, and lists the candidates that
+            were let go and why. Nothing is stored.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The text to check, or - to read standard input (the default).", valueName: "text"))
+    var text: String = "-"
+
+    @Flag(help: "Print the verdict as JSON.")
+    var json = false
+
+    @Flag(help: "Show why every rule fired and what it did.")
+    var explain = false
+
+    @OptionGroup var rules: RulesOptions
+
+    func run() async throws {
+        let input = text == "-" ? try readStandardInput() : text
+        let ruleSet = try rules.loadRuleSet()
+        let verdict = ruleSet.pipeline.evaluate(text: input, context: EvaluationContext(explain: explain))
+        if json {
+            var output = JSONText()
+            output.raw("{")
+            verdict.writeJSON(into: &output, explain: explain)
+            output.raw("}")
+            print(output.text)
+        } else {
+            print(Self.render(verdict, original: input, explain: explain, ruleSet: ruleSet))
+        }
+    }
+
+    /// The verdict as text for a person.
+    static func render(_ verdict: Verdict, original: String, explain: Bool, ruleSet: RuleSet) -> String {
+        var lines = ["decision: \(verdict.decision.rawValue)", "text: \(verdict.text)"]
+        if verdict.findings.isEmpty {
+            lines.append("findings: none")
+        } else {
+            lines.append("findings:")
+        }
+        let scalars = Array(original.unicodeScalars)
+        func span(_ start: Int, _ end: Int) -> String {
+            guard start <= end, end <= scalars.count else { return "" }
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: scalars[start..<end])
+            return String(view).debugDescription
+        }
+        for finding in verdict.findings {
+            var line = "  \(finding.start)..<\(finding.end)  \(finding.category)  \(finding.plugin)/\(finding.rule)  \(finding.action.rawValue)"
+            if finding.shadow { line += " (shadow: not applied)" }
+            lines.append(line)
+            for (key, value) in finding.attributes.sorted(by: { $0.key < $1.key }) {
+                lines.append("      \(key): \(value)")
+            }
+            guard explain else { continue }
+            lines.append("      matched: \(span(finding.start, finding.end))")
+            lines.append("      why: \(finding.explanation)")
+            lines.append("      score: \(String(format: "%.2f", finding.score))")
+            if let replacement = finding.replacement {
+                lines.append("      did: replaced with \(replacement)")
+            } else if finding.shadow {
+                lines.append("      did: nothing (shadow mode); would \(finding.action.rawValue)")
+            } else {
+                lines.append("      did: \(finding.action.rawValue)")
+            }
+        }
+        if explain {
+            if !verdict.notes.isEmpty {
+                lines.append("not taken:")
+                for note in verdict.notes {
+                    lines.append("  \(note.start)..<\(note.end)  \(note.plugin)/\(note.rule)  \(span(note.start, note.end)): \(note.reason)")
+                }
+            }
+            let plugins = ruleSet.pipeline.plugins.map(\.name).joined(separator: " → ")
+            lines.append("rules: \(ruleSet.ruleCount) in \(ruleSet.packs.count) packs; pipeline: \(plugins)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import GatehouseCore
+import GatehouseRuntime
+
+/// `gatehouse rules`: tools for rule authors.
+struct RulesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules",
+        abstract: "Test and lint rule packs.",
+        subcommands: [TestRules.self, LintRules.self]
+    )
+
+    struct TestRules: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "test",
+            abstract: "Run every rule's embedded tests; exit status 1 on any failure.",
+            discussion: """
+                Each rule's tests.match cases must make the rule fire (and produce the given
+                output and decision); each tests.no_match case must not. Failures print the
+                file, line, rule, input, and expected against actual.
+                """
+        )
+
+        @Argument(help: ArgumentHelp("Rule pack files or directories. Default: ./rules.", valueName: "path"))
+        var paths: [String] = []
+
+        func run() async throws {
+            let paths = self.paths.isEmpty ? ["rules"] : self.paths
+            let packs: [RulePack]
+            let report: RuleTestRunner.Report
+            do {
+                packs = try RulePackLoader.load(paths: paths)
+                report = try RuleTestRunner(registry: .standard).run(packs)
+            } catch let error as RulePackError {
+                printError("gatehouse: cannot load rules: \(error)")
+                throw ExitCode(2)
+            }
+            for failure in report.failures {
+                print("FAIL \(failure)\n")
+            }
+            let rules = packs.reduce(0) { $0 + $1.rules.count }
+            print("rule tests: \(report.passed) cases passed, \(report.failed) failed (\(rules) rules in \(packs.count) packs)")
+            if !report.rulesWithoutTests.isEmpty {
+                print("rules without tests: \(report.rulesWithoutTests.joined(separator: ", "))")
+            }
+            if report.failed > 0 { throw ExitCode(1) }
+        }
+    }
+
+    struct LintRules: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "lint",
+            abstract: "Compile rule packs and report problems without running their tests.",
+            discussion: "Exit status 2 if a pack does not compile, 1 if a rule has no tests."
+        )
+
+        @Argument(help: ArgumentHelp("Rule pack files or directories. Default: ./rules.", valueName: "path"))
+        var paths: [String] = []
+
+        func run() async throws {
+            let paths = self.paths.isEmpty ? ["rules"] : self.paths
+            let ruleSet: RuleSet
+            do {
+                ruleSet = try RuleSet.load(paths: paths)
+            } catch let error as RulePackError {
+                printError("gatehouse: \(error)")
+                throw ExitCode(2)
+            }
+            var untested: [String] = []
+            for pack in ruleSet.packs {
+                for rule in pack.rules where rule.tests.matches.isEmpty || rule.tests.nonMatches.isEmpty {
+                    untested.append("\(pack.file):\(rule.line ?? 0): rule '\(rule.id)' needs both match and no_match tests")
+                }
+            }
+            untested.forEach { print($0) }
+            let plugins = ruleSet.pipeline.plugins.map(\.name).joined(separator: " → ")
+            print("\(ruleSet.ruleCount) rules in \(ruleSet.packs.count) packs compile; pipeline: \(plugins)")
+            if !untested.isEmpty { throw ExitCode(1) }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Logging
+
+/// Runs rule plugins in their configured order over a submission and decides.
+///
+/// Each plugin sees the draft as earlier plugins left it (PII redaction runs first, so no
+/// later plugin sees raw personal data). Redactions of enforcing rules rewrite the draft; every
+/// span is mapped back to the original text. The decision is the most severe that any
+/// enforcing finding asks for: reject > hold > accept. A rule that could not finish holds the
+/// item (fail closed).
+public struct Pipeline: Sendable {
+    /// The plugins, in the order they run.
+    public let plugins: [any RulePlugin]
+    private let logger: Logger
+
+    public init(plugins: [any RulePlugin], logger: Logger = Logger(label: "gatehouse.pipeline")) {
+        self.plugins = plugins
+        self.logger = logger
+    }
+
+    /// Every rule of every plugin, in order.
+    public var rules: [(plugin: String, rule: RuleInfo)] {
+        plugins.flatMap { plugin in plugin.rules.map { (plugin.name, $0) } }
+    }
+
+    /// The verdict for `submission`.
+    public func evaluate(_ submission: Submission, context: EvaluationContext? = nil) -> Verdict {
+        let context = context ?? EvaluationContext(
+            conversation: submission.conversation, receivedAt: submission.receivedAt ?? Date())
+        return evaluate(text: submission.text, context: context)
+    }
+
+    /// The verdict for `text` under `context`.
+    public func evaluate(text: String, context: EvaluationContext = EvaluationContext()) -> Verdict {
+        var draft = Draft(text)
+        var pending: [PendingFinding] = []
+        var notes: [(plugin: String, note: CandidateNote, original: Range<Int>)] = []
+        var decision = Decision.accepted
+
+        for plugin in plugins {
+            let report = plugin.evaluate(PluginInput(text: draft.text, context: context))
+            var edits: [(range: Range<Int>, replacement: String)] = []
+            for detection in report.detections {
+                let enforced = detection.rule.mode == .enforce
+                let replacement = enforced ? detection.replacement : nil
+                if let replacement, !detection.range.isEmpty {
+                    edits.append((detection.range, replacement))
+                }
+                if enforced { decision = max(decision, detection.rule.action.decision) }
+                pending.append(
+                    PendingFinding(
+                        plugin: plugin.name, detection: detection,
+                        original: draft.originalRange(of: detection.range),
+                        replacement: replacement))
+            }
+            for failure in report.failures {
+                logger.warning(
+                    "rule could not finish; item held",
+                    metadata: ["plugin": "\(plugin.name)", "rule": "\(failure.rule.id)", "error": "\(failure.message)"])
+                decision = max(decision, .held)
+                let detection = Detection(
+                    rule: RuleInfo(id: failure.rule.id, category: "RULE_FAILURE", action: .hold),
+                    range: 0..<0, score: 1, explanation: "rule could not finish (\(failure.message)); held for review")
+                pending.append(PendingFinding(plugin: plugin.name, detection: detection, original: 0..<0, replacement: nil))
+            }
+            if context.explain {
+                for note in report.notes {
+                    notes.append((plugin.name, note, draft.originalRange(of: note.range)))
+                }
+            }
+            draft.apply(Self.nonOverlapping(edits))
+        }
+
+        let offsets = ScalarOffsets.convert(
+            pending.flatMap { [$0.original.lowerBound, $0.original.upperBound] }
+                + notes.flatMap { [$0.original.lowerBound, $0.original.upperBound] },
+            in: draft.original)
+        var findings: [Finding] = []
+        findings.reserveCapacity(pending.count)
+        for (index, item) in pending.enumerated() {
+            let detection = item.detection
+            findings.append(
+                Finding(
+                    plugin: item.plugin, rule: detection.rule.id, category: detection.rule.category,
+                    action: detection.rule.action, shadow: detection.rule.mode == .shadow,
+                    start: offsets[2 * index], end: offsets[2 * index + 1], score: detection.score,
+                    explanation: detection.explanation, attributes: detection.attributes,
+                    replacement: item.replacement))
+        }
+        findings.sort { ($0.start, $0.end) < ($1.start, $1.end) }
+        let base = 2 * pending.count
+        let explainNotes = notes.enumerated().map { index, item in
+            ExplainNote(
+                plugin: item.plugin, rule: item.note.rule.id,
+                start: offsets[base + 2 * index], end: offsets[base + 2 * index + 1], reason: item.note.reason)
+        }
+        return Verdict(decision: decision, text: draft.text, findings: findings, notes: explainNotes)
+    }
+
+    /// Sorts `edits` and drops any that overlaps one kept before it: a span is never redacted twice.
+    static func nonOverlapping(
+        _ edits: [(range: Range<Int>, replacement: String)]
+    ) -> [(range: Range<Int>, replacement: String)] {
+        guard edits.count > 1 else { return edits }
+        let sorted = edits.sorted {
+            ($0.range.lowerBound, -$0.range.upperBound) < ($1.range.lowerBound, -$1.range.upperBound)
+        }
+        var kept: [(range: Range<Int>, replacement: String)] = []
+        kept.reserveCapacity(sorted.count)
+        for edit in sorted {
+            if let last = kept.last, edit.range.lowerBound < last.range.upperBound { continue }
+            kept.append(edit)
+        }
+        return kept
+    }
+}
+
+private struct PendingFinding {
+    var plugin: String
+    var detection: Detection
+    var original: Range<Int>
+    var replacement: String?
+}

@@ -1,0 +1,111 @@
+import Foundation
+
+/// Runs every rule's embedded tests: each `match` case must make the rule fire (and give the
+/// expected output and decision, when given); each `no_match` case must not.
+///
+/// A rule's tests run through a pipeline of its own plugin only, built from every pack of
+/// that plugin, so an expected output shows what the plugin as a whole does to the text.
+public struct RuleTestRunner: Sendable {
+    /// One failed case.
+    public struct Failure: Sendable, CustomStringConvertible {
+        public var file: String
+        public var line: Int?
+        public var rule: String
+        public var text: String
+        public var expected: String
+        public var actual: String
+
+        public var description: String {
+            let location = line.map { "\(file):\($0)" } ?? file
+            return """
+                \(location): rule '\(rule)'
+                  input:    \(text.debugDescription)
+                  expected: \(expected)
+                  actual:   \(actual)
+                """
+        }
+    }
+
+    /// The outcome of a run.
+    public struct Report: Sendable {
+        public var passed = 0
+        public var failures: [Failure] = []
+        public var rulesWithoutTests: [String] = []
+        public var failed: Int { failures.count }
+    }
+
+    private let registry: PluginRegistry
+
+    public init(registry: PluginRegistry) {
+        self.registry = registry
+    }
+
+    /// Runs the tests of every rule in `packs`. Throws if a pack cannot be compiled.
+    public func run(_ packs: [RulePack]) throws -> Report {
+        var report = Report()
+        let byPlugin = Dictionary(grouping: packs, by: \.plugin)
+        for name in byPlugin.keys.sorted() {
+            let pluginPacks = byPlugin[name]!
+            let plugin = try registry.makePlugin(named: name, packs: pluginPacks)
+            let pipeline = Pipeline(plugins: [plugin])
+            for pack in pluginPacks {
+                for rule in pack.rules {
+                    if rule.tests.count == 0 { report.rulesWithoutTests.append("\(pack.file): \(rule.id)") }
+                    for testCase in rule.tests.matches {
+                        check(testCase, of: rule, in: pack, mustFire: true, pipeline: pipeline, into: &report)
+                    }
+                    for testCase in rule.tests.nonMatches {
+                        check(testCase, of: rule, in: pack, mustFire: false, pipeline: pipeline, into: &report)
+                    }
+                }
+            }
+        }
+        return report
+    }
+
+    private func check(
+        _ testCase: RuleTestCase, of rule: RuleDefinition, in pack: RulePack, mustFire: Bool,
+        pipeline: Pipeline, into report: inout Report
+    ) {
+        let context = EvaluationContext(receivedAt: Date(timeIntervalSince1970: 1_767_225_600))
+        let verdict = pipeline.evaluate(text: testCase.text, context: context)
+        let hits = verdict.findings.filter { $0.rule == rule.id }
+        var problems: [(expected: String, actual: String)] = []
+        if mustFire && hits.isEmpty {
+            problems.append(("rule fires", "it did not fire" + firedSummary(verdict)))
+        }
+        if !mustFire && !hits.isEmpty {
+            let spans = hits.map { "\($0.start)..<\($0.end) " + excerpt(testCase.text, $0.start, $0.end) }
+            problems.append(("no match", "fired at " + spans.joined(separator: ", ")))
+        }
+        if let output = testCase.output, output != verdict.text {
+            problems.append(("output \(output.debugDescription)", "output \(verdict.text.debugDescription)"))
+        }
+        if let decision = testCase.decision, decision != verdict.decision {
+            problems.append(("decision \(decision.rawValue)", "decision \(verdict.decision.rawValue)"))
+        }
+        if problems.isEmpty {
+            report.passed += 1
+            return
+        }
+        for problem in problems {
+            report.failures.append(
+                Failure(
+                    file: pack.file, line: testCase.line, rule: rule.id, text: testCase.text,
+                    expected: problem.expected, actual: problem.actual))
+        }
+    }
+
+    private func firedSummary(_ verdict: Verdict) -> String {
+        let others = verdict.findings.map(\.rule)
+        return others.isEmpty ? "" : " (fired instead: \(others.joined(separator: ", ")))"
+    }
+
+    private func excerpt(_ text: String, _ start: Int, _ end: Int) -> String {
+        let scalars = Array(text.unicodeScalars)
+        guard start <= end, end <= scalars.count else { return "" }
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars[start..<end])
+        return String(view).debugDescription
+    }
+}

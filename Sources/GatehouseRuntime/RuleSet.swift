@@ -1,0 +1,49 @@
+import GatehouseCore
+import Logging
+
+/// A compiled set of rule packs: the packs as read and the pipeline built from them.
+public struct RuleSet: Sendable {
+    /// The order plugins run in when none is configured: PII first, so that no later plugin,
+    /// store or log ever sees raw personal data.
+    public static let defaultOrder = ["pii", "profanity", "duplicate"]
+
+    /// The packs, in the order they were read.
+    public let packs: [RulePack]
+    /// The pipeline of plugins built from them.
+    public let pipeline: Pipeline
+
+    /// Reads and compiles every pack under `paths`.
+    ///
+    /// Plugins run in `order`; a plugin with packs but not in `order` runs after those that
+    /// are. A pack for an unknown plugin, or any bad rule, is refused with its file, rule and key.
+    public static func load(
+        paths: [String], order: [String] = RuleSet.defaultOrder, registry: PluginRegistry = .standard,
+        logger: Logger = Logger(label: "gatehouse.rules")
+    ) throws -> RuleSet {
+        let packs = try RulePackLoader.load(paths: paths)
+        guard !packs.isEmpty else {
+            throw RulePackError(file: paths.joined(separator: ", "), message: "no rule packs (*.yaml) found")
+        }
+        return try RuleSet(packs: packs, order: order, registry: registry, logger: logger)
+    }
+
+    /// Compiles `packs` into a pipeline.
+    public init(
+        packs: [RulePack], order: [String] = RuleSet.defaultOrder, registry: PluginRegistry = .standard,
+        logger: Logger = Logger(label: "gatehouse.rules")
+    ) throws {
+        for pack in packs where !registry.contains(pack.plugin) {
+            throw RulePackError(
+                file: pack.file, key: "plugin",
+                message: "unknown plugin '\(pack.plugin)' (known: \(registry.pluginNames.joined(separator: ", ")))")
+        }
+        let byPlugin = Dictionary(grouping: packs, by: \.plugin)
+        let names = order.filter { byPlugin[$0] != nil } + byPlugin.keys.filter { !order.contains($0) }.sorted()
+        let plugins = try names.map { try registry.makePlugin(named: $0, packs: byPlugin[$0]!) }
+        self.packs = packs
+        self.pipeline = Pipeline(plugins: plugins, logger: logger)
+    }
+
+    /// The number of rules across every pack.
+    public var ruleCount: Int { packs.reduce(0) { $0 + $1.rules.count } }
+}
