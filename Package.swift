@@ -54,7 +54,7 @@ let package = Package(
         .executableTarget(name: "gatehouse", dependencies: ["GatehouseCLI"]),
         .executableTarget(
             name: "GatehouseBench",
-            dependencies: ["GatehouseCore", "GatehouseRuntime", "PIIRedaction"]
+            dependencies: ["GatehouseCore", "GatehouseRuntime", "PIIRedaction", "PCRE2"]
         ),
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
         .testTarget(name: "GatehouseCoreTests", dependencies: ["GatehouseCore"]),

@@ -14,9 +14,16 @@ public struct PIIRedactionPlugin: RulePlugin {
     public let name = PIIRedactionPlugin.pluginName
     public let rules: [RuleInfo]
     private let compiled: [PIIRule]
+    private let usesAnchors: Bool
+    /// The single-byte anchors the rules use, found in the one pass over each text.
+    private let anchorBytes: [UInt8]
 
     /// Compiles every rule of `packs`. Throws `RulePackError` naming the file, rule and key.
-    public init(packs: [RulePack]) throws {
+    ///
+    /// `usesAnchors: false` runs every rule over the whole text, ignoring `anchor:`; it exists
+    /// to check that anchored windows never change a result.
+    public init(packs: [RulePack], usesAnchors: Bool = true) throws {
+        self.usesAnchors = usesAnchors
         var compiled: [PIIRule] = []
         var seen: [String: String] = [:]
         for pack in packs {
@@ -33,6 +40,10 @@ public struct PIIRedactionPlugin: RulePlugin {
         }
         self.compiled = compiled
         self.rules = compiled.map(\.info)
+        self.anchorBytes = compiled.compactMap { rule in
+            if case .byte(let byte)? = rule.anchor { return byte }
+            return nil
+        }
     }
 
     public func evaluate(_ input: PluginInput) -> PluginReport {
@@ -50,18 +61,25 @@ public struct PIIRedactionPlugin: RulePlugin {
     private func evaluate(_ bytes: UnsafeBufferPointer<UInt8>, explain: Bool) -> PluginReport {
         var report = PluginReport()
         var candidates: [Candidate] = []
+        let entireText = [0..<bytes.count]
+        let anchors = AnchorIndex(bytes, bytes: anchorBytes)
         for (index, rule) in compiled.enumerated() {
+            let windows = usesAnchors ? rule.anchor?.windows(anchors, maxLength: rule.maxLength) ?? entireText : entireText
             do {
-                try rule.regex.forEachMatch(in: bytes) { match throws(PCRE2Error) in
-                    let whole = match.range
-                    guard let value = match.range(at: rule.group), !value.isEmpty else { return true }
-                    switch try rule.judge(bytes, whole: whole, value: value) {
-                    case .accepted(let score, let explanation):
-                        candidates.append(Candidate(rule: index, range: value, score: score, explanation: explanation))
-                    case .rejected(let reason):
-                        if explain { report.notes.append(CandidateNote(rule: rule.info, range: value, reason: reason)) }
+                for window in windows {
+                    try rule.regex.forEachMatch(in: bytes, from: window.lowerBound, to: window.upperBound) { match throws(PCRE2Error) in
+                        let whole = match.range
+                        guard let value = match.range(at: rule.group), !value.isEmpty else { return true }
+                        switch try rule.judge(bytes, whole: whole, value: value) {
+                        case .accepted(let score, let explanation):
+                            candidates.append(Candidate(rule: index, range: value, score: score, explanation: explanation))
+                        case .rejected(let reason):
+                            if explain {
+                                report.notes.append(CandidateNote(rule: rule.info, range: value, reason: rule.describe(reason)))
+                            }
+                        }
+                        return true
                     }
-                    return true
                 }
             } catch {
                 report.failures.append(RuleFailure(rule: rule.info, message: error.description))

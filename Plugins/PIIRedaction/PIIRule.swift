@@ -6,7 +6,7 @@ struct PIIRule: Sendable {
     /// Keys a PII rule may carry besides the common ones.
     static let keys: Set<String> = [
         "pattern", "caseless", "group", "validator", "context", "replacement", "priority", "score",
-        "gazetteer", "exclude_words", "match_limit",
+        "gazetteer", "exclude_words", "match_limit", "anchor", "max_length",
     ]
     static let contextKeys: Set<String> = ["words", "window", "required", "exclude"]
 
@@ -22,6 +22,9 @@ struct PIIRule: Sendable {
     let gazetteer: Gazetteer?
     /// Words that, anywhere in the value, mean it is not a name (`Hospital`, `Clinic` …).
     let excludedWords: Gazetteer?
+    /// Where matches can be, and how long they can be; nil to run over the whole text.
+    let anchor: RuleAnchor?
+    let maxLength: Int
     let replacement: String
     let priority: Int
     let baseScore: Double
@@ -88,50 +91,75 @@ struct PIIRule: Sendable {
         }
         let excluded = try fields.stringList("exclude_words")
         excludedWords = excluded.isEmpty ? nil : Gazetteer(excluded)
+        anchor = try RuleAnchor(fields: fields)
+        maxLength = try fields.int("max_length", default: 0, in: 0...10_000)
+        if anchor != nil && maxLength == 0 {
+            throw fields.error("max_length", "an anchored rule needs max_length: the longest match in bytes")
+        }
         replacement = try fields.optionalString("replacement") ?? "[\(definition.category)]"
         priority = try fields.int("priority", default: 50, in: 0...1_000)
         baseScore = try fields.double("score", default: 0.6, in: 0...1)
     }
 
+    /// Why a match was let go; described only when someone asks (`--explain`).
+    enum Rejection {
+        case validatorFailed
+        case excludedWord(String)
+        case notInGazetteer
+        case vetoed(ContextHit)
+        case noContext
+    }
+
     /// What became of one match.
     enum Outcome {
         case accepted(score: Double, explanation: String)
-        case rejected(reason: String)
+        case rejected(Rejection)
+    }
+
+    /// A rejection in words, for rule authors.
+    func describe(_ rejection: Rejection) -> String {
+        switch rejection {
+        case .validatorFailed: return "validator \(validatorName ?? "") failed"
+        case .excludedWord(let word): return "'\(word)' is on the rule's exclude list"
+        case .notInGazetteer: return "first word not in the gazetteer"
+        case .vetoed(let hit): return "exclude word '\(hit.word)' \(hit.before ? "before" : "after") it"
+        case .noContext: return "no context word within \(context?.window ?? 0) bytes"
+        }
     }
 
     /// Decides whether the match at `whole` with value span `value` is personal data.
     func judge(_ text: UnsafeBufferPointer<UInt8>, whole: Range<Int>, value: Range<Int>) throws(PCRE2Error) -> Outcome {
         let valueBytes = UnsafeBufferPointer(rebasing: text[value])
-        var reasons = ["pattern matched"]
-        if let validator {
-            guard validator(valueBytes) else { return .rejected(reason: "validator \(validatorName ?? "") failed") }
-            reasons.append("validator \(validatorName ?? "") passed")
-        }
+        if let validator, !validator(valueBytes) { return .rejected(.validatorFailed) }
+        var gazetteerChecked = false
         if gazetteer != nil || excludedWords != nil {
             let words = String(decoding: valueBytes, as: UTF8.self)
                 .split(whereSeparator: { !$0.isLetter && $0 != "'" && $0 != "’" && $0 != "-" })
             if let excludedWords, let word = words.first(where: { excludedWords.contains($0) }) {
-                return .rejected(reason: "'\(word.lowercased())' is on the rule's exclude list")
+                return .rejected(.excludedWord(word.lowercased()))
             }
             if let gazetteer {
-                guard let first = words.first, gazetteer.contains(first) else {
-                    return .rejected(reason: "first word not in the gazetteer")
-                }
-                reasons.append("first word in the gazetteer")
+                guard let first = words.first, gazetteer.contains(first) else { return .rejected(.notInGazetteer) }
+                gazetteerChecked = true
             }
         }
         if let exclusions, let veto = try exclusions.find(in: text, around: whole) {
-            return .rejected(reason: "exclude word '\(veto.word)' \(veto.before ? "before" : "after") it")
+            return .rejected(.vetoed(veto))
         }
         var score = baseScore
+        var contextHit: ContextHit?
         if let context {
-            if let hit = try context.find(in: text, around: whole) {
+            contextHit = try context.find(in: text, around: whole)
+            if contextHit != nil {
                 score = min(1, score + 0.3)
-                reasons.append("context word '\(hit.word)' \(hit.before ? "before" : "after") it")
             } else if contextRequired {
-                return .rejected(reason: "no context word within \(context.window) bytes")
+                return .rejected(.noContext)
             }
         }
+        var reasons = ["pattern matched"]
+        if let validatorName { reasons.append("validator \(validatorName) passed") }
+        if gazetteerChecked { reasons.append("first word in the gazetteer") }
+        if let contextHit { reasons.append("context word '\(contextHit.word)' \(contextHit.before ? "before" : "after") it") }
         return .accepted(score: score, explanation: reasons.joined(separator: "; "))
     }
 }

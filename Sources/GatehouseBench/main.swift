@@ -1,1 +1,160 @@
-print("bench")
+// gatehouse-bench: throughput and accuracy of the rule plugins, for the README and the issue
+// notes. Run it in release mode:
+//
+//   swift run -c release gatehouse-bench [pii] [--megabytes N] [--repo PATH]
+//
+// Throughput is measured on one core (one thread) over realistic contribution text built
+// from the hand-written labelled set; accuracy is precision and recall on that set.
+import Foundation
+import GatehouseCore
+import GatehouseRuntime
+import PCRE2
+
+struct Options {
+    var suites: [String] = []
+    var megabytes = 32.0
+    var repo = FileManager.default.currentDirectoryPath
+
+    init(_ arguments: [String]) {
+        var iterator = arguments.makeIterator()
+        while let argument = iterator.next() {
+            switch argument {
+            case "--megabytes": megabytes = Double(iterator.next() ?? "") ?? megabytes
+            case "--repo": repo = iterator.next() ?? repo
+            case "-h", "--help":
+                print("usage: gatehouse-bench [pii] [pii-rules] [--megabytes N] [--repo PATH]")
+                exit(0)
+            default: suites.append(argument)
+            }
+        }
+        if suites.isEmpty { suites = ["pii"] }
+    }
+
+    func path(_ relative: String) -> String { (repo as NSString).appendingPathComponent(relative) }
+}
+
+/// A seeded generator, so every run measures the same texts.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Hand-written ordinary sentences (Tests/Fixtures/contributions-clean.txt).
+func cleanSentences(_ options: Options) throws -> [String] {
+    try String(contentsOfFile: options.path("Tests/Fixtures/contributions-clean.txt"), encoding: .utf8)
+        .split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") && !$0.isEmpty }
+}
+
+/// Realistic contributions: paragraphs of 2 to 12 ordinary sentences, one in ten of them
+/// carrying one sentence with personal data from the labelled set.
+func realisticContributions(clean: [String], withPII: [String], count: Int) -> [String] {
+    var random = SplitMix64(state: 7)
+    return (0..<count).map { _ in
+        let length = Int.random(in: 2...12, using: &random)
+        var sentences = (0..<length).map { _ in clean.randomElement(using: &random)! }
+        if Int.random(in: 0..<10, using: &random) == 0 {
+            sentences[Int.random(in: 0..<length, using: &random)] = withPII.randomElement(using: &random)!
+        }
+        return sentences.joined(separator: " ")
+    }
+}
+
+/// Contributions of 2 to 12 sentences drawn from the labelled set: a paragraph, as people write.
+func contributions(from sentences: [String], count: Int) -> [String] {
+    var random = SplitMix64(state: 42)
+    return (0..<count).map { _ in
+        let length = Int.random(in: 2...12, using: &random)
+        return (0..<length).map { _ in sentences.randomElement(using: &random)! }.joined(separator: " ")
+    }
+}
+
+func measure(_ label: String, items: [String], megabytes: Double, _ body: (String) -> Int) {
+    let bytesPerRound = items.reduce(0) { $0 + $1.utf8.count }
+    let rounds = max(1, Int((megabytes * 1_048_576) / Double(bytesPerRound)))
+    var sink = 0
+    // Warm up: JIT code, per-thread match data, caches.
+    for item in items.prefix(200) { sink &+= body(item) }
+    let start = DispatchTime.now().uptimeNanoseconds
+    for _ in 0..<rounds {
+        for item in items { sink &+= body(item) }
+    }
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    let totalBytes = Double(bytesPerRound * rounds)
+    let totalItems = Double(items.count * rounds)
+    print(String(
+        format: "%@  %8.0f items/s  %7.1f MB/s  (%.1f MB, %d items, avg %d bytes, %.2f s; checksum %d)",
+        label.padding(toLength: 26, withPad: " ", startingAt: 0), totalItems / seconds,
+        totalBytes / 1_048_576 / seconds, totalBytes / 1_048_576, Int(totalItems), bytesPerRound / items.count,
+        seconds, sink))
+}
+
+func benchPII(_ options: Options) throws {
+    print("== pii: UK PII redaction (rules/pii), one core, release build ==")
+    let ruleSet = try RuleSet.load(paths: [options.path("rules/pii")])
+    let labelled = try LabelledSet(file: options.path("Tests/Fixtures/pii-labelled.jsonl"), key: "pii")
+    let plugin = ruleSet.pipeline.plugins[0]
+    let sentences = labelled.examples.map(\.text)
+    let withPII = labelled.examples.filter { !$0.labels.isEmpty }.map(\.text)
+    let realistic = realisticContributions(clean: try cleanSentences(options), withPII: withPII, count: 2_000)
+    let dense = contributions(from: sentences, count: 2_000)
+    let context = EvaluationContext(receivedAt: Date(timeIntervalSince1970: 0))
+    print("rules: \(ruleSet.ruleCount); labelled examples: \(labelled.examples.count)")
+    print("realistic: ordinary paragraphs, 1 in 10 with personal data; dense: every sentence from the labelled set")
+    measure("plugin, realistic", items: realistic, megabytes: options.megabytes) { text in
+        plugin.evaluate(PluginInput(text: text, context: context)).detections.count
+    }
+    measure("pipeline, realistic", items: realistic, megabytes: options.megabytes) { text in
+        ruleSet.pipeline.evaluate(text: text, context: context).findings.count
+    }
+    measure("plugin, dense", items: dense, megabytes: options.megabytes) { text in
+        plugin.evaluate(PluginInput(text: text, context: context)).detections.count
+    }
+    measure("pipeline, dense", items: dense, megabytes: options.megabytes) { text in
+        ruleSet.pipeline.evaluate(text: text, context: context).findings.count
+    }
+    print("\naccuracy on Tests/Fixtures/pii-labelled.jsonl:")
+    let report = labelled.measure(ruleSet.pipeline, plugin: "pii")
+    print(report.table)
+    for line in report.falsePositives { print("  false positive: \(line)") }
+    for line in report.falseNegatives { print("  missed: \(line)") }
+}
+
+/// Each rule's pattern alone over the same text: where the time goes.
+func benchRulePatterns(_ options: Options) throws {
+    print("== pii-rules: each pattern alone, MB/s over the same text ==")
+    let packs = try RulePackLoader.load(paths: [options.path("rules/pii")])
+    let labelled = try LabelledSet(file: options.path("Tests/Fixtures/pii-labelled.jsonl"), key: "pii")
+    let items = contributions(from: labelled.examples.map(\.text), count: 2_000)
+    for pack in packs {
+        for rule in pack.rules {
+            let pattern = try rule.fields.string("pattern")
+            let caseless = try rule.fields.bool("caseless", default: false)
+            let regex = try CompiledRegex(pattern, options: caseless ? .caseless : [])
+            measure(rule.id, items: items, megabytes: options.megabytes / 4) { text in
+                (try? regex.allRanges(in: text).count) ?? -1
+            }
+        }
+    }
+}
+
+let options = Options(Array(CommandLine.arguments.dropFirst()))
+do {
+    for suite in options.suites {
+        switch suite {
+        case "pii": try benchPII(options)
+        case "pii-rules": try benchRulePatterns(options)
+        default:
+            print("unknown suite '\(suite)' (known: pii, pii-rules)")
+            exit(2)
+        }
+    }
+} catch {
+    print("gatehouse-bench: \(error)")
+    exit(1)
+}

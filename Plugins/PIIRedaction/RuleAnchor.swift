@@ -1,0 +1,95 @@
+import GatehouseCore
+
+/// Where a rule's matches can be: near a digit, near a given byte, or at the end of the text.
+///
+/// With `max_length` (an upper bound on a match's length in bytes) a rule runs only in the
+/// windows of the text around its anchors, instead of being tried at every position. Most UK
+/// identifiers contain a digit and most prose has few, so this is the plugin's main speed-up.
+/// The windows are exact: a match that contains an anchor byte and is no longer than
+/// `max_length` always lies inside one.
+enum RuleAnchor: Sendable, Equatable {
+    /// Every match contains an ASCII digit.
+    case digit
+    /// Every match contains this byte (`@` for e-mail).
+    case byte(UInt8)
+    /// Every match ends at the end of the text, give or take trailing white space.
+    case end
+
+    init?(fields: RuleFields) throws {
+        guard let value = try fields.optionalString("anchor") else { return nil }
+        switch value {
+        case "digit": self = .digit
+        case "end": self = .end
+        default:
+            guard value.utf8.count == 1, let byte = value.utf8.first, byte < 0x80 else {
+                throw fields.error("anchor", "expected digit, end, or a single ASCII character, found '\(value)'")
+            }
+            self = .byte(byte)
+        }
+    }
+
+    /// The byte ranges of the text in which a match of at most `maxLength` bytes can lie,
+    /// sorted, disjoint, on character boundaries. Empty when the anchor is absent.
+    func windows(_ index: AnchorIndex, maxLength: Int) -> [Range<Int>] {
+        let text = index.text
+        var windows: [Range<Int>] = []
+        func add(_ anchorStart: Int, _ anchorEnd: Int) {
+            var start = max(0, anchorStart - maxLength)
+            while start > 0, text[start] & 0xC0 == 0x80 { start -= 1 }
+            var end = min(text.count, anchorEnd + maxLength)
+            while end < text.count, text[end] & 0xC0 == 0x80 { end += 1 }
+            if let last = windows.last, start <= last.upperBound {
+                windows[windows.count - 1] = last.lowerBound..<max(last.upperBound, end)
+            } else {
+                windows.append(start..<end)
+            }
+        }
+        switch self {
+        case .digit:
+            for run in index.digitRuns { add(run.lowerBound, run.upperBound) }
+        case .byte(let byte):
+            for position in index.positions(of: byte) { add(position, position + 1) }
+        case .end:
+            add(index.endOfContent, text.count)
+        }
+        return windows
+    }
+}
+
+/// Where the anchors are in one text, found in one pass and shared by every rule.
+struct AnchorIndex {
+    let text: UnsafeBufferPointer<UInt8>
+    /// Runs of ASCII digits.
+    private(set) var digitRuns: [Range<Int>] = []
+    /// The end of the text without its trailing white space.
+    let endOfContent: Int
+    private var bytes: [UInt8: [Int]] = [:]
+
+    init(_ text: UnsafeBufferPointer<UInt8>, bytes wanted: [UInt8]) {
+        self.text = text
+        var runStart = -1
+        var index = 0
+        let count = text.count
+        while index < count {
+            let byte = text[index]
+            if byte &- 0x30 < 10 {
+                if runStart < 0 { runStart = index }
+            } else {
+                if runStart >= 0 {
+                    digitRuns.append(runStart..<index)
+                    runStart = -1
+                }
+                if byte < 0x80, wanted.contains(byte) { bytes[byte, default: []].append(index) }
+            }
+            index += 1
+        }
+        if runStart >= 0 { digitRuns.append(runStart..<count) }
+        var last = count
+        while last > 0, text[last - 1] == 0x20 || text[last - 1] == 0x09 || text[last - 1] == 0x0A || text[last - 1] == 0x0D {
+            last -= 1
+        }
+        endOfContent = last
+    }
+
+    func positions(of byte: UInt8) -> [Int] { bytes[byte] ?? [] }
+}
