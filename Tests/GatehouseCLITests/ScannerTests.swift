@@ -1,0 +1,142 @@
+import Foundation
+import GatehouseCore
+import GatehouseRuntime
+import Testing
+@testable import GatehouseCLI
+
+private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+private let ruleSet: RuleSet = {
+    do { return try RuleSet.load(paths: [repositoryRoot.appendingPathComponent("rules").path]) } catch {
+        fatalError("rules do not load: \(error)")
+    }
+}()
+
+private func object(_ bytes: [UInt8]) throws -> [String: Any] {
+    try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+}
+
+@Suite("gatehouse scan")
+struct ScannerTests {
+    let scanner = Scanner(pipeline: ruleSet.pipeline)
+
+    @Test("a line in, a verdict out, with scalar offsets into the original text")
+    func oneLine() throws {
+        let line = #"{"id": "c-1", "text": "Café 👩🏽‍⚕️ — ring 07700 900123", "conversation": "physio"}"#
+        let result = scanner.process(line: Array(line.utf8), lineNumber: 1)
+        #expect(result.decision == .accepted)
+        let text = String(decoding: result.json, as: UTF8.self)
+        // Keys in the documented order.
+        #expect(text.hasPrefix(#"{"id":"c-1","decision":"accepted","text":"Café 👩🏽‍⚕️ — ring [phone number]","findings":[{"plugin":"pii","rule":"pii.uk_phone","category":"UK_PHONE","action":"redact","start":"#))
+        let parsed = try object(result.json)
+        let finding = try #require((parsed["findings"] as? [[String: Any]])?.first)
+        let original = Array("Café 👩🏽‍⚕️ — ring 07700 900123".unicodeScalars)
+        let start = try #require(finding["start"] as? Int)
+        let end = try #require(finding["end"] as? Int)
+        #expect(String(String.UnicodeScalarView(original[start..<end])) == "07700 900123")
+    }
+
+    @Test("numeric ids are echoed as numbers")
+    func numericID() throws {
+        let parsed = try object(scanner.process(line: Array(#"{"id": 42, "text": "fine"}"#.utf8), lineNumber: 1).json)
+        #expect(parsed["id"] as? Int == 42)
+        #expect(parsed["decision"] as? String == "accepted")
+    }
+
+    @Test("malformed lines get an error that names the line and field", arguments: [
+        (#"{"id": "a", "text": 12}"#, "field 'text' must be a string"),
+        (#"{"id": "a"}"#, "field 'text' is missing"),
+        (#"{"id": "a", "text": "x", "receivedAt": "yesterday"}"#, "field 'receivedAt'"),
+        (#"{"id": "a", "text": "x", "conversation": 3}"#, "field 'conversation' must be a string"),
+        (#"{"id": "a", "text": "x\u0000y"}"#, "NUL"),
+        (#"{"id": "a", "text": "#, "invalid JSON"),
+        (#"["not", "an", "object"]"#, "expected a JSON object"),
+    ])
+    func malformedLines(line: String, message: String) throws {
+        let result = scanner.process(line: Array(line.utf8), lineNumber: 7)
+        #expect(result.decision == nil)
+        let parsed = try object(result.json)
+        let error = try #require(parsed["error"] as? String)
+        #expect(error.contains("line 7"))
+        #expect(error.contains(message), "\(error)")
+        #expect(parsed["line"] as? Int == 7)
+        #expect(parsed["text"] == nil)
+    }
+
+    @Test("10,000 lines stream through in order, one output line per input line, bad lines included")
+    func streamsInOrder() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-scan-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let inputPath = directory.appendingPathComponent("in.jsonl").path
+        let outputPath = directory.appendingPathComponent("out.jsonl").path
+        var input = ""
+        for index in 0..<10_000 {
+            switch index % 1_000 {
+            case 500: input += "{broken\n"
+            case 501: input += "\n"
+            case 502: input += #"{"id": "n\#(index)", "text": "NHS number 943 476 5919"}"# + "\r\n"
+            default: input += #"{"id": "n\#(index)", "text": "The physio was great, visit \#(index)"}"# + "\n"
+            }
+        }
+        try input.write(toFile: inputPath, atomically: true, encoding: .utf8)
+        let inputDescriptor = open(inputPath, O_RDONLY)
+        let outputDescriptor = open(outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let summary = scanner.scan(input: inputDescriptor, output: outputDescriptor)
+        close(inputDescriptor)
+        close(outputDescriptor)
+        #expect(summary.lines == 10_000)
+        #expect(summary.errors == 20)
+        #expect(summary.accepted == 9_980)
+        let lines = try String(contentsOfFile: outputPath, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 10_001)  // the last newline leaves one empty piece
+        for (index, line) in lines.prefix(10_000).enumerated() {
+            let parsed = try object(Array(line.utf8))
+            switch index % 1_000 {
+            case 500, 501:
+                #expect(parsed["error"] != nil)
+                #expect(parsed["line"] as? Int == index + 1)
+            case 502:
+                #expect(parsed["id"] as? String == "n\(index)")
+                #expect(parsed["text"] as? String == "NHS number [NHS number]")
+            default:
+                #expect(parsed["id"] as? String == "n\(index)")
+            }
+        }
+    }
+}
+
+@Suite("gatehouse check")
+struct CheckTests {
+    @Test("--explain says why each rule fired and what it did, and what was let go")
+    func explain() {
+        let text = "NHS number 080 000 0013, thanks"
+        let verdict = ruleSet.pipeline.evaluate(text: text, context: EvaluationContext(explain: true))
+        let rendered = CheckCommand.render(verdict, original: text, explain: true, ruleSet: ruleSet)
+        #expect(rendered.contains("decision: accepted"))
+        #expect(rendered.contains("text: NHS number [NHS number], thanks"))
+        #expect(rendered.contains("why: pattern matched; validator nhs_mod11 passed; context word 'nhs number' before it"))
+        #expect(rendered.contains("did: replaced with [NHS number]"))
+        #expect(rendered.contains("not taken:"))
+        #expect(rendered.contains("pii/pii.uk_phone"))
+        #expect(rendered.contains("overlaps 'pii.nhs_number', which wins"))
+    }
+
+    @Test("without --explain no matched value is printed")
+    func plain() {
+        let text = "mail me at a.b@example.com"
+        let verdict = ruleSet.pipeline.evaluate(text: text)
+        let rendered = CheckCommand.render(verdict, original: text, explain: false, ruleSet: ruleSet)
+        #expect(!rendered.contains("a.b@example.com"))
+        #expect(rendered.contains("EMAIL"))
+    }
+
+    @Test("arguments parse into the check command")
+    func parsing() throws {
+        let command = try GatehouseCommand.parseAsRoot(["check", "--json", "--explain", "--rules", "rules/pii", "hello"])
+        let check = try #require(command as? CheckCommand)
+        #expect(check.json && check.explain)
+        #expect(check.text == "hello")
+        #expect(check.rules.resolvedPaths == ["rules/pii"])
+    }
+}
