@@ -41,8 +41,13 @@ let package = Package(
             path: "Plugins/PIIRedaction"
         ),
         .target(
+            name: "Profanity",
+            dependencies: ["GatehouseCore"],
+            path: "Plugins/Profanity"
+        ),
+        .target(
             name: "GatehouseRuntime",
-            dependencies: ["GatehouseCore", "PIIRedaction"]
+            dependencies: ["GatehouseCore", "PIIRedaction", "Profanity"]
         ),
         .target(
             name: "GatehouseCLI",
@@ -54,11 +59,12 @@ let package = Package(
         .executableTarget(name: "gatehouse", dependencies: ["GatehouseCLI"]),
         .executableTarget(
             name: "GatehouseBench",
-            dependencies: ["GatehouseCore", "GatehouseRuntime", "PIIRedaction", "PCRE2"]
+            dependencies: ["GatehouseCore", "GatehouseRuntime", "PIIRedaction", "Profanity", "PCRE2"]
         ),
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
         .testTarget(name: "GatehouseCoreTests", dependencies: ["GatehouseCore"]),
         .testTarget(name: "PIIRedactionTests", dependencies: ["PIIRedaction", "GatehouseCore", "GatehouseRuntime"]),
+        .testTarget(name: "ProfanityTests", dependencies: ["Profanity", "GatehouseCore", "GatehouseRuntime"]),
         .testTarget(name: "GatehouseCLITests", dependencies: ["GatehouseCLI", "GatehouseRuntime", "GatehouseCore"]),
     ]
 )

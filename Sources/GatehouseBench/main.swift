@@ -22,7 +22,7 @@ struct Options {
             case "--megabytes": megabytes = Double(iterator.next() ?? "") ?? megabytes
             case "--repo": repo = iterator.next() ?? repo
             case "-h", "--help":
-                print("usage: gatehouse-bench [pii] [pii-rules] [--megabytes N] [--repo PATH]")
+                print("usage: gatehouse-bench [pii] [pii-rules] [profanity] [--megabytes N] [--repo PATH]")
                 exit(0)
             default: suites.append(argument)
             }
@@ -53,12 +53,12 @@ func cleanSentences(_ options: Options) throws -> [String] {
 
 /// Realistic contributions: paragraphs of 2 to 12 ordinary sentences, one in ten of them
 /// carrying one sentence with personal data from the labelled set.
-func realisticContributions(clean: [String], withPII: [String], count: Int) -> [String] {
+func realisticContributions(clean: [String], withPII: [String], count: Int, every: Int = 10) -> [String] {
     var random = SplitMix64(state: 7)
     return (0..<count).map { _ in
         let length = Int.random(in: 2...12, using: &random)
         var sentences = (0..<length).map { _ in clean.randomElement(using: &random)! }
-        if Int.random(in: 0..<10, using: &random) == 0 {
+        if Int.random(in: 0..<every, using: &random) == 0 {
             sentences[Int.random(in: 0..<length, using: &random)] = withPII.randomElement(using: &random)!
         }
         return sentences.joined(separator: " ")
@@ -125,6 +125,39 @@ func benchPII(_ options: Options) throws {
     for line in report.falseNegatives { print("  missed: \(line)") }
 }
 
+func benchProfanity(_ options: Options) throws {
+    print("== profanity: rules/profanity, one core, release build ==")
+    let ruleSet = try RuleSet.load(paths: [options.path("rules/profanity")])
+    let labelled = try LabelledSet(file: options.path("Tests/Fixtures/profanity-labelled.jsonl"), key: "profanity")
+    let plugin = ruleSet.pipeline.plugins[0]
+    let clean = try cleanSentences(options)
+    let swearing = labelled.examples.filter { !$0.labels.isEmpty }.map(\.text)
+    let asciiSwearing = swearing.filter { $0.utf8.allSatisfy { $0 < 0x80 } }
+    // ASCII: ordinary paragraphs, one in five with a sentence that swears.
+    let ascii = realisticContributions(clean: clean, withPII: asciiSwearing, count: 2_000, every: 5)
+    // Mixed: the same with typographic quotes and dashes, accented names, emoji, and
+    // the labelled set's Unicode evasions.
+    let decorated = clean.map { sentence in
+        sentence.replacingOccurrences(of: "'", with: "’").replacingOccurrences(of: ", ", with: " — ")
+            + [" 😊", " 👍🏽", " Zoë agreed.", " — “thank you”", " café"][sentence.count % 5]
+    }
+    let mixed = realisticContributions(clean: decorated, withPII: swearing, count: 2_000, every: 5)
+    let context = EvaluationContext(receivedAt: Date(timeIntervalSince1970: 0))
+    let nonASCII = mixed.joined().unicodeScalars.filter { !$0.isASCII }.count
+    print("ascii: ordinary paragraphs, 1 in 5 swearing; mixed: the same with \(nonASCII / mixed.count) non-ASCII characters per item on average")
+    measure("plugin, ASCII", items: ascii, megabytes: options.megabytes) { text in
+        plugin.evaluate(PluginInput(text: text, context: context)).detections.count
+    }
+    measure("plugin, mixed", items: mixed, megabytes: options.megabytes) { text in
+        plugin.evaluate(PluginInput(text: text, context: context)).detections.count
+    }
+    print("\naccuracy on Tests/Fixtures/profanity-labelled.jsonl:")
+    let report = labelled.measure(ruleSet.pipeline, plugin: "profanity")
+    print(report.table)
+    for line in report.falsePositives { print("  false positive: \(line)") }
+    for line in report.falseNegatives { print("  missed: \(line)") }
+}
+
 /// Each rule's pattern alone over the same text: where the time goes.
 func benchRulePatterns(_ options: Options) throws {
     print("== pii-rules: each pattern alone, MB/s over the same text ==")
@@ -149,8 +182,9 @@ do {
         switch suite {
         case "pii": try benchPII(options)
         case "pii-rules": try benchRulePatterns(options)
+        case "profanity": try benchProfanity(options)
         default:
-            print("unknown suite '\(suite)' (known: pii, pii-rules)")
+            print("unknown suite '\(suite)' (known: pii, pii-rules, profanity)")
             exit(2)
         }
     }

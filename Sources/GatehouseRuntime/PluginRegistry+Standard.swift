@@ -1,5 +1,6 @@
 import GatehouseCore
 import PIIRedaction
+import Profanity
 
 extension PluginRegistry {
     /// Every plugin that ships with Gatehouse, by the name rule packs use. The one place
@@ -7,6 +8,7 @@ extension PluginRegistry {
     public static let standard: PluginRegistry = {
         var registry = PluginRegistry()
         registry.register(PIIRedactionPlugin.pluginName) { packs in try PIIRedactionPlugin(packs: packs) }
+        registry.register(ProfanityPlugin.pluginName) { packs in try ProfanityPlugin(packs: packs) }
         return registry
     }()
 }

@@ -10,13 +10,20 @@ public struct RulePack: Sendable {
     public var settings: RuleFields
     /// The rules, in file order.
     public var rules: [RuleDefinition]
+    /// Tests of the plugin as a whole: `match` cases must make some rule of the plugin fire,
+    /// `no_match` cases must make none fire (a list of clean texts, say).
+    public var tests: RuleTests
 
-    public init(file: String, plugin: String, description: String, settings: RuleFields, rules: [RuleDefinition]) {
+    public init(
+        file: String, plugin: String, description: String, settings: RuleFields, rules: [RuleDefinition],
+        tests: RuleTests = RuleTests()
+    ) {
         self.file = file
         self.plugin = plugin
         self.description = description
         self.settings = settings
         self.rules = rules
+        self.tests = tests
     }
 }
 

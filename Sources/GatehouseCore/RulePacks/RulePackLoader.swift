@@ -62,7 +62,7 @@ public enum RulePackLoader {
             throw RulePackError(file: file, message: "invalid YAML: \(error)")
         }
         let top = try fields(of: convert(root), file: file, rule: nil, what: "the top level of a rule pack")
-        try top.rejectUnknownKeys(allowed: ["plugin", "description", "settings", "rules"])
+        try top.rejectUnknownKeys(allowed: ["plugin", "description", "settings", "rules", "tests"])
         let plugin = try top.string("plugin")
         let description = try top.optionalString("description") ?? ""
         let settings = try top.fields("settings") ?? RuleFields(file: file, entries: [:])
@@ -83,7 +83,9 @@ public enum RulePackLoader {
             seen[rule.id] = rule.line
             rules.append(rule)
         }
-        return RulePack(file: file, plugin: plugin, description: description, settings: settings, rules: rules)
+        return RulePack(
+            file: file, plugin: plugin, description: description, settings: settings, rules: rules,
+            tests: try parseTests(top))
     }
 
     private static func parseRule(_ value: RuleValue, file: String) throws -> RuleDefinition {

@@ -49,6 +49,12 @@ public struct RuleTestRunner: Sendable {
             let plugin = try registry.makePlugin(named: name, packs: pluginPacks)
             let pipeline = Pipeline(plugins: [plugin])
             for pack in pluginPacks {
+                for testCase in pack.tests.matches {
+                    check(testCase, of: nil, in: pack, mustFire: true, pipeline: pipeline, into: &report)
+                }
+                for testCase in pack.tests.nonMatches {
+                    check(testCase, of: nil, in: pack, mustFire: false, pipeline: pipeline, into: &report)
+                }
                 for rule in pack.rules {
                     if rule.tests.count == 0 { report.rulesWithoutTests.append("\(pack.file): \(rule.id)") }
                     for testCase in rule.tests.matches {
@@ -63,19 +69,21 @@ public struct RuleTestRunner: Sendable {
         return report
     }
 
+    /// Checks one case of `rule`, or of the pack as a whole when `rule` is nil (any rule of
+    /// the plugin counts).
     private func check(
-        _ testCase: RuleTestCase, of rule: RuleDefinition, in pack: RulePack, mustFire: Bool,
+        _ testCase: RuleTestCase, of rule: RuleDefinition?, in pack: RulePack, mustFire: Bool,
         pipeline: Pipeline, into report: inout Report
     ) {
         let context = EvaluationContext(receivedAt: Date(timeIntervalSince1970: 1_767_225_600))
         let verdict = pipeline.evaluate(text: testCase.text, context: context)
-        let hits = verdict.findings.filter { $0.rule == rule.id }
+        let hits = verdict.findings.filter { rule == nil || $0.rule == rule?.id }
         var problems: [(expected: String, actual: String)] = []
         if mustFire && hits.isEmpty {
             problems.append(("rule fires", "it did not fire" + firedSummary(verdict)))
         }
         if !mustFire && !hits.isEmpty {
-            let spans = hits.map { "\($0.start)..<\($0.end) " + excerpt(testCase.text, $0.start, $0.end) }
+            let spans = hits.map { "\($0.rule) at \($0.start)..<\($0.end) " + excerpt(testCase.text, $0.start, $0.end) }
             problems.append(("no match", "fired at " + spans.joined(separator: ", ")))
         }
         if let output = testCase.output, output != verdict.text {
@@ -91,7 +99,7 @@ public struct RuleTestRunner: Sendable {
         for problem in problems {
             report.failures.append(
                 Failure(
-                    file: pack.file, line: testCase.line, rule: rule.id, text: testCase.text,
+                    file: pack.file, line: testCase.line, rule: rule?.id ?? "(pack tests)", text: testCase.text,
                     expected: problem.expected, actual: problem.actual))
         }
     }

@@ -1,0 +1,44 @@
+import GatehouseCore
+
+/// One compiled profanity rule: a severity, the words it lists and the exceptions it knows.
+struct ProfanityRule: Sendable {
+    static let keys: Set<String> = ["severity", "words", "inflect", "suffixes", "compound", "allow", "allow_phrases"]
+
+    let info: RuleInfo
+    let severity: Severity
+    /// Tokens (lower case, as written) that this rule never matches: `scunthorpe`, `twatt`.
+    let allow: Set<String>
+    /// Phrases around a match that make it innocent: `finger prick`, `offa's dyke`.
+    let allowPhrases: [[UInt8]]
+
+    /// Reads the rule and adds its words to `list`, as rule number `index`.
+    init(_ definition: RuleDefinition, index: Int, into list: inout WordList) throws {
+        let fields = definition.fields
+        try fields.rejectUnknownKeys(allowed: RuleDefinition.commonKeys.union(Self.keys))
+        info = RuleInfo(definition)
+        severity = try fields.choice("severity", default: Severity.strong)
+        let words = try fields.stringList("words")
+        let inflected = try fields.stringList("inflect")
+        let suffixes = try fields.stringList("suffixes")
+        let roots = try fields.stringList("compound")
+        if words.isEmpty && inflected.isEmpty && roots.isEmpty {
+            throw fields.error("words", "a profanity rule needs words, inflect or compound")
+        }
+        if !inflected.isEmpty && suffixes.isEmpty {
+            throw fields.error("suffixes", "inflect needs suffixes")
+        }
+        for word in words + inflected + roots + suffixes {
+            guard !word.isEmpty, word.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x41...0x5A).contains($0) }) else {
+                throw fields.error("words", "'\(word)' must be letters a-z only: obfuscated forms are found by the normaliser")
+            }
+        }
+        for word in words { list.add(word, rule: index, severity: severity, compound: false) }
+        for word in inflected {
+            list.add(word, rule: index, severity: severity, compound: false)
+            for suffix in suffixes { list.add(word + suffix, rule: index, severity: severity, compound: false) }
+        }
+        for root in roots { list.add(root, rule: index, severity: severity, compound: true) }
+        allow = Set(try fields.stringList("allow").map { $0.lowercased() })
+        allowPhrases = try fields.stringList("allow_phrases").map { Array($0.lowercased().utf8) }
+    }
+}

@@ -1,0 +1,230 @@
+/// Splits the matching form into words, decodes each word's obfuscations and looks it up.
+///
+/// Works on raw buffers with fixed scratch space: nothing is allocated per word.
+struct TokenScanner {
+    /// Which obfuscations a match went through; shown in explanations.
+    struct Evasions: OptionSet, CustomStringConvertible {
+        let rawValue: UInt8
+        static let leet = Evasions(rawValue: 1)
+        static let masked = Evasions(rawValue: 2)
+        static let separated = Evasions(rawValue: 4)
+        static let stretched = Evasions(rawValue: 8)
+        static let compound = Evasions(rawValue: 16)
+        static let hidden = Evasions(rawValue: 32)
+
+        var description: String {
+            var names: [String] = []
+            if contains(.leet) { names.append("leetspeak") }
+            if contains(.masked) { names.append("masked letters") }
+            if contains(.separated) { names.append("separated letters") }
+            if contains(.stretched) { names.append("repeated letters") }
+            if contains(.compound) { names.append("inside a compound") }
+            if contains(.hidden) { names.append("look-alike or invisible characters") }
+            return names.isEmpty ? "" : " (" + names.joined(separator: ", ") + ")"
+        }
+    }
+
+    /// A listed form found at `range` of the matching form.
+    struct Match {
+        var form: Int
+        var range: Range<Int>
+        /// The decoded word, lower case.
+        var token: [UInt8]
+        var evasions: Evasions
+    }
+
+    // Character classes of the matching form.
+    private static let separator: UInt8 = 0
+    private static let letter: UInt8 = 1
+    private static let digit: UInt8 = 2
+    private static let symbol: UInt8 = 3
+    private static let maskClass: UInt8 = 4
+
+    private static let mask = UInt8(ascii: "*")
+    /// Words longer than this are not looked up (no listed word is anywhere near it).
+    static let longestWord = 48
+
+    /// Class and leetspeak letter for each byte, in one table: `class << 8 | letter`.
+    private static let table: [UInt16] = (0...255).map { value in
+        let byte = UInt8(value)
+        let leet: UInt8
+        switch byte {
+        case UInt8(ascii: "4"), UInt8(ascii: "@"): leet = UInt8(ascii: "a")
+        case UInt8(ascii: "8"): leet = UInt8(ascii: "b")
+        case UInt8(ascii: "3"): leet = UInt8(ascii: "e")
+        case UInt8(ascii: "9"): leet = UInt8(ascii: "g")
+        case UInt8(ascii: "1"), UInt8(ascii: "!"), UInt8(ascii: "|"): leet = UInt8(ascii: "i")
+        case UInt8(ascii: "0"): leet = UInt8(ascii: "o")
+        case UInt8(ascii: "5"), UInt8(ascii: "$"): leet = UInt8(ascii: "s")
+        case UInt8(ascii: "7"), UInt8(ascii: "+"): leet = UInt8(ascii: "t")
+        default: leet = 0
+        }
+        let kind: UInt8
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"): kind = letter
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): kind = digit
+        case UInt8(ascii: "@"), UInt8(ascii: "$"), UInt8(ascii: "!"), UInt8(ascii: "|"), UInt8(ascii: "+"): kind = symbol
+        case UInt8(ascii: "*"), UInt8(ascii: "#"): kind = maskClass
+        default: kind = separator
+        }
+        return UInt16(kind) << 8 | UInt16(kind == letter ? byte | 0x20 : leet)
+    }
+
+    /// What may stand between the letters of `f u c k`, `f.u.c.k`, `f-u-c-k`, `f_u_c_k`.
+    @inline(__always)
+    private static func isJoiner(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+            || byte == UInt8(ascii: "/")
+    }
+
+    /// Calls `found` for each listed word in `chars`, in order.
+    static func scan(_ chars: UnsafeBufferPointer<UInt8>, list: WordList, _ found: (Match) -> Void) {
+        let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 3 * longestWord)
+        defer { scratch.deallocate() }
+        table.withUnsafeBufferPointer { table in
+            list.withFilters { filter, compoundStarts in
+                var context = Context(
+                    chars: chars, table: table, list: list, filter: filter, compoundStarts: compoundStarts,
+                    decoded: scratch, letters: scratch + longestWord, runs: scratch + 2 * longestWord)
+                context.run(found)
+            }
+        }
+    }
+
+    private struct Context {
+        let chars: UnsafeBufferPointer<UInt8>
+        let table: UnsafeBufferPointer<UInt16>
+        let list: WordList
+        /// WordList's hash filter and compound bigram table, read without touching the list.
+        let filter: UnsafeBufferPointer<UInt64>
+        let compoundStarts: UnsafeBufferPointer<Bool>
+        let decoded: UnsafeMutablePointer<UInt8>
+        let letters: UnsafeMutablePointer<UInt8>
+        let runs: UnsafeMutablePointer<UInt8>
+        /// Start of the first and end of the last single character in the current run of them.
+        var singlesStart = -1
+        var singlesEnd = -1
+        var singlesCount = 0
+
+        @inline(__always)
+        func kind(_ position: Int) -> UInt8 { UInt8(truncatingIfNeeded: table[Int(chars[position])] >> 8) }
+
+        mutating func run(_ found: (Match) -> Void) {
+            let count = chars.count
+            var index = 0
+            while index < count {
+                while index < count, kind(index) == TokenScanner.separator { index += 1 }
+                guard index < count else { break }
+                var start = index
+                while index < count, kind(index) != TokenScanner.separator { index += 1 }
+                var end = index
+                // Punctuation at the edges is not part of the word ("shit!", "!!hello"); $ and @ lead "$hit", "@ss".
+                while start < end, kind(end - 1) >= TokenScanner.symbol { end -= 1 }
+                while start < end, kind(start) == TokenScanner.maskClass
+                    || (kind(start) == TokenScanner.symbol && chars[start] != UInt8(ascii: "$") && chars[start] != UInt8(ascii: "@")) {
+                    start += 1
+                }
+                guard start < end else { continue }
+                if end - start == 1 {
+                    if singlesCount > 0, !joinable(from: singlesEnd, to: start) { flushSingles(found) }
+                    if singlesCount == 0 { singlesStart = start }
+                    singlesEnd = end
+                    singlesCount += 1
+                    continue
+                }
+                flushSingles(found)
+                check(start..<end, separated: false, found)
+            }
+            flushSingles(found)
+        }
+
+        private func joinable(from: Int, to: Int) -> Bool {
+            let gap = to - from
+            guard gap >= 1, gap <= 2 else { return false }
+            for position in from..<to where !TokenScanner.isJoiner(chars[position]) { return false }
+            return true
+        }
+
+        /// Three or more single characters in a row (`f u c k`) are checked as one word.
+        private mutating func flushSingles(_ found: (Match) -> Void) {
+            defer { singlesCount = 0 }
+            guard singlesCount >= 3 else { return }
+            check(singlesStart..<singlesEnd, separated: true, found)
+        }
+
+        /// True if some pair of letters in the collapsed word starts a compound root.
+        @inline(__always)
+        private func mayHoldCompound(_ count: Int) -> Bool {
+            guard count > 2 else { return false }
+            for position in 0..<(count - 1) where compoundStarts[WordList.bigram(letters[position], letters[position + 1])] {
+                return true
+            }
+            return false
+        }
+
+        /// Decodes the word at `positions` (skipping separators when `separated`) and reports
+        /// the most severe listed form it stands for.
+        private func check(_ positions: Range<Int>, separated: Bool, _ found: (Match) -> Void) {
+            guard positions.count <= TokenScanner.longestWord * (separated ? 3 : 1) else { return }
+            var length = 0
+            var shapeCount = 0
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            var realLetters = 0
+            var evasions: Evasions = separated ? [.separated] : []
+            for position in positions {
+                let entry = table[Int(chars[position])]
+                let kind = UInt8(truncatingIfNeeded: entry >> 8)
+                var letter = UInt8(truncatingIfNeeded: entry)
+                switch kind {
+                case TokenScanner.letter:
+                    realLetters += 1
+                case TokenScanner.digit, TokenScanner.symbol:
+                    guard letter != 0 else { return }
+                    evasions.insert(.leet)
+                case TokenScanner.maskClass:
+                    evasions.insert(.masked)
+                    letter = TokenScanner.mask
+                default:
+                    guard separated else { return }
+                    continue
+                }
+                guard length < TokenScanner.longestWord else { return }
+                decoded[length] = letter
+                length += 1
+                if shapeCount > 0, letters[shapeCount - 1] == letter {
+                    runs[shapeCount - 1] &+= 1
+                } else {
+                    letters[shapeCount] = letter
+                    runs[shapeCount] = 1
+                    shapeCount += 1
+                    hash = (hash ^ UInt64(letter)) &* 0x100_0000_01b3
+                }
+            }
+            // A word needs a real letter: "2023" and "999" are numbers, not leetspeak.
+            guard realLetters >= 1, length >= 2 else { return }
+            let form: Int?
+            if evasions.contains(.masked) {
+                var masks = 0
+                for position in 0..<length where decoded[position] == TokenScanner.mask { masks += 1 }
+                guard decoded[0] != TokenScanner.mask, length - masks >= 2 else { return }
+                form = list.maskedMatch(UnsafeBufferPointer(start: decoded, count: length), mask: TokenScanner.mask)
+            } else {
+                let shape = TokenShape(letters: letters, runs: runs, count: shapeCount, hash: hash)
+                if WordList.mayContain(hash, filter: filter), let exact = list.exactMatch(shape) {
+                    form = exact
+                } else if mayHoldCompound(shapeCount), let inside = list.compoundMatch(shape) {
+                    evasions.insert(.compound)
+                    form = inside
+                } else {
+                    form = nil
+                }
+                for position in 0..<shapeCount where runs[position] >= 3 {
+                    evasions.insert(.stretched)
+                    break
+                }
+            }
+            guard let form else { return }
+            found(Match(form: form, range: positions, token: Array(UnsafeBufferPointer(start: decoded, count: length)), evasions: evasions))
+        }
+    }
+}
