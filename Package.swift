@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -33,6 +34,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
@@ -46,8 +48,13 @@ let package = Package(
             path: "Plugins/Profanity"
         ),
         .target(
+            name: "DuplicateSpam",
+            dependencies: ["GatehouseCore"],
+            path: "Plugins/DuplicateSpam"
+        ),
+        .target(
             name: "GatehouseRuntime",
-            dependencies: ["GatehouseCore", "PIIRedaction", "Profanity"]
+            dependencies: ["GatehouseCore", "PIIRedaction", "Profanity", "DuplicateSpam"]
         ),
         .target(
             name: "GatehouseCLI",
@@ -59,12 +66,13 @@ let package = Package(
         .executableTarget(name: "gatehouse", dependencies: ["GatehouseCLI"]),
         .executableTarget(
             name: "GatehouseBench",
-            dependencies: ["GatehouseCore", "GatehouseRuntime", "PIIRedaction", "Profanity", "PCRE2"]
+            dependencies: ["GatehouseCore", "GatehouseRuntime", "PIIRedaction", "Profanity", "DuplicateSpam", "PCRE2"]
         ),
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
         .testTarget(name: "GatehouseCoreTests", dependencies: ["GatehouseCore"]),
         .testTarget(name: "PIIRedactionTests", dependencies: ["PIIRedaction", "GatehouseCore", "GatehouseRuntime"]),
         .testTarget(name: "ProfanityTests", dependencies: ["Profanity", "GatehouseCore", "GatehouseRuntime"]),
+        .testTarget(name: "DuplicateSpamTests", dependencies: ["DuplicateSpam", "GatehouseCore", "GatehouseRuntime"]),
         .testTarget(name: "GatehouseCLITests", dependencies: ["GatehouseCLI", "GatehouseRuntime", "GatehouseCore"]),
     ]
 )

@@ -7,6 +7,9 @@
 // from the hand-written labelled set; accuracy is precision and recall on that set.
 import Foundation
 import GatehouseCore
+#if canImport(Glibc)
+import Glibc
+#endif
 import GatehouseRuntime
 import PCRE2
 
@@ -22,7 +25,7 @@ struct Options {
             case "--megabytes": megabytes = Double(iterator.next() ?? "") ?? megabytes
             case "--repo": repo = iterator.next() ?? repo
             case "-h", "--help":
-                print("usage: gatehouse-bench [pii] [pii-rules] [profanity] [--megabytes N] [--repo PATH]")
+                print("usage: gatehouse-bench [pii] [pii-rules] [profanity] [duplicate] [--megabytes N] [--repo PATH]")
                 exit(0)
             default: suites.append(argument)
             }
@@ -158,6 +161,93 @@ func benchProfanity(_ options: Options) throws {
     for line in report.falseNegatives { print("  missed: \(line)") }
 }
 
+/// The resident set size in bytes (Linux), for index memory per item: an upper bound, as it
+/// also counts allocator slack.
+func residentBytes() -> Int {
+    guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+        let pages = statm.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+    else { return 0 }
+    return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+}
+
+func benchDuplicate(_ options: Options) throws {
+    print("== duplicate: rules/duplicate.yaml, memory index, one core, release build ==")
+    let clean = try cleanSentences(options)
+    let hasher = KeyedHasher(secret: Data("benchmark key, not a secret at all".utf8))
+    let index = MemoryFingerprintIndex(retention: 365 * 86_400)
+    let ruleSet = try RuleSet.load(
+        paths: [options.path("rules/duplicate.yaml")], environment: PluginEnvironment(fingerprints: index, hasher: hasher))
+    var random = SplitMix64(state: 99)
+    let earlier = 100_000
+    let measured = 20_000
+    // Distinct contributions on one topic: 40 to 120 words drawn from the vocabulary of the
+    // hand-written contributions (so texts share words, never whole passages), from 20,000
+    // contributors, one a second.
+    let vocabulary = Array(Set(clean.joined(separator: " ").split(separator: " ").map(String.init)))
+    let texts = (0..<(earlier + measured)).map { _ in
+        (0..<Int.random(in: 40...120, using: &random)).map { _ in vocabulary.randomElement(using: &random)! }.joined(separator: " ")
+    }
+    let contributors = (0..<20_000).map { "token-\($0)" }
+    let start = Date(timeIntervalSince1970: 1_780_000_000)
+    func submission(_ number: Int) -> Submission {
+        // One in twenty of the measured items repeats an earlier text from the same contributor.
+        let repeatOf = number >= earlier && number % 20 == 0 ? number - 50_000 : number
+        return Submission(
+            text: texts[repeatOf], conversation: "ahp-\(number % 12)", contributor: contributors[repeatOf % contributors.count],
+            receivedAt: start.addingTimeInterval(Double(number)))
+    }
+    let before = residentBytes()
+    var clock = DispatchTime.now().uptimeNanoseconds
+    for number in 0..<earlier { _ = ruleSet.evaluate(submission(number), itemId: "item-\(number)") }
+    let fillSeconds = Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
+    let perItem = (residentBytes() - before) / earlier
+    print(String(format: "fill:     %d items in %.2f s, %.0f items/s", earlier, fillSeconds, Double(earlier) / fillSeconds))
+    print("index:    \(index.count) items, \(perItem) bytes of resident memory per item")
+    clock = DispatchTime.now().uptimeNanoseconds
+    var flagged = 0
+    for number in earlier..<(earlier + measured) {
+        flagged += ruleSet.evaluate(submission(number), itemId: "item-\(number)").findings.isEmpty ? 0 : 1
+    }
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
+    let bytes = (earlier..<(earlier + measured)).reduce(0) { $0 + texts[$1].utf8.count } / measured
+    print(String(format: "measured: %d items (avg %d bytes) against %d earlier: %.0f items/s, %.1f µs per item; %d flagged",
+                 measured, bytes, earlier, Double(measured) / seconds, seconds / Double(measured) * 1e6, flagged))
+
+    // A campaign: 5,000 copies of one template with small edits, from different contributors.
+    let template = texts[0].split(separator: " ").map(String.init)
+    let campaign = (0..<5_000).map { number in
+        var words = template
+        words[number % words.count] = vocabulary[number % vocabulary.count]
+        return Submission(
+            text: words.joined(separator: " "), contributor: "campaigner-\(number)",
+            receivedAt: start.addingTimeInterval(Double(earlier + measured + number)))
+    }
+    clock = DispatchTime.now().uptimeNanoseconds
+    var tagged = 0
+    for (number, submission) in campaign.enumerated() {
+        let verdict = ruleSet.evaluate(submission, itemId: "campaign-\(number)")
+        tagged += verdict.findings.contains { $0.rule == "duplicate.campaign" } ? 1 : 0
+    }
+    let campaignSeconds = Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
+    print(String(format: "campaign: 5,000 edited copies of one text from 5,000 contributors: %.0f items/s; %d tagged",
+                 5_000 / campaignSeconds, tagged))
+
+    print("\nnear-duplicate accuracy on Tests/Fixtures/duplicate-pairs.jsonl:")
+    let pairs = try LabelledPairs(file: options.path("Tests/Fixtures/duplicate-pairs.jsonl"))
+    let pairIndex = MemoryFingerprintIndex()
+    let pairRules = try RuleSet.load(
+        paths: [options.path("rules/duplicate.yaml")], environment: PluginEnvironment(fingerprints: pairIndex, hasher: hasher))
+    let report = pairs.measure { pair in
+        pairIndex.reset()
+        _ = pairRules.evaluate(Submission(text: pair.a, contributor: "alice", receivedAt: start), itemId: "a")
+        let verdict = pairRules.evaluate(Submission(text: pair.b, contributor: "alice", receivedAt: start.addingTimeInterval(60)), itemId: "b")
+        return verdict.findings.contains { $0.category == "DUPLICATE" }
+    }
+    print(report.table)
+    for line in report.falsePositives { print("  false positive: \(line)") }
+    for line in report.falseNegatives { print("  missed: \(line)") }
+}
+
 /// Each rule's pattern alone over the same text: where the time goes.
 func benchRulePatterns(_ options: Options) throws {
     print("== pii-rules: each pattern alone, MB/s over the same text ==")
@@ -183,8 +273,9 @@ do {
         case "pii": try benchPII(options)
         case "pii-rules": try benchRulePatterns(options)
         case "profanity": try benchProfanity(options)
+        case "duplicate": try benchDuplicate(options)
         default:
-            print("unknown suite '\(suite)' (known: pii, pii-rules, profanity)")
+            print("unknown suite '\(suite)' (known: pii, pii-rules, profanity, duplicate)")
             exit(2)
         }
     }

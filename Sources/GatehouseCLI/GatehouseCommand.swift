@@ -45,9 +45,9 @@ struct RulesOptions: ParsableArguments {
     }
 
     /// Loads and compiles the rule set, turning a bad pack into a clear error and exit status 2.
-    func loadRuleSet() throws -> RuleSet {
+    func loadRuleSet(environment: PluginEnvironment = PluginEnvironment()) throws -> RuleSet {
         do {
-            return try RuleSet.load(paths: resolvedPaths)
+            return try RuleSet.load(paths: resolvedPaths, environment: environment)
         } catch let error as RulePackError {
             printError("gatehouse: cannot load rules: \(error)")
             throw ExitCode(2)

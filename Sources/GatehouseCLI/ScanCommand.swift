@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GatehouseCore
 import GatehouseRuntime
 
 #if canImport(Glibc)
@@ -19,8 +20,14 @@ struct ScanCommand: AsyncParsableCommand {
               {"id", "decision": "accepted|held|rejected", "text": <redacted text>,
                "findings": [{"plugin", "rule", "category", "action", "start", "end"}]}
             start/end are Unicode scalar offsets into the original text, end-exclusive.
-            A malformed line gets {"id", "line", "error"} and the scan goes on. Memory stays
-            constant however long the input. A progress line goes to stderr when it is a terminal.
+            A malformed line gets {"id", "line", "error"} and the scan goes on. A progress line
+            goes to stderr when it is a terminal.
+
+            Duplicate rules remember the items scanned so far (in memory, for the retention of
+            the index), using each line's receivedAt as its time, so a recorded stream replays
+            as it happened; findings name the earlier line's id as duplicate_of. Contributors
+            are pseudonymised with HMAC-SHA256 under --secret-file, or under a random key for
+            this run only.
             """
     )
 
@@ -28,6 +35,18 @@ struct ScanCommand: AsyncParsableCommand {
     var file: String = "-"
 
     @OptionGroup var rules: RulesOptions
+
+    @Option(help: ArgumentHelp("A file holding the secret key for contributor pseudonyms (at least 16 bytes).", valueName: "file"))
+    var secretFile: String?
+
+    func validate() throws {
+        if let secretFile {
+            guard let data = FileManager.default.contents(atPath: secretFile) else {
+                throw ValidationError("cannot read --secret-file '\(secretFile)'")
+            }
+            guard data.count >= 16 else { throw ValidationError("--secret-file '\(secretFile)' holds \(data.count) bytes; at least 16 are needed") }
+        }
+    }
 
     func run() async throws {
         let descriptor: Int32
@@ -41,8 +60,9 @@ struct ScanCommand: AsyncParsableCommand {
             }
         }
         defer { if descriptor != STDIN_FILENO { close(descriptor) } }
-        let ruleSet = try rules.loadRuleSet()
-        let scanner = Scanner(pipeline: ruleSet.pipeline)
+        let hasher = secretFile.flatMap { FileManager.default.contents(atPath: $0) }.map { KeyedHasher(secret: $0) } ?? .random()
+        let ruleSet = try rules.loadRuleSet(environment: PluginEnvironment(hasher: hasher))
+        let scanner = Scanner(ruleSet: ruleSet)
         let started = Date()
         let showProgress = isatty(STDERR_FILENO) == 1
         let summary = scanner.scan(input: descriptor, output: STDOUT_FILENO, progress: showProgress ? { summary in

@@ -1,5 +1,6 @@
 import Foundation
 import GatehouseCore
+import GatehouseRuntime
 
 /// `gatehouse scan`: JSON Lines in, JSON Lines out, one output line per input line, in order.
 ///
@@ -17,10 +18,12 @@ public struct Scanner: Sendable {
         public var bytes = 0
     }
 
-    private let pipeline: Pipeline
+    private let ruleSet: RuleSet
 
-    public init(pipeline: Pipeline) {
-        self.pipeline = pipeline
+    /// A scanner over `ruleSet`; its environment holds the fingerprints of the items scanned
+    /// so far, so a time-ordered stream is checked for repeats as it goes.
+    public init(ruleSet: RuleSet) {
+        self.ruleSet = ruleSet
     }
 
     /// Reads `input` to its end and writes one line to `output` for each line read. `progress`
@@ -75,7 +78,7 @@ public struct Scanner: Sendable {
         let id = object["id"]
         do {
             let submission = try Self.submission(from: object, lineNumber: lineNumber)
-            let verdict = pipeline.evaluate(submission)
+            let verdict = ruleSet.evaluate(submission, itemId: Self.idText(id) ?? "line-\(lineNumber)")
             writeID(id, into: &json)
             verdict.writeJSON(into: &json, explain: false)
             json.raw("}")
@@ -116,6 +119,17 @@ public struct Scanner: Sendable {
     static func parseTimestamp(_ text: String) -> Date? {
         if let date = try? Date(text, strategy: .iso8601) { return date }
         return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    /// The input id as text, for `duplicate_of`.
+    static func idText(_ id: Any?) -> String? {
+        switch id {
+        case let string as String: return string
+        case is Bool: return nil
+        case let number as Int: return String(number)
+        case let number as Double: return String(number)
+        default: return nil
+        }
     }
 
     private func writeID(_ id: Any?, into json: inout JSONText) {

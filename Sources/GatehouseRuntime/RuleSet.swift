@@ -1,3 +1,4 @@
+import Foundation
 import GatehouseCore
 import Logging
 
@@ -11,6 +12,8 @@ public struct RuleSet: Sendable {
     public let packs: [RulePack]
     /// The pipeline of plugins built from them.
     public let pipeline: Pipeline
+    /// The state and keys the plugins share; kept across reloads.
+    public let environment: PluginEnvironment
 
     /// Reads and compiles every pack under `paths`.
     ///
@@ -18,19 +21,19 @@ public struct RuleSet: Sendable {
     /// are. A pack for an unknown plugin, or any bad rule, is refused with its file, rule and key.
     public static func load(
         paths: [String], order: [String] = RuleSet.defaultOrder, registry: PluginRegistry = .standard,
-        logger: Logger = Logger(label: "gatehouse.rules")
+        environment: PluginEnvironment = PluginEnvironment(), logger: Logger = Logger(label: "gatehouse.rules")
     ) throws -> RuleSet {
         let packs = try RulePackLoader.load(paths: paths)
         guard !packs.isEmpty else {
             throw RulePackError(file: paths.joined(separator: ", "), message: "no rule packs (*.yaml) found")
         }
-        return try RuleSet(packs: packs, order: order, registry: registry, logger: logger)
+        return try RuleSet(packs: packs, order: order, registry: registry, environment: environment, logger: logger)
     }
 
     /// Compiles `packs` into a pipeline.
     public init(
         packs: [RulePack], order: [String] = RuleSet.defaultOrder, registry: PluginRegistry = .standard,
-        logger: Logger = Logger(label: "gatehouse.rules")
+        environment: PluginEnvironment = PluginEnvironment(), logger: Logger = Logger(label: "gatehouse.rules")
     ) throws {
         for pack in packs where !registry.contains(pack.plugin) {
             throw RulePackError(
@@ -39,9 +42,24 @@ public struct RuleSet: Sendable {
         }
         let byPlugin = Dictionary(grouping: packs, by: \.plugin)
         let names = order.filter { byPlugin[$0] != nil } + byPlugin.keys.filter { !order.contains($0) }.sorted()
-        let plugins = try names.map { try registry.makePlugin(named: $0, packs: byPlugin[$0]!) }
+        let plugins = try names.map { try registry.makePlugin(named: $0, packs: byPlugin[$0]!, environment: environment) }
         self.packs = packs
+        self.environment = environment
         self.pipeline = Pipeline(plugins: plugins, logger: logger)
+    }
+
+    /// The evaluation context for `submission`: its metadata, the contributor as a keyed
+    /// pseudonym (the raw token goes no further), and the clock when it has no `receivedAt`.
+    public func context(for submission: Submission, itemId: String?, explain: Bool = false) -> EvaluationContext {
+        EvaluationContext(
+            itemId: itemId, conversation: submission.conversation,
+            contributorPseudonym: submission.contributor.map { environment.hasher.pseudonym(for: $0) },
+            receivedAt: submission.receivedAt ?? Date(), explain: explain)
+    }
+
+    /// The verdict for `submission`, known as `itemId`.
+    public func evaluate(_ submission: Submission, itemId: String?, explain: Bool = false) -> Verdict {
+        pipeline.evaluate(text: submission.text, context: context(for: submission, itemId: itemId, explain: explain))
     }
 
     /// The number of rules across every pack.

@@ -18,7 +18,7 @@ private func object(_ bytes: [UInt8]) throws -> [String: Any] {
 
 @Suite("gatehouse scan")
 struct ScannerTests {
-    let scanner = Scanner(pipeline: ruleSet.pipeline)
+    let scanner = Scanner(ruleSet: ruleSet)
 
     @Test("a line in, a verdict out, with scalar offsets into the original text")
     func oneLine() throws {

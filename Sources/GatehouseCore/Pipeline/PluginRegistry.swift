@@ -3,8 +3,9 @@
 /// Filled in one place (`PluginRegistry.standard` in GatehouseRuntime); nothing registers
 /// itself at import time.
 public struct PluginRegistry: Sendable {
-    /// Builds a plugin from every pack that names it. Throws `RulePackError` for a bad rule.
-    public typealias Factory = @Sendable ([RulePack]) throws -> any RulePlugin
+    /// Builds a plugin from every pack that names it and the environment it runs in. Throws
+    /// `RulePackError` for a bad rule.
+    public typealias Factory = @Sendable ([RulePack], PluginEnvironment) throws -> any RulePlugin
 
     private var factories: [String: Factory] = [:]
 
@@ -22,13 +23,13 @@ public struct PluginRegistry: Sendable {
     public func contains(_ name: String) -> Bool { factories[name] != nil }
 
     /// Builds the plugin `name` from `packs`.
-    public func makePlugin(named name: String, packs: [RulePack]) throws -> any RulePlugin {
+    public func makePlugin(named name: String, packs: [RulePack], environment: PluginEnvironment) throws -> any RulePlugin {
         guard let factory = factories[name] else {
             let known = pluginNames.joined(separator: ", ")
             throw RulePackError(
                 file: packs.first?.file ?? "-", key: "plugin",
                 message: "unknown plugin '\(name)' (known: \(known))")
         }
-        return try factory(packs)
+        return try factory(packs, environment)
     }
 }

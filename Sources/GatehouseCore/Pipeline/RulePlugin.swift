@@ -31,6 +31,8 @@ public struct PluginInput: Sendable {
 
 /// Metadata that plugins may use besides the text. Never the raw contributor token.
 public struct EvaluationContext: Sendable {
+    /// The item's id, when it has one already (`duplicate_of` points at earlier ids).
+    public var itemId: String?
     /// The conversation (topic or thread), if any.
     public var conversation: String?
     /// The contributor's keyed-hash pseudonym, if any. The raw token never gets this far.
@@ -41,9 +43,10 @@ public struct EvaluationContext: Sendable {
     public var explain: Bool
 
     public init(
-        conversation: String? = nil, contributorPseudonym: String? = nil,
+        itemId: String? = nil, conversation: String? = nil, contributorPseudonym: String? = nil,
         receivedAt: Date = Date(), explain: Bool = false
     ) {
+        self.itemId = itemId
         self.conversation = conversation
         self.contributorPseudonym = contributorPseudonym
         self.receivedAt = receivedAt

@@ -85,11 +85,39 @@ public struct RuleTestCase: Sendable {
     public var decision: Decision?
     /// The line of the case in its pack.
     public var line: Int?
+    /// Who sends it (a raw token, pseudonymised like any other); `alice` when not given.
+    public var contributor: String
+    /// Its conversation, if any.
+    public var conversation: String?
+    /// Items submitted before it, oldest first, for rules that remember (duplicates, floods).
+    public var before: [RuleTestHistory]
 
-    public init(text: String, output: String? = nil, decision: Decision? = nil, line: Int? = nil) {
+    public init(
+        text: String, output: String? = nil, decision: Decision? = nil, line: Int? = nil,
+        contributor: String = "alice", conversation: String? = nil, before: [RuleTestHistory] = []
+    ) {
         self.text = text
         self.output = output
         self.decision = decision
         self.line = line
+        self.contributor = contributor
+        self.conversation = conversation
+        self.before = before
+    }
+}
+
+/// An earlier submission in a test case's history.
+public struct RuleTestHistory: Sendable {
+    public var text: String
+    public var contributor: String
+    public var conversation: String?
+    /// How many seconds before the case it was received.
+    public var secondsBefore: Double
+
+    public init(text: String, contributor: String = "alice", conversation: String? = nil, secondsBefore: Double = 60) {
+        self.text = text
+        self.contributor = contributor
+        self.conversation = conversation
+        self.secondsBefore = secondsBefore
     }
 }

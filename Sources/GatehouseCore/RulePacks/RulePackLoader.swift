@@ -124,13 +124,48 @@ public enum RulePackLoader {
                 return RuleTestCase(text: text, line: item.line)
             case .map(let entries):
                 let fields = RuleFields(file: tests.file, rule: tests.rule, line: item.line, entries: entries)
-                try fields.rejectUnknownKeys(allowed: ["text", "output", "decision"])
+                try fields.rejectUnknownKeys(allowed: ["text", "output", "decision", "contributor", "conversation", "before"])
                 return RuleTestCase(
                     text: try fields.string("text"), output: try fields.optionalString("output"),
                     decision: try fields.optionalString("decision").map { _ in try fields.choice("decision", default: Decision.accepted) },
-                    line: item.line)
+                    line: item.line, contributor: try fields.optionalString("contributor") ?? "alice",
+                    conversation: try fields.optionalString("conversation"), before: try history(fields))
             case .list:
                 throw tests.error(key, "a test case is a string or a mapping with 'text', found a list")
+            }
+        }
+    }
+
+    /// A case's `before:` list: strings (same contributor, a minute apart) or mappings with
+    /// `text`, `contributor`, `conversation` and `seconds_before`.
+    private static func history(_ fields: RuleFields) throws -> [RuleTestHistory] {
+        guard let value = fields.value("before") else { return [] }
+        guard case .list(let items) = value.kind else {
+            throw fields.error("before", "expected a list of earlier submissions, found \(value.kindName)")
+        }
+        return try items.enumerated().flatMap { index, item in
+            let defaultSeconds = Double(60 * (items.count - index))
+            switch item.kind {
+            case .scalar(let text):
+                return [RuleTestHistory(text: text, secondsBefore: defaultSeconds)]
+            case .map(let entries):
+                let entry = RuleFields(file: fields.file, rule: fields.rule, line: item.line, entries: entries)
+                try entry.rejectUnknownKeys(allowed: ["text", "contributor", "conversation", "seconds_before", "repeat"])
+                let earlier = RuleTestHistory(
+                    text: try entry.string("text"), contributor: try entry.optionalString("contributor") ?? "alice",
+                    conversation: try entry.optionalString("conversation"),
+                    secondsBefore: try entry.double("seconds_before", default: defaultSeconds, in: 0...1e9))
+                // `repeat: N` stands for N such submissions (a flood), with numbered contributors
+                // unless one is given.
+                let copies = try entry.int("repeat", default: 1, in: 1...10_000)
+                guard copies > 1 else { return [earlier] }
+                return (1...copies).map { number in
+                    var copy = earlier
+                    if !entry.contains("contributor") { copy.contributor = "contributor-\(number)" }
+                    return copy
+                }
+            case .list:
+                throw fields.error("before", "an earlier submission is a string or a mapping with 'text'")
             }
         }
     }

@@ -35,9 +35,13 @@ public struct RuleTestRunner: Sendable {
     }
 
     private let registry: PluginRegistry
+    private let index = MemoryFingerprintIndex()
+    private let environment: PluginEnvironment
 
     public init(registry: PluginRegistry) {
         self.registry = registry
+        // A fixed key: tests are repeatable; each case starts from an empty index.
+        environment = PluginEnvironment(fingerprints: index, hasher: KeyedHasher(secret: Data("gatehouse rule tests 0123456789".utf8)))
     }
 
     /// Runs the tests of every rule in `packs`. Throws if a pack cannot be compiled.
@@ -46,7 +50,7 @@ public struct RuleTestRunner: Sendable {
         let byPlugin = Dictionary(grouping: packs, by: \.plugin)
         for name in byPlugin.keys.sorted() {
             let pluginPacks = byPlugin[name]!
-            let plugin = try registry.makePlugin(named: name, packs: pluginPacks)
+            let plugin = try registry.makePlugin(named: name, packs: pluginPacks, environment: environment)
             let pipeline = Pipeline(plugins: [plugin])
             for pack in pluginPacks {
                 for testCase in pack.tests.matches {
@@ -75,8 +79,17 @@ public struct RuleTestRunner: Sendable {
         _ testCase: RuleTestCase, of rule: RuleDefinition?, in pack: RulePack, mustFire: Bool,
         pipeline: Pipeline, into report: inout Report
     ) {
-        let context = EvaluationContext(receivedAt: Date(timeIntervalSince1970: 1_767_225_600))
-        let verdict = pipeline.evaluate(text: testCase.text, context: context)
+        index.reset()
+        let now = Date(timeIntervalSince1970: 1_767_225_600)
+        for (number, earlier) in testCase.before.enumerated() {
+            _ = pipeline.evaluate(
+                text: earlier.text,
+                context: context(id: "before-\(number + 1)", contributor: earlier.contributor, conversation: earlier.conversation,
+                                 at: now.addingTimeInterval(-earlier.secondsBefore)))
+        }
+        let verdict = pipeline.evaluate(
+            text: testCase.text,
+            context: context(id: "case", contributor: testCase.contributor, conversation: testCase.conversation, at: now))
         let hits = verdict.findings.filter { rule == nil || $0.rule == rule?.id }
         var problems: [(expected: String, actual: String)] = []
         if mustFire && hits.isEmpty {
@@ -102,6 +115,12 @@ public struct RuleTestRunner: Sendable {
                     file: pack.file, line: testCase.line, rule: rule?.id ?? "(pack tests)", text: testCase.text,
                     expected: problem.expected, actual: problem.actual))
         }
+    }
+
+    private func context(id: String, contributor: String, conversation: String?, at time: Date) -> EvaluationContext {
+        EvaluationContext(
+            itemId: id, conversation: conversation, contributorPseudonym: environment.hasher.pseudonym(for: contributor),
+            receivedAt: time)
     }
 
     private func firedSummary(_ verdict: Verdict) -> String {

@@ -6,8 +6,8 @@ import Foundation
 ///
 /// Built once, from Foundation's NFKD for the Latin and compatibility ranges plus a table of
 /// UTS #39 confusables, so that matching never calls Foundation's slow normalisation per text.
-struct FoldTable: Sendable {
-    enum Fold: Sendable, Equatable {
+public struct FoldTable: Sendable {
+    public enum Fold: Sendable, Equatable {
         /// The scalar disappears (zero-width space, soft hyphen, bidi control, combining mark).
         case remove
         /// The scalar becomes these ASCII bytes (`é` → `e`, `ß` → `ss`, `ｆ` → `f`, Cyrillic `а` → `a`).
@@ -17,7 +17,7 @@ struct FoldTable: Sendable {
     private let table: [UInt32: Fold]
 
     /// The shared table, built on first use.
-    static let shared = FoldTable()
+    public static let shared = FoldTable()
 
     private init() {
         var table: [UInt32: Fold] = [:]
@@ -75,5 +75,5 @@ struct FoldTable: Sendable {
     }
 
     /// The fold of `scalar`, or nil when it is a word break.
-    func fold(_ scalar: UInt32) -> Fold? { table[scalar] }
+    public func fold(_ scalar: UInt32) -> Fold? { table[scalar] }
 }

@@ -4,30 +4,31 @@
 /// characters and combining marks leave nothing; anything that is not Latin after folding
 /// becomes a space (a word break). Pure ASCII text is its own matching form (the scanner folds
 /// case as it reads): nothing is copied and the map is the identity. That is the fast path.
-struct NormalizedText {
-    private(set) var chars: [UInt8]
+public struct NormalizedText {
+    public private(set) var chars: [UInt8]
     private var starts: [Int32]
     private var ends: [Int32]
     /// True when the map is the identity (pure ASCII input).
-    let isIdentity: Bool
+    public let isIdentity: Bool
 
     /// Runs `body` on the matching form: the text itself when it is ASCII.
-    func withMatchingForm<R>(of text: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    public func withMatchingForm<R>(of text: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         isIdentity ? body(text) : chars.withUnsafeBufferPointer(body)
     }
 
     /// The original byte range of the normalised range `range`.
-    func originalRange(_ range: Range<Int>) -> Range<Int> {
+    public func originalRange(_ range: Range<Int>) -> Range<Int> {
         if isIdentity { return range }
         return Int(starts[range.lowerBound])..<Int(ends[range.upperBound - 1])
     }
 
     /// Lower-case ASCII letters, keep the rest; used for every ASCII byte.
-    static let asciiFold: [UInt8] = (0...255).map { byte in
+    public static let asciiFold: [UInt8] = (0...255).map { byte in
         (0x41...0x5A).contains(byte) ? UInt8(byte) | 0x20 : UInt8(byte)
     }
 
-    init(_ text: UnsafeBufferPointer<UInt8>, fold table: FoldTable) {
+    /// Folds `text` (valid UTF-8) with `table`.
+    public init(_ text: UnsafeBufferPointer<UInt8>, fold table: FoldTable = .shared) {
         var isASCII = true
         for byte in text where byte >= 0x80 {
             isASCII = false

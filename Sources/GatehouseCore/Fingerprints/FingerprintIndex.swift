@@ -1,0 +1,85 @@
+import Foundation
+
+/// A fingerprint of one earlier item, as the duplicate plugin stores it. Never the text:
+/// keyed hashes only, and the contributor as a keyed 64-bit value.
+public struct StoredFingerprint: Sendable, Hashable {
+    /// The item's id (for `duplicate_of`).
+    public var itemId: String
+    /// The contributor's keyed hash, or nil for an anonymous item.
+    public var contributor: UInt64?
+    /// The conversation, if any.
+    public var conversation: String?
+    /// When the item was received.
+    public var time: Date
+    /// Keyed hash of the normalised text: equal for exact repeats.
+    public var exact: UInt64
+    /// MinHash signature (empty for texts too short for near-duplicate detection).
+    public var signature: [UInt32]
+    /// LSH band keys of the signature (empty with it).
+    public var bands: [UInt64]
+    /// The id of the first item of the cluster of near-identical texts it belongs to.
+    public var cluster: String
+
+    public init(
+        itemId: String, contributor: UInt64?, conversation: String?, time: Date, exact: UInt64,
+        signature: [UInt32], bands: [UInt64], cluster: String
+    ) {
+        self.itemId = itemId
+        self.contributor = contributor
+        self.conversation = conversation
+        self.time = time
+        self.exact = exact
+        self.signature = signature
+        self.bands = bands
+        self.cluster = cluster
+    }
+}
+
+extension StoredFingerprint {
+    /// The estimated Jaccard similarity of two MinHash signatures: the share of equal values.
+    public static func similarity(_ left: [UInt32], _ right: [UInt32]) -> Double {
+        guard !left.isEmpty, left.count == right.count else { return 0 }
+        return left.withUnsafeBufferPointer { left in
+            right.withUnsafeBufferPointer { right in similarity(left, right) }
+        }
+    }
+
+    /// The same, on buffers.
+    public static func similarity(_ left: UnsafeBufferPointer<UInt32>, _ right: UnsafeBufferPointer<UInt32>) -> Double {
+        var equal = 0
+        for index in 0..<min(left.count, right.count) where left[index] == right[index] { equal += 1 }
+        return Double(equal) / Double(max(left.count, 1))
+    }
+}
+
+/// The queries and the insert the duplicate plugin needs, inside one atomic transaction.
+public protocol FingerprintTransaction {
+    /// Items with this exact hash received at or after `since`, newest first, at most `limit`.
+    func items(exact: UInt64, since: Date, limit: Int) -> [StoredFingerprint]
+    /// The newest item with this exact hash from this contributor, at or after `since`:
+    /// found directly, however many others sent the same text.
+    func latest(exact: UInt64, contributor: UInt64, since: Date) -> StoredFingerprint?
+    /// Items sharing at least one LSH band key with `bands` whose signature is at least
+    /// `minimum` similar to `signature`, received at or after `since`, with their similarity.
+    /// At most `limit` candidates are examined, newest first per band: a large campaign never
+    /// makes one lookup slow. The items come back without their signatures.
+    func items(
+        similarTo signature: [UInt32], bands: [UInt64], atLeast minimum: Double, since: Date, limit: Int
+    ) -> [(item: StoredFingerprint, similarity: Double)]
+    /// How many items this contributor sent at or after `since`.
+    func count(contributor: UInt64, since: Date) -> Int
+    /// How many items the conversation received at or after `since`.
+    func count(conversation: String, since: Date) -> Int
+    /// How many different contributors have items in `cluster` (1 for a cluster of one).
+    func contributors(inCluster cluster: String) -> Int
+    /// Records a new item. `match` is the earlier item whose cluster it joins (nil when it
+    /// starts a cluster of its own).
+    mutating func insert(_ fingerprint: StoredFingerprint, joining match: StoredFingerprint?) throws
+}
+
+/// Where fingerprints of earlier items live: in memory for `scan` and tests, in the gateway's
+/// database for `serve`, so that a restart forgets nothing.
+public protocol FingerprintIndex: Sendable {
+    /// Runs `body` atomically: two concurrent submissions of one text cannot both pass as new.
+    func transaction<T>(_ body: (inout any FingerprintTransaction) throws -> T) throws -> T
+}

@@ -1,0 +1,251 @@
+import Foundation
+
+/// A `FingerprintIndex` in memory, behind a mutex: for `gatehouse scan` and tests.
+///
+/// Items live in flat arrays indexed by sequence number (signatures and band chains without a
+/// per-item allocation); each band has a table from band key to the newest item, and items
+/// chain to the previous one with the same key. Items older than `retention` (by the newest
+/// time seen) are dropped as new ones arrive.
+///
+/// `@unchecked Sendable` is safe: `storage` is only read or written while `lock` is held, and a
+/// transaction's reference to it does not outlive the locked call.
+public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: Storage
+
+    /// An empty index that keeps items for `retention` seconds.
+    public init(retention: TimeInterval = 30 * 24 * 3600) {
+        storage = Storage(retention: retention)
+    }
+
+    public func transaction<T>(_ body: (inout any FingerprintTransaction) throws -> T) throws -> T {
+        try lock.withLock {
+            var transaction: any FingerprintTransaction = Transaction(storage: storage)
+            return try body(&transaction)
+        }
+    }
+
+    /// Forgets everything (rule tests start each case from an empty index).
+    public func reset() {
+        lock.withLock { storage = Storage(retention: storage.retention) }
+    }
+
+    /// The number of items held.
+    public var count: Int { lock.withLock { storage.live } }
+
+    /// Per-item fields other than the signature and band chains.
+    struct Meta {
+        var itemId: String
+        var cluster: String
+        var conversation: String?
+        var contributor: UInt64?
+        var time: Date
+        var exact: UInt64
+        var nextExact: Int
+    }
+
+    /// The index's state, held by reference so that transactions mutate it in place.
+    final class Storage {
+        let retention: TimeInterval
+        /// Sequence number of `metas[0]`; everything before it is gone.
+        var base = 0
+        /// Items before this sequence number are pruned (not yet compacted away).
+        var firstLive = 0
+        var metas: [Meta] = []
+        var signatures: [UInt32] = []
+        var bandLengths: [UInt8] = []
+        var bandNext: [Int32] = []
+        var bandHeads: [[UInt32: Int32]]
+        var exactHeads: [UInt64: Int] = [:]
+        /// Newest item per (exact hash, contributor), keyed by a mix of the two.
+        var exactByContributor: [UInt64: Int] = [:]
+        var clusters: [String: Set<UInt64>] = [:]
+        var byContributor: [UInt64: [Date]] = [:]
+        var byConversation: [String: [Date]] = [:]
+        var newest = Date.distantPast
+
+        static let bins = 64
+        static let bands = 16
+
+        init(retention: TimeInterval) {
+            self.retention = retention
+            bandHeads = Array(repeating: [:], count: Self.bands)
+        }
+
+        var nextSequence: Int { base + metas.count }
+        var live: Int { nextSequence - firstLive }
+
+        static func key(exact: UInt64, contributor: UInt64) -> UInt64 {
+            (exact ^ (contributor &* 0x9E37_79B9_7F4A_7C15)) &+ 0x632B_E59B_D9B4_E019
+        }
+
+        func fingerprint(at sequence: Int, withSignature: Bool = true) -> StoredFingerprint {
+            let slot = sequence - base
+            let meta = metas[slot]
+            let hasSignature = withSignature && bandLengths[slot] > 0
+            return StoredFingerprint(
+                itemId: meta.itemId, contributor: meta.contributor, conversation: meta.conversation, time: meta.time,
+                exact: meta.exact,
+                signature: hasSignature ? Array(signatures[(slot * Self.bins)..<((slot + 1) * Self.bins)]) : [],
+                bands: [], cluster: meta.cluster)
+        }
+
+        func isLive(_ sequence: Int) -> Bool { sequence >= firstLive && sequence < nextSequence }
+    }
+
+    /// The index of the first time at or after `time` in sorted `times`.
+    static func firstIndex(in times: [Date], atOrAfter time: Date) -> Int {
+        var low = 0
+        var high = times.count
+        while low < high {
+            let middle = (low + high) / 2
+            if times[middle] < time { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    struct Transaction: FingerprintTransaction {
+        let storage: Storage
+
+        func items(exact: UInt64, since: Date, limit: Int) -> [StoredFingerprint] {
+            var result: [StoredFingerprint] = []
+            var sequence = storage.exactHeads[exact] ?? -1
+            while storage.isLive(sequence), result.count < limit {
+                let meta = storage.metas[sequence - storage.base]
+                guard meta.time >= since || meta.time > storage.newest else { break }
+                if meta.exact == exact { result.append(storage.fingerprint(at: sequence, withSignature: false)) }
+                sequence = meta.nextExact
+            }
+            return result
+        }
+
+        func latest(exact: UInt64, contributor: UInt64, since: Date) -> StoredFingerprint? {
+            guard let sequence = storage.exactByContributor[Storage.key(exact: exact, contributor: contributor)],
+                storage.isLive(sequence)
+            else { return nil }
+            let meta = storage.metas[sequence - storage.base]
+            guard meta.exact == exact, meta.contributor == contributor, meta.time >= since else { return nil }
+            return storage.fingerprint(at: sequence, withSignature: false)
+        }
+
+        func items(
+            similarTo signature: [UInt32], bands: [UInt64], atLeast minimum: Double, since: Date, limit: Int
+        ) -> [(item: StoredFingerprint, similarity: Double)] {
+            guard signature.count == Storage.bins else { return [] }
+            var examined = Set<Int>(minimumCapacity: 32)
+            var result: [(item: StoredFingerprint, similarity: Double)] = []
+            signature.withUnsafeBufferPointer { query in
+                storage.signatures.withUnsafeBufferPointer { signatures in
+                    for (band, key) in bands.enumerated() where band < Storage.bands {
+                        var sequence = Int(storage.bandHeads[band][UInt32(truncatingIfNeeded: key)] ?? -1)
+                        while storage.isLive(sequence), examined.count < limit {
+                            let slot = sequence - storage.base
+                            let next = Int(storage.bandNext[slot * Storage.bands + band])
+                            defer { sequence = next }
+                            guard storage.metas[slot].time >= since, examined.insert(sequence).inserted else { continue }
+                            let stored = UnsafeBufferPointer(rebasing: signatures[(slot * Storage.bins)..<((slot + 1) * Storage.bins)])
+                            let similarity = StoredFingerprint.similarity(query, stored)
+                            if similarity >= minimum {
+                                result.append((storage.fingerprint(at: sequence, withSignature: false), similarity))
+                            }
+                        }
+                    }
+                }
+            }
+            return result
+        }
+
+        func count(contributor: UInt64, since: Date) -> Int {
+            storage.byContributor[contributor].map { countSince($0, since) } ?? 0
+        }
+
+        func count(conversation: String, since: Date) -> Int {
+            storage.byConversation[conversation].map { countSince($0, since) } ?? 0
+        }
+
+        func contributors(inCluster cluster: String) -> Int {
+            storage.clusters[cluster]?.count ?? 1
+        }
+
+        mutating func insert(_ fingerprint: StoredFingerprint, joining match: StoredFingerprint?) throws {
+            let sequence = storage.nextSequence
+            storage.metas.append(
+                Meta(
+                    itemId: fingerprint.itemId, cluster: fingerprint.cluster, conversation: fingerprint.conversation,
+                    contributor: fingerprint.contributor, time: fingerprint.time, exact: fingerprint.exact,
+                    nextExact: storage.exactHeads[fingerprint.exact] ?? -1))
+            storage.exactHeads[fingerprint.exact] = sequence
+            if let contributor = fingerprint.contributor {
+                storage.exactByContributor[Storage.key(exact: fingerprint.exact, contributor: contributor)] = sequence
+            }
+            if fingerprint.signature.count == Storage.bins, fingerprint.bands.count == Storage.bands {
+                storage.signatures.append(contentsOf: fingerprint.signature)
+                storage.bandLengths.append(UInt8(Storage.bands))
+                for (band, key) in fingerprint.bands.enumerated() {
+                    let short = UInt32(truncatingIfNeeded: key)
+                    storage.bandNext.append(storage.bandHeads[band][short] ?? -1)
+                    storage.bandHeads[band][short] = Int32(truncatingIfNeeded: sequence)
+                }
+            } else {
+                storage.signatures.append(contentsOf: repeatElement(0, count: Storage.bins))
+                storage.bandLengths.append(0)
+                storage.bandNext.append(contentsOf: repeatElement(-1, count: Storage.bands))
+            }
+            // Contributor sets only for clusters of two or more items.
+            if let match, match.cluster == fingerprint.cluster {
+                if storage.clusters[fingerprint.cluster] == nil {
+                    storage.clusters[fingerprint.cluster] = match.contributor.map { [$0] } ?? []
+                }
+                if let contributor = fingerprint.contributor { storage.clusters[fingerprint.cluster]!.insert(contributor) }
+            }
+            if let contributor = fingerprint.contributor {
+                insertSorted(fingerprint.time, into: &storage.byContributor[contributor, default: []])
+            }
+            if let conversation = fingerprint.conversation {
+                insertSorted(fingerprint.time, into: &storage.byConversation[conversation, default: []])
+            }
+            storage.newest = max(storage.newest, fingerprint.time)
+            prune(after: fingerprint)
+        }
+
+        private func countSince(_ times: [Date], _ since: Date) -> Int {
+            times.count - MemoryFingerprintIndex.firstIndex(in: times, atOrAfter: since)
+        }
+
+        /// Keeps time lists sorted when a replayed stream is slightly out of order.
+        private func insertSorted(_ time: Date, into times: inout [Date]) {
+            if let last = times.last, last > time {
+                times.insert(time, at: MemoryFingerprintIndex.firstIndex(in: times, atOrAfter: time))
+            } else {
+                times.append(time)
+            }
+        }
+
+        /// Drops items older than the retention, oldest first; compacts the arrays when more
+        /// than half of them is dead.
+        private func prune(after fingerprint: StoredFingerprint) {
+            let cutoff = storage.newest.addingTimeInterval(-storage.retention)
+            while storage.firstLive < storage.nextSequence, storage.metas[storage.firstLive - storage.base].time < cutoff {
+                storage.firstLive += 1
+            }
+            let dead = storage.firstLive - storage.base
+            if dead > 1_024, dead * 2 > storage.metas.count {
+                storage.metas.removeFirst(dead)
+                storage.signatures.removeFirst(dead * Storage.bins)
+                storage.bandLengths.removeFirst(dead)
+                storage.bandNext.removeFirst(dead * Storage.bands)
+                storage.base = storage.firstLive
+            }
+            if let contributor = fingerprint.contributor, let times = storage.byContributor[contributor],
+                times.count % 64 == 0, let first = times.first, first < cutoff
+            {
+                storage.byContributor[contributor] = times.filter { $0 >= cutoff }
+            }
+            if let conversation = fingerprint.conversation, let times = storage.byConversation[conversation],
+                times.count % 1_024 == 0, let first = times.first, first < cutoff
+            {
+                storage.byConversation[conversation] = times.filter { $0 >= cutoff }
+            }
+        }
+    }
+}
