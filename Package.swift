@@ -6,6 +6,7 @@ import PackageDescription
 //   GatehouseCore                        model, plugin protocol, pipeline, rule packs
 //   Plugins/*                            rule plugins: depend on the core and PCRE2 only
 //   GatehouseRuntime                     the standard plugin registry and rule-set loading
+//   GatehouseStorage                     SQLite (GRDB, WAL): items, review queue, audit log, fingerprints
 //   GatehouseCLI → gatehouse             commands (thin executable on top)
 let package = Package(
     name: "Gatehouse",
@@ -20,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -57,6 +59,14 @@ let package = Package(
             dependencies: ["GatehouseCore", "PIIRedaction", "Profanity", "DuplicateSpam"]
         ),
         .target(
+            name: "GatehouseStorage",
+            dependencies: [
+                "GatehouseCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
             name: "GatehouseCLI",
             dependencies: [
                 "GatehouseCore", "GatehouseRuntime",
@@ -73,6 +83,7 @@ let package = Package(
         .testTarget(name: "PIIRedactionTests", dependencies: ["PIIRedaction", "GatehouseCore", "GatehouseRuntime"]),
         .testTarget(name: "ProfanityTests", dependencies: ["Profanity", "GatehouseCore", "GatehouseRuntime"]),
         .testTarget(name: "DuplicateSpamTests", dependencies: ["DuplicateSpam", "GatehouseCore", "GatehouseRuntime"]),
+        .testTarget(name: "GatehouseStorageTests", dependencies: ["GatehouseStorage", "GatehouseCore", "GatehouseRuntime"]),
         .testTarget(name: "GatehouseCLITests", dependencies: ["GatehouseCLI", "GatehouseRuntime", "GatehouseCore"]),
     ]
 )

@@ -73,12 +73,12 @@ extension DuplicateSpamPlugin.Engine {
         var report = PluginReport()
         do {
             try index.transaction { transaction in
-                let exact = transaction.items(exact: fingerprint.exact, since: now.addingTimeInterval(-lookBack), limit: candidateLimit)
-                let ownRepeat = contributor.flatMap {
-                    transaction.latest(exact: fingerprint.exact, contributor: $0, since: now.addingTimeInterval(-exactWindow))
+                let exact = try transaction.items(exact: fingerprint.exact, since: now.addingTimeInterval(-lookBack), limit: candidateLimit)
+                let ownRepeat = try contributor.flatMap {
+                    try transaction.latest(exact: fingerprint.exact, contributor: $0, since: now.addingTimeInterval(-exactWindow))
                 }
                 let near: [(item: StoredFingerprint, similarity: Double)] = fingerprint.signature.isEmpty ? [] :
-                    transaction.items(
+                    try transaction.items(
                         similarTo: fingerprint.signature, bands: fingerprint.bandKeys, atLeast: minimumSimilarity,
                         since: now.addingTimeInterval(-lookBack), limit: candidateLimit)
                     .filter { $0.item.exact != fingerprint.exact }
@@ -87,9 +87,9 @@ extension DuplicateSpamPlugin.Engine {
                 let closest = exact.first.map { ($0, 1.0) } ?? near.first { $0.similarity >= minimumSimilarity }
                 let cluster = closest?.0.cluster ?? itemId
                 var floodCounts: [DuplicateRule.Scope: Int] = [:]
-                if let contributor { floodCounts[.contributor] = transaction.count(contributor: contributor, since: now.addingTimeInterval(-floodWindow(.contributor))) }
+                if let contributor { floodCounts[.contributor] = try transaction.count(contributor: contributor, since: now.addingTimeInterval(-floodWindow(.contributor))) }
                 if let conversation = context.conversation {
-                    floodCounts[.conversation] = transaction.count(conversation: conversation, since: now.addingTimeInterval(-floodWindow(.conversation)))
+                    floodCounts[.conversation] = try transaction.count(conversation: conversation, since: now.addingTimeInterval(-floodWindow(.conversation)))
                 }
                 try transaction.insert(
                     StoredFingerprint(
@@ -97,7 +97,7 @@ extension DuplicateSpamPlugin.Engine {
                         exact: fingerprint.exact, signature: fingerprint.signature, bands: fingerprint.bandKeys,
                         cluster: cluster),
                     joining: closest?.0)
-                let clusterContributors = transaction.contributors(inCluster: cluster)
+                let clusterContributors = try transaction.contributors(inCluster: cluster)
 
                 var repeated = false
                 for rule in compiled {

@@ -55,23 +55,23 @@ extension StoredFingerprint {
 /// The queries and the insert the duplicate plugin needs, inside one atomic transaction.
 public protocol FingerprintTransaction {
     /// Items with this exact hash received at or after `since`, newest first, at most `limit`.
-    func items(exact: UInt64, since: Date, limit: Int) -> [StoredFingerprint]
+    func items(exact: UInt64, since: Date, limit: Int) throws -> [StoredFingerprint]
     /// The newest item with this exact hash from this contributor, at or after `since`:
     /// found directly, however many others sent the same text.
-    func latest(exact: UInt64, contributor: UInt64, since: Date) -> StoredFingerprint?
+    func latest(exact: UInt64, contributor: UInt64, since: Date) throws -> StoredFingerprint?
     /// Items sharing at least one LSH band key with `bands` whose signature is at least
     /// `minimum` similar to `signature`, received at or after `since`, with their similarity.
     /// At most `limit` candidates are examined, newest first per band: a large campaign never
     /// makes one lookup slow. The items come back without their signatures.
     func items(
         similarTo signature: [UInt32], bands: [UInt64], atLeast minimum: Double, since: Date, limit: Int
-    ) -> [(item: StoredFingerprint, similarity: Double)]
+    ) throws -> [(item: StoredFingerprint, similarity: Double)]
     /// How many items this contributor sent at or after `since`.
-    func count(contributor: UInt64, since: Date) -> Int
+    func count(contributor: UInt64, since: Date) throws -> Int
     /// How many items the conversation received at or after `since`.
-    func count(conversation: String, since: Date) -> Int
+    func count(conversation: String, since: Date) throws -> Int
     /// How many different contributors have items in `cluster` (1 for a cluster of one).
-    func contributors(inCluster cluster: String) -> Int
+    func contributors(inCluster cluster: String) throws -> Int
     /// Records a new item. `match` is the earlier item whose cluster it joins (nil when it
     /// starts a cluster of its own).
     mutating func insert(_ fingerprint: StoredFingerprint, joining match: StoredFingerprint?) throws

@@ -1,0 +1,110 @@
+import Foundation
+import GRDB
+import GatehouseCore
+
+/// A `FingerprintIndex` that survives restarts: lookups run on an in-memory index (atomic under
+/// its lock, no disk I/O on the hot path), and every new fingerprint is written to the
+/// gateway's database in the same transaction as its item and audit entry (`drain(into:)`).
+/// On start the memory index is rebuilt from the table, so a restart forgets nothing.
+public final class DurableFingerprintIndex: FingerprintIndex, @unchecked Sendable {
+    // @unchecked Sendable: `pending` is only touched while `lock` is held; `memory` is Sendable.
+    private let memory: MemoryFingerprintIndex
+    private let lock = NSLock()
+    private var pending: [StoredFingerprint] = []
+
+    /// Loads the fingerprints received within `retention` of now from `database`.
+    public init(database: GatehouseDatabase, retention: TimeInterval = 30 * 24 * 3600, now: Date = Date()) throws {
+        memory = MemoryFingerprintIndex(retention: retention)
+        let rows = try database.pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM fingerprint WHERE time >= ? ORDER BY seq",
+                arguments: [now.addingTimeInterval(-retention).timeIntervalSince1970])
+        }
+        var rootContributors: [String: UInt64] = [:]
+        try memory.transaction { transaction in
+            for row in rows {
+                let fingerprint = Self.fingerprint(row)
+                if fingerprint.cluster == fingerprint.itemId, let contributor = fingerprint.contributor {
+                    rootContributors[fingerprint.itemId] = contributor
+                }
+                let root = fingerprint.cluster == fingerprint.itemId ? nil :
+                    StoredFingerprint(itemId: fingerprint.cluster, contributor: rootContributors[fingerprint.cluster],
+                                      conversation: nil, time: fingerprint.time, exact: 0, signature: [], bands: [],
+                                      cluster: fingerprint.cluster)
+                try transaction.insert(fingerprint, joining: root)
+            }
+        }
+    }
+
+    /// The number of items held in memory.
+    public var count: Int { memory.count }
+
+    public func transaction<T>(_ body: (inout any FingerprintTransaction) throws -> T) throws -> T {
+        try memory.transaction { inner in
+            var recording: any FingerprintTransaction = Recording(inner: inner, owner: self)
+            return try body(&recording)
+        }
+    }
+
+    /// Writes the fingerprints recorded since the last call, inside the caller's transaction.
+    public func drain(into db: Database) throws {
+        let batch: [StoredFingerprint] = lock.withLock {
+            defer { pending.removeAll(keepingCapacity: true) }
+            return pending
+        }
+        for fingerprint in batch {
+            try db.execute(
+                sql: """
+                    INSERT INTO fingerprint (itemId, contributor, conversation, time, exact, signature, bands, cluster)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    fingerprint.itemId, fingerprint.contributor.map { Int64(bitPattern: $0) }, fingerprint.conversation,
+                    fingerprint.time.timeIntervalSince1970, Int64(bitPattern: fingerprint.exact),
+                    fingerprint.signature.withUnsafeBytes { Data($0) }, fingerprint.bands.withUnsafeBytes { Data($0) },
+                    fingerprint.cluster,
+                ])
+        }
+    }
+
+    fileprivate func record(_ fingerprint: StoredFingerprint) {
+        lock.withLock { pending.append(fingerprint) }
+    }
+
+    private static func fingerprint(_ row: Row) -> StoredFingerprint {
+        let signature: Data = row["signature"]
+        let bands: Data = row["bands"]
+        let contributor: Int64? = row["contributor"]
+        let exact: Int64 = row["exact"]
+        return StoredFingerprint(
+            itemId: row["itemId"], contributor: contributor.map { UInt64(bitPattern: $0) }, conversation: row["conversation"],
+            time: Date(timeIntervalSince1970: row["time"]), exact: UInt64(bitPattern: exact),
+            signature: signature.withUnsafeBytes { Array($0.bindMemory(to: UInt32.self)) },
+            bands: bands.withUnsafeBytes { Array($0.bindMemory(to: UInt64.self)) }, cluster: row["cluster"])
+    }
+
+    /// Passes everything to the memory index and notes each insert for the database.
+    private struct Recording: FingerprintTransaction {
+        var inner: any FingerprintTransaction
+        let owner: DurableFingerprintIndex
+
+        func items(exact: UInt64, since: Date, limit: Int) throws -> [StoredFingerprint] {
+            try inner.items(exact: exact, since: since, limit: limit)
+        }
+        func latest(exact: UInt64, contributor: UInt64, since: Date) throws -> StoredFingerprint? {
+            try inner.latest(exact: exact, contributor: contributor, since: since)
+        }
+        func items(similarTo signature: [UInt32], bands: [UInt64], atLeast minimum: Double, since: Date, limit: Int) throws
+            -> [(item: StoredFingerprint, similarity: Double)]
+        {
+            try inner.items(similarTo: signature, bands: bands, atLeast: minimum, since: since, limit: limit)
+        }
+        func count(contributor: UInt64, since: Date) throws -> Int { try inner.count(contributor: contributor, since: since) }
+        func count(conversation: String, since: Date) throws -> Int { try inner.count(conversation: conversation, since: since) }
+        func contributors(inCluster cluster: String) throws -> Int { try inner.contributors(inCluster: cluster) }
+        mutating func insert(_ fingerprint: StoredFingerprint, joining match: StoredFingerprint?) throws {
+            try inner.insert(fingerprint, joining: match)
+            owner.record(fingerprint)
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import GRDB
+
+/// The gateway's SQLite database (WAL): accepted contributions, the review queue, the audit
+/// log, fingerprints of earlier items and idempotency records.
+///
+/// Migrations are named and never edited once shipped: add a new one instead.
+public final class GatehouseDatabase: Sendable {
+    /// The connection pool: one writer, concurrent readers.
+    public let pool: DatabasePool
+    /// The file path.
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            // Every commit reaches the disk: an answer is sent only after its item is durable.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        self.path = path
+        try Self.migrator.migrate(pool)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-contributions-review-audit") { db in
+            try db.execute(sql: """
+                CREATE TABLE contribution (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    conversation TEXT,
+                    text TEXT NOT NULL,
+                    receivedAt REAL NOT NULL,
+                    decidedAt REAL NOT NULL
+                );
+                CREATE INDEX contribution_conversation ON contribution(conversation, seq);
+                CREATE TABLE heldItem (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    conversation TEXT,
+                    text TEXT NOT NULL,
+                    reasons TEXT NOT NULL,
+                    receivedAt REAL NOT NULL,
+                    heldAt REAL NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'pending'
+                );
+                CREATE TABLE auditEntry (
+                    seq INTEGER PRIMARY KEY,
+                    time REAL NOT NULL,
+                    actor TEXT NOT NULL,
+                    event TEXT NOT NULL,
+                    itemId TEXT,
+                    decision TEXT,
+                    findings TEXT NOT NULL,
+                    textHash TEXT,
+                    prevHash TEXT NOT NULL,
+                    hash TEXT NOT NULL
+                );
+                CREATE TABLE idempotency (
+                    key TEXT PRIMARY KEY,
+                    status INTEGER NOT NULL,
+                    body BLOB NOT NULL,
+                    createdAt REAL NOT NULL
+                );
+                """)
+        }
+        migrator.registerMigration("v1-fingerprints") { db in
+            try db.execute(sql: """
+                CREATE TABLE fingerprint (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    itemId TEXT NOT NULL,
+                    contributor INTEGER,
+                    conversation TEXT,
+                    time REAL NOT NULL,
+                    exact INTEGER NOT NULL,
+                    signature BLOB NOT NULL,
+                    bands BLOB NOT NULL,
+                    cluster TEXT NOT NULL
+                );
+                CREATE INDEX fingerprint_time ON fingerprint(time);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import GRDB
+import GatehouseCore
+import GatehouseRuntime
+import Testing
+@testable import GatehouseStorage
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+/// A fresh temporary directory, removed when the test ends.
+final class TemporaryDirectory {
+    let url: URL
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(at: url) }
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+}
+
+@Suite("Durable fingerprint index")
+struct DurableFingerprintIndexTests {
+    let hasher = KeyedHasher(secret: Data("storage tests key 0123456789abcdef".utf8))
+    let start = Date(timeIntervalSince1970: 1_780_000_000)
+
+    private func rules(_ index: DurableFingerprintIndex) throws -> RuleSet {
+        try RuleSet.load(
+            paths: [repositoryRoot.appendingPathComponent("rules/duplicate.yaml").path],
+            environment: PluginEnvironment(fingerprints: index, hasher: hasher))
+    }
+
+    @Test("a restart forgets nothing: repeats and campaigns are still found after reopening")
+    func survivesRestart() throws {
+        let directory = try TemporaryDirectory()
+        let text = "Please keep the hydrotherapy pool open, it is the only exercise I can do."
+        do {
+            let database = try GatehouseDatabase(path: directory.path("gatehouse.sqlite"))
+            let index = try DurableFingerprintIndex(database: database, now: start)
+            let ruleSet = try rules(index)
+            #expect(ruleSet.evaluate(Submission(text: text, contributor: "alice", receivedAt: start), itemId: "first").decision == .accepted)
+            _ = ruleSet.evaluate(Submission(text: text, contributor: "bob", receivedAt: start.addingTimeInterval(10)), itemId: "second")
+            try database.pool.write { db in try index.drain(into: db) }
+            // Drained once: a second drain writes nothing more.
+            try database.pool.write { db in try index.drain(into: db) }
+            #expect(try database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM fingerprint") } == 2)
+        }
+        let database = try GatehouseDatabase(path: directory.path("gatehouse.sqlite"))
+        let index = try DurableFingerprintIndex(database: database, now: start.addingTimeInterval(60))
+        #expect(index.count == 2)
+        let ruleSet = try rules(index)
+        let again = ruleSet.evaluate(Submission(text: text, contributor: "alice", receivedAt: start.addingTimeInterval(60)), itemId: "third")
+        #expect(again.decision == .rejected)
+        #expect(again.findings.first { $0.rule == "duplicate.exact_repeat" }?.attributes["duplicate_of"] == "first")
+        let third = ruleSet.evaluate(Submission(text: text, contributor: "carol", receivedAt: start.addingTimeInterval(70)), itemId: "fourth")
+        let campaign = try #require(third.findings.first { $0.rule == "duplicate.campaign" })
+        #expect(campaign.attributes["campaign"] == "first")
+    }
+
+    @Test("fingerprints on disk hold keyed hashes only, never the text or the contributor token")
+    func noTextOnDisk() throws {
+        let directory = try TemporaryDirectory()
+        let database = try GatehouseDatabase(path: directory.path("gatehouse.sqlite"))
+        let index = try DurableFingerprintIndex(database: database)
+        let ruleSet = try rules(index)
+        _ = ruleSet.evaluate(Submission(text: "A distinctive sentence about podiatry waits", contributor: "token-xyz-123"), itemId: "i1")
+        try database.pool.write { db in try index.drain(into: db) }
+        try database.pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: directory.path("gatehouse.sqlite")))
+        #expect(bytes.range(of: Data("podiatry".utf8)) == nil)
+        #expect(bytes.range(of: Data("token-xyz-123".utf8)) == nil)
+        #expect(bytes.range(of: Data("i1".utf8)) != nil)
+    }
+}
