@@ -7,6 +7,7 @@ import PackageDescription
 //   Plugins/*                            rule plugins: depend on the core and PCRE2 only
 //   GatehouseRuntime                     the standard plugin registry and rule-set loading
 //   GatehouseStorage                     SQLite (GRDB, WAL): items, review queue, audit log, fingerprints
+//   GatehouseServer                      the HTTP gateway (Hummingbird 2): routes, roles, limits
 //   GatehouseCLI → gatehouse             commands (thin executable on top)
 let package = Package(
     name: "Gatehouse",
@@ -22,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -67,10 +69,21 @@ let package = Package(
             ]
         ),
         .target(
+            name: "GatehouseServer",
+            dependencies: [
+                "GatehouseCore", "GatehouseRuntime", "GatehouseStorage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
             name: "GatehouseCLI",
             dependencies: [
-                "GatehouseCore", "GatehouseRuntime",
+                "GatehouseCore", "GatehouseRuntime", "GatehouseServer", "GatehouseStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .executableTarget(name: "gatehouse", dependencies: ["GatehouseCLI"]),
@@ -84,6 +97,13 @@ let package = Package(
         .testTarget(name: "ProfanityTests", dependencies: ["Profanity", "GatehouseCore", "GatehouseRuntime"]),
         .testTarget(name: "DuplicateSpamTests", dependencies: ["DuplicateSpam", "GatehouseCore", "GatehouseRuntime"]),
         .testTarget(name: "GatehouseStorageTests", dependencies: ["GatehouseStorage", "GatehouseCore", "GatehouseRuntime"]),
+        .testTarget(
+            name: "GatehouseServerTests",
+            dependencies: [
+                "GatehouseServer", "GatehouseStorage", "GatehouseCore", "GatehouseRuntime",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "GatehouseCLITests", dependencies: ["GatehouseCLI", "GatehouseRuntime", "GatehouseCore"]),
     ]
 )

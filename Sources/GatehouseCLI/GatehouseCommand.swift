@@ -19,9 +19,11 @@ public struct GatehouseCommand: AsyncParsableCommand {
               gatehouse check --explain - < contribution.txt
               gatehouse scan contributions.jsonl > verdicts.jsonl
               gatehouse rules test
+              gatehouse serve --config gatehouse.yaml
+              gatehouse audit verify --data-dir data
             """,
         version: "0.1.0",
-        subcommands: [CheckCommand.self, ScanCommand.self, RulesCommand.self]
+        subcommands: [CheckCommand.self, ScanCommand.self, RulesCommand.self, ServeCommand.self, AuditCommand.self]
     )
 
     public init() {}

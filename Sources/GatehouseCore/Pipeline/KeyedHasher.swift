@@ -25,6 +25,16 @@ public struct KeyedHasher: Sendable {
         return hmac.finalize().withUnsafeBytes { Self.hex($0) }
     }
 
+    /// HMAC-SHA256 of `text` under a domain label, hex-encoded (audit text hashes, idempotency keys).
+    public func hexMAC(_ text: String, domain: StaticString) -> String {
+        var hmac = keyed
+        domain.withUTF8Buffer { hmac.update(data: UnsafeRawBufferPointer($0)) }
+        withUnsafeBytes(of: UInt8(0)) { hmac.update(data: $0) }
+        var copy = text
+        copy.withUTF8 { hmac.update(data: UnsafeRawBufferPointer($0)) }
+        return hmac.finalize().withUnsafeBytes { Self.hex($0) }
+    }
+
     /// The first 64 bits of HMAC-SHA256 over `bytes`, with a domain label so that
     /// different uses of the key never produce comparable values.
     public func hash64(_ bytes: UnsafeRawBufferPointer, domain: StaticString) -> UInt64 {

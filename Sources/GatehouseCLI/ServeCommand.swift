@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import GatehouseServer
+import Hummingbird
+import Logging
+
+/// `gatehouse serve`: the HTTP gateway.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the HTTP gateway: intake, review queue, audit log, rule reloads.",
+        discussion: """
+            Configuration comes from a YAML file (--config, else ./gatehouse.yaml if present),
+            then environment variables, then these flags. Every key is optional:
+
+              listen: 127.0.0.1:8080        # GATEHOUSE_LISTEN
+              data_dir: data                # GATEHOUSE_DATA_DIR: database + secret.key (0600)
+              rules: [rules]                # GATEHOUSE_RULES (colon-separated)
+              pipeline: [pii, profanity, duplicate]
+              limits: {body_bytes: 65536, text_chars: 20000, json_depth: 8, rate_per_minute: 6000}
+              tokens:                       # GATEHOUSE_TOKEN_INTAKE, _MODERATOR, _AUTHOR, _ADMIN
+                - {role: intake, token: "a long random string"}
+                - {role: admin, sha256: "<hex SHA-256 of the token>"}
+
+            Roles: intake posts submissions and reads published contributions; moderator reads
+            the review queue and the audit log; author checks texts and reloads rules; admin
+            does everything. Tokens are kept only as SHA-256 hashes.
+
+            Routes: POST /v1/submissions, POST /v1/check, GET /v1/contributions, GET /v1/review,
+            GET /v1/audit, GET /v1/audit/verify, POST /v1/rules/reload, GET /metrics,
+            GET /healthz, GET /readyz (docs/openapi.yaml).
+
+            SIGHUP reloads the rules (compiled and tested first; a bad set is refused). SIGTERM
+            stops accepting, finishes requests in flight and exits 0.
+            """
+    )
+
+    @Option(help: ArgumentHelp("The configuration file.", valueName: "file"))
+    var config: String?
+
+    @Option(help: ArgumentHelp("Listen address, host:port.", valueName: "host:port"))
+    var listen: String?
+
+    @Option(help: ArgumentHelp("The data directory.", valueName: "dir"))
+    var dataDir: String?
+
+    @Option(name: .customLong("rules"), help: ArgumentHelp("Rule pack file or directory (repeatable).", valueName: "path"))
+    var rules: [String] = []
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
+    }
+
+    func run() async throws {
+        let logger = {
+            var logger = Logger(label: "gatehouse")
+            logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+            return logger
+        }()
+        let configuration: ServerConfiguration
+        do {
+            configuration = try resolvedConfiguration()
+        } catch let error as ConfigurationError {
+            printError("gatehouse serve: \(error)")
+            throw ExitCode(2)
+        }
+        let gateway: Gateway
+        do {
+            gateway = try Gateway(configuration: configuration, logger: logger)
+        } catch {
+            printError("gatehouse serve: cannot start: \(error)")
+            throw ExitCode(2)
+        }
+        let hangup = DispatchSource.makeSignalSource(signal: SIGHUP)
+        signal(SIGHUP, SIG_IGN)
+        hangup.setEventHandler {
+            Task {
+                do {
+                    _ = try await gateway.reloadRules(actor: "system")
+                } catch {
+                    logger.error("SIGHUP: rules not reloaded", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        hangup.resume()
+        logger.notice(
+            "gatehouse listening",
+            metadata: ["address": "\(configuration.host):\(configuration.port)", "rules": "\(gateway.ruleCount)",
+                       "data": "\(configuration.dataDirectory)"])
+        try await buildApplication(gateway: gateway, logger: logger).runService()
+    }
+
+    func resolvedConfiguration() throws -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        if let config {
+            configuration = try ServerConfiguration.load(path: config)
+        } else if FileManager.default.fileExists(atPath: "gatehouse.yaml") {
+            configuration = try ServerConfiguration.load(path: "gatehouse.yaml")
+        }
+        try configuration.applyEnvironment(ProcessInfo.processInfo.environment)
+        if let listen { try configuration.setListen(listen) }
+        if let dataDir { configuration.dataDirectory = dataDir }
+        if !rules.isEmpty { configuration.rules = rules }
+        return configuration
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import GatehouseCore
+import GRDB
+import Hummingbird
+import Logging
+
+/// The routes of the gateway and the roles each admits.
+public enum Routes {
+    /// Every route as `METHOD path`, with its roles (empty: no token needed). The OpenAPI
+    /// document in docs/openapi.yaml lists the same routes; a test checks that they agree.
+    public static let table: [(method: String, path: String, roles: Set<Role>)] = [
+        ("POST", "/v1/submissions", [.intake, .admin]),
+        ("POST", "/v1/check", [.author, .moderator, .admin]),
+        ("GET", "/v1/contributions", [.intake, .moderator, .admin]),
+        ("GET", "/v1/review", [.moderator, .admin]),
+        ("GET", "/v1/audit", [.moderator, .admin]),
+        ("GET", "/v1/audit/verify", [.moderator, .admin]),
+        ("POST", "/v1/rules/reload", [.author, .admin]),
+        ("GET", "/metrics", [.admin]),
+        ("GET", "/healthz", []),
+        ("GET", "/readyz", []),
+    ]
+
+    static func roles(_ method: String, _ path: String) -> Set<Role> {
+        table.first { $0.method == method && $0.path == path }!.roles
+    }
+}
+
+/// Builds the HTTP application over `gateway`: the same function serves `gatehouse serve` and the tests.
+public func buildApplication(gateway: Gateway, logger: Logger = Logger(label: "gatehouse.http")) -> some ApplicationProtocol {
+    let router = Router(context: BasicRequestContext.self)
+    // The access log: method, path and status only; never a body, an IP address or a user agent.
+    router.middlewares.add(AccessLogMiddleware(logger: logger))
+    let maxBody = gateway.configuration.maxBodyBytes
+
+    @Sendable func authorize(_ request: Request, _ method: String, _ path: String) throws -> Role {
+        do {
+            return try gateway.authorize(request.headers[.authorization], allowed: Routes.roles(method, path))
+        } catch {
+            throw error.http
+        }
+    }
+
+    @Sendable func body(_ request: Request) async throws -> Data {
+        do {
+            var buffer = try await request.body.collect(upTo: maxBody)
+            return buffer.readData(length: buffer.readableBytes) ?? Data()
+        } catch {
+            gateway.metrics.refused(status: 413)
+            throw HTTPError(.contentTooLarge, message: "the body is larger than \(maxBody) bytes")
+        }
+    }
+
+    @Sendable func query(_ request: Request, _ name: String) -> String? { request.uri.queryParameters.get(name) }
+
+    @Sendable func integer(_ request: Request, _ name: String, default value: Int64) throws -> Int64 {
+        guard let text = query(request, name) else { return value }
+        guard let number = Int64(text), number >= 0 else {
+            throw HTTPError(.badRequest, message: "query parameter '\(name)' must be a whole number ≥ 0")
+        }
+        return number
+    }
+
+    router.post("/v1/submissions") { request, _ -> Response in
+        let role = try authorize(request, "POST", "/v1/submissions")
+        let data = try await body(request)
+        do {
+            return .json(try await gateway.submit(data, role: role))
+        } catch let error as GatewayError {
+            throw error.http
+        }
+    }
+    router.post("/v1/check") { request, _ -> Response in
+        _ = try authorize(request, "POST", "/v1/check")
+        let data = try await body(request)
+        do {
+            return .json(try gateway.check(data))
+        } catch let error as GatewayError {
+            throw error.http
+        }
+    }
+    router.get("/v1/contributions") { request, _ -> Response in
+        _ = try authorize(request, "GET", "/v1/contributions")
+        return .json(try gateway.contributions(
+            conversation: query(request, "conversation"), after: try integer(request, "after", default: 0),
+            limit: Int(try integer(request, "limit", default: 100))))
+    }
+    router.get("/v1/review") { request, _ -> Response in
+        _ = try authorize(request, "GET", "/v1/review")
+        return .json(try gateway.reviewQueue(after: try integer(request, "after", default: 0), limit: Int(try integer(request, "limit", default: 100))))
+    }
+    router.get("/v1/audit") { request, _ -> Response in
+        _ = try authorize(request, "GET", "/v1/audit")
+        return .json(try gateway.auditEntries(after: try integer(request, "after", default: 0), limit: Int(try integer(request, "limit", default: 100))))
+    }
+    router.get("/v1/audit/verify") { request, _ -> Response in
+        _ = try authorize(request, "GET", "/v1/audit/verify")
+        return .json(try gateway.verifyAudit())
+    }
+    router.post("/v1/rules/reload") { request, _ -> Response in
+        let role = try authorize(request, "POST", "/v1/rules/reload")
+        do {
+            return .json(try await gateway.reloadRules(actor: role.rawValue))
+        } catch let error as GatewayError {
+            throw error.http
+        }
+    }
+    router.get("/metrics") { request, _ -> Response in
+        _ = try authorize(request, "GET", "/metrics")
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+            body: .init(byteBuffer: ByteBuffer(string: try gateway.metricsText())))
+    }
+    router.get("/healthz") { _, _ -> Response in
+        .json(GatewayResponse(200, ["status": "ok"]))
+    }
+    router.get("/readyz") { _, _ -> Response in
+        do {
+            _ = try gateway.database.pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+            return .json(GatewayResponse(200, ["status": "ready", "rules": gateway.ruleCount]))
+        } catch {
+            return .json(GatewayResponse(503, ["status": "not ready"]))
+        }
+    }
+
+    let configuration = gateway.configuration
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "gatehouse"),
+        logger: logger)
+}
+
+extension GatewayError {
+    /// As an HTTP error with the same status and message.
+    var http: HTTPError {
+        HTTPError(HTTPResponse.Status(code: status), message: message)
+    }
+}
+
+extension Response {
+    static func json(_ response: GatewayResponse) -> Response {
+        Response(
+            status: HTTPResponse.Status(code: response.status), headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: response.body)))
+    }
+}
+
+/// Logs each request's method, path (without the query) and status, and nothing else.
+struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let started = DispatchTime.now().uptimeNanoseconds
+        do {
+            let response = try await next(request, context)
+            log(request, status: Int(response.status.code), started: started)
+            return response
+        } catch let error as HTTPResponseError {
+            log(request, status: Int(error.status.code), started: started)
+            throw error
+        }
+    }
+
+    private func log(_ request: Request, status: Int, started: UInt64) {
+        logger.info(
+            "request",
+            metadata: [
+                "method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "status": "\(status)",
+                "ms": "\(String(format: "%.1f", Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6))",
+            ])
+    }
+}

@@ -1,0 +1,307 @@
+import Foundation
+import GatehouseCore
+import GatehouseRuntime
+import GatehouseStorage
+import Logging
+import Synchronization
+
+/// An answer for the HTTP layer: a status and a JSON body.
+public struct GatewayResponse: Sendable {
+    public var status: Int
+    public var body: Data
+
+    init(_ status: Int, _ object: [String: Any]) {
+        self.status = status
+        self.body = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+    }
+
+    init(status: Int, body: Data) {
+        self.status = status
+        self.body = body
+    }
+}
+
+/// The gateway without HTTP: takes submissions, decides, stores, audits; checks, reloads rules.
+/// The HTTP routes and the tests both call it.
+public final class Gateway: Sendable {
+    public let configuration: ServerConfiguration
+    public let database: GatehouseDatabase
+    public let metrics = Metrics()
+    let tokens: TokenStore
+    let fingerprints: DurableFingerprintIndex
+    let hasher: KeyedHasher
+    let committer: GroupCommitter
+    let store: SQLiteContributionStore
+    public let audit: SQLiteAuditLog
+    private let ruleSets: Mutex<(live: RuleSet, dryRun: RuleSet)>
+    private let parser: SubmissionParser
+    private let rateLimiter: RateLimiter
+    private let logger: Logger
+
+    /// Opens the data directory (creating it, the database and the secret key as needed) and
+    /// compiles the rules. A bad rule set stops the start with a clear error.
+    public init(configuration: ServerConfiguration, logger: Logger = Logger(label: "gatehouse")) throws {
+        self.configuration = configuration
+        self.logger = logger
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        hasher = KeyedHasher(secret: try Self.secret(in: configuration.dataDirectory, logger: logger))
+        database = try GatehouseDatabase(path: (configuration.dataDirectory as NSString).appendingPathComponent("gatehouse.sqlite"))
+        fingerprints = try DurableFingerprintIndex(database: database)
+        let fingerprints = self.fingerprints
+        committer = GroupCommitter(database: database) { db in try fingerprints.drain(into: db) }
+        store = SQLiteContributionStore(database: database)
+        audit = SQLiteAuditLog(database: database)
+        tokens = configuration.tokenStore
+        parser = SubmissionParser(maxTextCharacters: configuration.maxTextCharacters, maxJSONDepth: configuration.maxJSONDepth)
+        rateLimiter = RateLimiter(perMinute: configuration.ratePerMinute)
+        ruleSets = Mutex(try Self.compile(configuration, fingerprints: fingerprints, hasher: hasher, logger: logger))
+        if tokens.isEmpty {
+            logger.warning("no API tokens configured: every /v1 route will answer 401 (see gatehouse serve --help)")
+        }
+    }
+
+    /// The secret key for pseudonyms and keyed hashes: read from `secret.key`, or generated
+    /// there (32 random bytes, mode 0600) on first run.
+    static func secret(in directory: String, logger: Logger) throws -> Data {
+        let path = (directory as NSString).appendingPathComponent("secret.key")
+        if let existing = FileManager.default.contents(atPath: path) {
+            guard existing.count >= 16 else { throw ConfigurationError("\(path): the secret key must be at least 16 bytes") }
+            return existing
+        }
+        var bytes = [UInt8](repeating: 0, count: 32)
+        var generator = SystemRandomNumberGenerator()
+        for index in bytes.indices { bytes[index] = UInt8.random(in: .min ... .max, using: &generator) }
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
+            throw ConfigurationError("\(path): cannot create the secret key")
+        }
+        logger.notice("generated a new secret key", metadata: ["path": "\(path)"])
+        return Data(bytes)
+    }
+
+    private static func compile(
+        _ configuration: ServerConfiguration, fingerprints: DurableFingerprintIndex, hasher: KeyedHasher, logger: Logger
+    ) throws -> (live: RuleSet, dryRun: RuleSet) {
+        let live = try RuleSet.load(
+            paths: configuration.rules, order: configuration.pipeline,
+            environment: PluginEnvironment(fingerprints: fingerprints, hasher: hasher), logger: logger)
+        let dryRun = try RuleSet(
+            packs: live.packs, order: configuration.pipeline,
+            environment: PluginEnvironment(fingerprints: DryRunFingerprintIndex(fingerprints), hasher: hasher), logger: logger)
+        return (live, dryRun)
+    }
+
+    /// The role of the bearer token in an `Authorization` header value; 401 without one that
+    /// is known, 403 when its role may not call the route, 429 when over its rate.
+    public func authorize(_ header: String?, allowed: Set<Role>) throws(GatewayError) -> Role {
+        guard let header, header.hasPrefix("Bearer ") else {
+            metrics.refused(status: 401)
+            throw GatewayError(401, "an API token is required: Authorization: Bearer <token>")
+        }
+        let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        guard let role = tokens.role(of: token) else {
+            metrics.refused(status: 401)
+            throw GatewayError(401, "the API token is not known")
+        }
+        guard allowed.contains(role) else {
+            metrics.refused(status: 403)
+            throw GatewayError(403, "the \(role.rawValue) role may not use this route")
+        }
+        guard rateLimiter.allow(hasher.hexMAC(token, domain: "gatehouse.rate")) else {
+            metrics.refused(status: 429)
+            throw GatewayError(429, "too many requests for this token; the limit is \(configuration.ratePerMinute) a minute")
+        }
+        return role
+    }
+
+    /// `POST /v1/submissions`: decide, store (accepted or held) and audit in one transaction;
+    /// answer only after it has committed. A repeated `clientRef` gets the first answer.
+    public func submit(_ body: Data, role: Role) async throws -> GatewayResponse {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let submission: Submission
+        do {
+            submission = try parser.parse(body)
+        } catch {
+            metrics.refused(status: error.status)
+            throw error
+        }
+        let idempotencyKey = submission.clientRef.map { hasher.hexMAC("\(role.rawValue)\u{1F}\($0)", domain: "gatehouse.clientRef") }
+        if let idempotencyKey, let stored = try store.storedResponse(key: idempotencyKey) {
+            return GatewayResponse(status: stored.status, body: stored.body)
+        }
+        let itemId = UUID().uuidString.lowercased()
+        let verdict = ruleSets.withLock { $0.live }.evaluate(submission, itemId: itemId)
+        let response = Self.response(for: verdict, itemId: itemId)
+        let now = Date()
+        let receivedAt = submission.receivedAt ?? now
+        let textHash = hasher.hexMAC(verdict.text, domain: "gatehouse.audit.text")
+        let findings = verdict.findings.map(AuditFinding.init)
+        let reasons = Self.reasonCodes(verdict)
+        let answer = try await committer.write { db -> GatewayResponse in
+            if let idempotencyKey,
+                let existing = try SQLiteContributionStore.claim(in: db, key: idempotencyKey, status: response.status, body: response.body, at: now)
+            {
+                return GatewayResponse(status: existing.status, body: existing.body)
+            }
+            switch verdict.decision {
+            case .accepted:
+                try SQLiteContributionStore.insertAccepted(
+                    in: db, id: itemId, conversation: submission.conversation, text: verdict.text, receivedAt: receivedAt, decidedAt: now)
+            case .held:
+                try SQLiteContributionStore.insertHeld(
+                    in: db, id: itemId, conversation: submission.conversation, text: verdict.text, reasons: reasons,
+                    receivedAt: receivedAt, heldAt: now)
+            case .rejected:
+                break
+            }
+            try SQLiteAuditLog.append(
+                in: db, time: now, actor: role.rawValue, event: "submission.\(verdict.decision.rawValue)", itemId: itemId,
+                decision: verdict.decision.rawValue, findings: findings,
+                textHash: verdict.decision == .rejected ? nil : textHash)
+            return response
+        }
+        metrics.record(
+            decision: verdict.decision.rawValue, findings: verdict.findings.map { ($0.plugin, $0.rule) },
+            seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+        return answer
+    }
+
+    /// The public answer for a verdict: never a matched value.
+    static func response(for verdict: Verdict, itemId: String) -> GatewayResponse {
+        switch verdict.decision {
+        case .accepted:
+            let redactions = verdict.findings.filter { $0.replacement != nil }.map {
+                ["category": $0.category, "start": $0.start, "end": $0.end] as [String: Any]
+            }
+            return GatewayResponse(201, ["id": itemId, "decision": "accepted", "text": verdict.text, "redactions": redactions])
+        case .held:
+            return GatewayResponse(202, ["id": itemId, "decision": "held"])
+        case .rejected:
+            return GatewayResponse(422, ["decision": "rejected", "reasons": reasonCodes(verdict)])
+        }
+    }
+
+    /// Public reason codes: the categories of the enforcing findings that made the decision.
+    static func reasonCodes(_ verdict: Verdict) -> [String] {
+        let deciding = verdict.findings.filter { !$0.shadow && $0.action.decision == verdict.decision && $0.action != .tag }
+        return Array(Set(deciding.map { $0.category.lowercased() })).sorted()
+    }
+
+    /// `POST /v1/check`: the pipeline's explained verdict; nothing is stored or remembered.
+    public func check(_ body: Data) throws -> GatewayResponse {
+        let submission = try parser.parse(body)
+        let ruleSet = ruleSets.withLock { $0.dryRun }
+        let verdict = ruleSet.evaluate(submission, itemId: nil, explain: true)
+        let findings = verdict.findings.map { finding -> [String: Any] in
+            var object: [String: Any] = [
+                "plugin": finding.plugin, "rule": finding.rule, "category": finding.category, "action": finding.action.rawValue,
+                "start": finding.start, "end": finding.end, "shadow": finding.shadow, "score": finding.score,
+                "explanation": finding.explanation,
+            ]
+            if let replacement = finding.replacement { object["replacement"] = replacement }
+            if !finding.attributes.isEmpty { object["attributes"] = finding.attributes }
+            return object
+        }
+        let notes = verdict.notes.map {
+            ["plugin": $0.plugin, "rule": $0.rule, "start": $0.start, "end": $0.end, "reason": $0.reason] as [String: Any]
+        }
+        return GatewayResponse(200, ["decision": verdict.decision.rawValue, "text": verdict.text, "findings": findings, "notTaken": notes])
+    }
+
+    /// `GET /v1/contributions`: accepted items, paged by `after` (the last `seq` seen).
+    public func contributions(conversation: String?, after: Int64, limit: Int) throws -> GatewayResponse {
+        let items = try store.contributions(conversation: conversation, after: after, limit: min(max(limit, 1), 1_000))
+        let objects = items.map { item -> [String: Any] in
+            var object: [String: Any] = ["seq": item.seq, "id": item.id, "text": item.text,
+                                         "receivedAt": ISO8601DateFormatter().string(from: item.receivedAt)]
+            if let conversation = item.conversation { object["conversation"] = conversation }
+            return object
+        }
+        return GatewayResponse(200, ["items": objects, "next": items.last?.seq ?? after])
+    }
+
+    /// `GET /v1/review`: held items waiting for a moderator.
+    public func reviewQueue(after: Int64, limit: Int) throws -> GatewayResponse {
+        let items = try store.pending(after: after, limit: min(max(limit, 1), 1_000))
+        let objects = items.map { item -> [String: Any] in
+            ["seq": item.seq, "id": item.id, "conversation": item.conversation ?? NSNull(), "text": item.text,
+             "reasons": item.reasons, "receivedAt": ISO8601DateFormatter().string(from: item.receivedAt)]
+        }
+        return GatewayResponse(200, ["items": objects, "next": items.last?.seq ?? after])
+    }
+
+    /// `GET /v1/audit`: audit entries after `seq`.
+    public func auditEntries(after: Int64, limit: Int) throws -> GatewayResponse {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        let entries = try audit.entries(after: after, limit: min(max(limit, 1), 1_000))
+        let items = try JSONSerialization.jsonObject(with: try encoder.encode(entries))
+        return GatewayResponse(200, ["items": items, "next": entries.last?.seq ?? after])
+    }
+
+    /// `GET /v1/audit/verify`: the chain checked; the first bad entry named.
+    public func verifyAudit() throws -> GatewayResponse {
+        let result = try audit.verify()
+        var object: [String: Any] = ["ok": result.ok, "checked": result.checked]
+        if let seq = result.firstBadSeq { object["firstBadSeq"] = seq }
+        if let reason = result.reason { object["reason"] = reason }
+        return GatewayResponse(200, object)
+    }
+
+    /// Reloads the rule packs: compiled and their tests run first; swapped in atomically only
+    /// if all is well. A bad set is refused and the old one stays. Audited.
+    public func reloadRules(actor: String) async throws -> GatewayResponse {
+        let fingerprints = self.fingerprints
+        let compiled: (live: RuleSet, dryRun: RuleSet)
+        do {
+            compiled = try Self.compile(configuration, fingerprints: fingerprints, hasher: hasher, logger: logger)
+            let report = try RuleTestRunner(registry: .standard).run(compiled.live.packs)
+            if report.failed > 0 {
+                let first = report.failures.prefix(3).map(\.description).joined(separator: "\n")
+                throw GatewayError(422, "rule tests failed (\(report.failed)); the old rules stay:\n\(first)")
+            }
+        } catch let error as GatewayError {
+            logger.error("rule reload refused", metadata: ["reason": "tests failed"])
+            throw error
+        } catch {
+            logger.error("rule reload refused", metadata: ["reason": "\(error)"])
+            throw GatewayError(422, "the new rules do not load; the old rules stay: \(error)")
+        }
+        ruleSets.withLock { $0 = compiled }
+        let count = compiled.live.ruleCount
+        try await committer.write { db in
+            try SQLiteAuditLog.append(
+                in: db, time: Date(), actor: actor, event: "rules.reloaded", itemId: nil, decision: nil, findings: [], textHash: nil)
+        }
+        logger.notice("rules reloaded", metadata: ["rules": "\(count)"])
+        return GatewayResponse(200, ["reloaded": true, "rules": count, "packs": compiled.live.packs.count])
+    }
+
+    /// The number of rules in force.
+    public var ruleCount: Int { ruleSets.withLock { $0.live.ruleCount } }
+
+    /// `GET /metrics`.
+    public func metricsText() throws -> String {
+        metrics.render(queueDepth: try store.queueDepth())
+    }
+}
+
+/// A fixed one-minute window per token.
+final class RateLimiter: Sendable {
+    private let limit: Int
+    private let windows = Mutex([String: (start: UInt64, count: Int)]())
+
+    init(perMinute: Int) { limit = perMinute }
+
+    func allow(_ key: String) -> Bool {
+        let now = DispatchTime.now().uptimeNanoseconds
+        return windows.withLock { windows in
+            var window = windows[key] ?? (now, 0)
+            if now - window.start > 60_000_000_000 { window = (now, 0) }
+            window.count += 1
+            windows[key] = window
+            return window.count <= limit
+        }
+    }
+}

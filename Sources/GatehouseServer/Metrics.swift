@@ -1,0 +1,69 @@
+import Foundation
+import Synchronization
+
+/// Counters and a latency histogram, rendered in the Prometheus text format.
+public final class Metrics: Sendable {
+    private struct State {
+        var decisions: [String: Int] = [:]
+        var findings: [String: Int] = [:]
+        var latencyBuckets = [Int](repeating: 0, count: Metrics.bounds.count)
+        var latencyCount = 0
+        var latencySum = 0.0
+        var rejectedRequests: [Int: Int] = [:]
+    }
+
+    static let bounds: [Double] = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// Counts one decided submission, its findings and how long it took.
+    func record(decision: String, findings: [(plugin: String, rule: String)], seconds: Double) {
+        state.withLock { state in
+            state.decisions[decision, default: 0] += 1
+            for finding in findings { state.findings["\(finding.plugin)\u{1F}\(finding.rule)", default: 0] += 1 }
+            for (index, bound) in Self.bounds.enumerated() where seconds <= bound { state.latencyBuckets[index] += 1 }
+            state.latencyCount += 1
+            state.latencySum += seconds
+        }
+    }
+
+    /// Counts a request refused before evaluation (400, 401, 403, 413, 429).
+    func refused(status: Int) {
+        state.withLock { $0.rejectedRequests[status, default: 0] += 1 }
+    }
+
+    /// The Prometheus exposition text; `queueDepth` is read from the database by the caller.
+    func render(queueDepth: Int) -> String {
+        state.withLock { state in
+            var lines = [
+                "# HELP gatehouse_submissions_total Submissions decided, by decision.",
+                "# TYPE gatehouse_submissions_total counter",
+            ]
+            for decision in ["accepted", "held", "rejected"] {
+                lines.append("gatehouse_submissions_total{decision=\"\(decision)\"} \(state.decisions[decision] ?? 0)")
+            }
+            lines += ["# HELP gatehouse_findings_total Findings, by plugin and rule.", "# TYPE gatehouse_findings_total counter"]
+            for key in state.findings.keys.sorted() {
+                let parts = key.split(separator: "\u{1F}", maxSplits: 1).map(String.init)
+                lines.append("gatehouse_findings_total{plugin=\"\(parts[0])\",rule=\"\(parts[1])\"} \(state.findings[key]!)")
+            }
+            lines += ["# HELP gatehouse_requests_refused_total Requests refused before evaluation, by status.",
+                      "# TYPE gatehouse_requests_refused_total counter"]
+            for status in state.rejectedRequests.keys.sorted() {
+                lines.append("gatehouse_requests_refused_total{status=\"\(status)\"} \(state.rejectedRequests[status]!)")
+            }
+            lines += ["# HELP gatehouse_submission_seconds Time to decide and commit a submission.",
+                      "# TYPE gatehouse_submission_seconds histogram"]
+            for (index, bound) in Self.bounds.enumerated() {
+                lines.append("gatehouse_submission_seconds_bucket{le=\"\(bound)\"} \(state.latencyBuckets[index])")
+            }
+            lines.append("gatehouse_submission_seconds_bucket{le=\"+Inf\"} \(state.latencyCount)")
+            lines.append("gatehouse_submission_seconds_sum \(state.latencySum)")
+            lines.append("gatehouse_submission_seconds_count \(state.latencyCount)")
+            lines += ["# HELP gatehouse_review_queue_depth Held items waiting for a moderator.",
+                      "# TYPE gatehouse_review_queue_depth gauge", "gatehouse_review_queue_depth \(queueDepth)"]
+            return lines.joined(separator: "\n") + "\n"
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import GatehouseCore
+import Yams
+
+/// Everything `gatehouse serve` can be told, with safe defaults for every key.
+///
+/// Read from `gatehouse.yaml` (all keys optional), then overridden by environment variables,
+/// then by command-line flags.
+public struct ServerConfiguration: Sendable {
+    /// Listen host (default 127.0.0.1: not reachable from elsewhere until you say so).
+    public var host = "127.0.0.1"
+    /// Listen port (default 8080).
+    public var port = 8080
+    /// Where the database and the secret key live (default ./data).
+    public var dataDirectory = "data"
+    /// Rule pack files or directories (default ./rules).
+    public var rules = ["rules"]
+    /// The order plugins run in.
+    public var pipeline = ["pii", "profanity", "duplicate"]
+    /// Largest request body in bytes (default 64 KiB).
+    public var maxBodyBytes = 64 * 1024
+    /// Longest submitted text in characters (default 20,000).
+    public var maxTextCharacters = 20_000
+    /// Deepest JSON nesting accepted (default 8).
+    public var maxJSONDepth = 8
+    /// Requests per minute per token (default 6,000).
+    public var ratePerMinute = 6_000
+    /// API tokens by role: plain tokens (hashed on load) or `sha256:` hex hashes.
+    public var tokens: [(value: String, role: Role)] = []
+
+    public init() {}
+
+    /// Keys a configuration file may hold.
+    static let keys: Set<String> = [
+        "listen", "data_dir", "rules", "pipeline", "limits", "tokens",
+    ]
+
+    /// Reads `path`; a missing or bad key is an error that names it.
+    public static func load(path: String) throws -> ServerConfiguration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationError("\(path): cannot read: \(error.localizedDescription)")
+        }
+        guard let root = try Yams.load(yaml: text) else { return ServerConfiguration() }
+        guard let map = root as? [String: Any] else { throw ConfigurationError("\(path): expected a mapping at the top level") }
+        var configuration = ServerConfiguration()
+        for key in map.keys where !keys.contains(key) {
+            throw ConfigurationError("\(path): unknown key '\(key)' (known: \(keys.sorted().joined(separator: ", ")))")
+        }
+        if let listen = map["listen"] {
+            guard let listen = listen as? String else { throw ConfigurationError("\(path): 'listen' must be host:port") }
+            try configuration.setListen(listen, source: "\(path): 'listen'")
+        }
+        if let directory = map["data_dir"] {
+            guard let directory = directory as? String else { throw ConfigurationError("\(path): 'data_dir' must be a path") }
+            configuration.dataDirectory = directory
+        }
+        if let rules = map["rules"] {
+            guard let list = (rules as? [String]) ?? (rules as? String).map({ [$0] }) else {
+                throw ConfigurationError("\(path): 'rules' must be a path or a list of paths")
+            }
+            configuration.rules = list
+        }
+        if let pipeline = map["pipeline"] {
+            guard let list = pipeline as? [String] else { throw ConfigurationError("\(path): 'pipeline' must be a list of plugin names") }
+            configuration.pipeline = list
+        }
+        if let limits = map["limits"] {
+            guard let limits = limits as? [String: Any] else { throw ConfigurationError("\(path): 'limits' must be a mapping") }
+            let known = ["body_bytes", "text_chars", "json_depth", "rate_per_minute"]
+            for (key, value) in limits {
+                guard known.contains(key) else { throw ConfigurationError("\(path): unknown key 'limits.\(key)' (known: \(known.joined(separator: ", ")))") }
+                guard let number = value as? Int, number > 0 else { throw ConfigurationError("\(path): 'limits.\(key)' must be a positive whole number") }
+                switch key {
+                case "body_bytes": configuration.maxBodyBytes = number
+                case "text_chars": configuration.maxTextCharacters = number
+                case "json_depth": configuration.maxJSONDepth = number
+                default: configuration.ratePerMinute = number
+                }
+            }
+        }
+        if let tokens = map["tokens"] {
+            guard let list = tokens as? [[String: Any]] else {
+                throw ConfigurationError("\(path): 'tokens' must be a list of {role, token} or {role, sha256}")
+            }
+            for (index, entry) in list.enumerated() {
+                guard let roleName = entry["role"] as? String, let role = Role(rawValue: roleName) else {
+                    throw ConfigurationError("\(path): 'tokens[\(index)].role' must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                if let token = entry["token"] as? String {
+                    configuration.tokens.append((token, role))
+                } else if let hash = entry["sha256"] as? String {
+                    configuration.tokens.append(("sha256:" + hash, role))
+                } else {
+                    throw ConfigurationError("\(path): 'tokens[\(index)]' needs 'token' or 'sha256'")
+                }
+            }
+        }
+        return configuration
+    }
+
+    /// Applies `GATEHOUSE_LISTEN`, `GATEHOUSE_DATA_DIR`, `GATEHOUSE_RULES` and
+    /// `GATEHOUSE_TOKEN_<ROLE>` (comma-separated tokens) from `environment`.
+    public mutating func applyEnvironment(_ environment: [String: String]) throws {
+        if let listen = environment["GATEHOUSE_LISTEN"] { try setListen(listen, source: "GATEHOUSE_LISTEN") }
+        if let directory = environment["GATEHOUSE_DATA_DIR"] { dataDirectory = directory }
+        if let rules = environment["GATEHOUSE_RULES"] { self.rules = rules.split(separator: ":").map(String.init) }
+        for role in Role.allCases {
+            guard let value = environment["GATEHOUSE_TOKEN_\(role.rawValue.uppercased())"] else { continue }
+            for token in value.split(separator: ",") where !token.isEmpty { tokens.append((String(token), role)) }
+        }
+    }
+
+    /// Sets host and port from `host:port`.
+    public mutating func setListen(_ value: String, source: String = "--listen") throws {
+        guard let colon = value.lastIndex(of: ":"), let port = Int(value[value.index(after: colon)...]), (1...65_535).contains(port) else {
+            throw ConfigurationError("\(source): expected host:port such as 127.0.0.1:8080, found '\(value)'")
+        }
+        host = String(value[..<colon])
+        self.port = port
+    }
+
+    /// The token store: plain tokens hashed, `sha256:` entries taken as hashes.
+    public var tokenStore: TokenStore {
+        TokenStore(
+            hashes: tokens.filter { $0.value.hasPrefix("sha256:") }.map { (String($0.value.dropFirst(7)), $0.role) },
+            tokens: tokens.filter { !$0.value.hasPrefix("sha256:") }.map { ($0.value, $0.role) })
+    }
+}
+
+/// A configuration that cannot be used, with the file or variable and the key.
+public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

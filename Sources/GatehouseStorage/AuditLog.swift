@@ -1,0 +1,162 @@
+import Crypto
+import Foundation
+import GRDB
+import GatehouseCore
+
+/// One finding as the audit log keeps it: where and which rule, never what matched.
+public struct AuditFinding: Codable, Sendable, Hashable {
+    public var plugin: String
+    public var rule: String
+    public var category: String
+    public var action: String
+    public var start: Int
+    public var end: Int
+
+    public init(_ finding: Finding) {
+        plugin = finding.plugin
+        rule = finding.rule
+        category = finding.category
+        action = finding.action.rawValue
+        start = finding.start
+        end = finding.end
+    }
+}
+
+/// One entry of the tamper-evident audit log: `hash = SHA-256(prevHash, the entry's fields)`.
+public struct AuditEntry: Codable, Sendable, Hashable {
+    public var seq: Int64
+    public var time: Date
+    /// Who acted: a role (`intake`, `moderator`, `admin`) or `system`.
+    public var actor: String
+    /// What happened: `submission.accepted`, `submission.held`, `submission.rejected`, `rules.reloaded` …
+    public var event: String
+    public var itemId: String?
+    public var decision: String?
+    public var findings: [AuditFinding]
+    /// Keyed hash of the item's redacted text; never the text.
+    public var textHash: String?
+    public var prevHash: String
+    public var hash: String
+
+    /// The SHA-256 of the previous hash and every other field, in a fixed encoding.
+    static func computeHash(
+        seq: Int64, time: Date, actor: String, event: String, itemId: String?, decision: String?,
+        findingsJSON: String, textHash: String?, prevHash: String
+    ) -> String {
+        let fields = [
+            String(seq), String(Int64((time.timeIntervalSince1970 * 1_000).rounded())), actor, event, itemId ?? "",
+            decision ?? "", findingsJSON, textHash ?? "", prevHash,
+        ]
+        let digest = SHA256.hash(data: Data(fields.joined(separator: "\u{1F}").utf8))
+        let hex = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(64)
+        for byte in digest {
+            text.append(hex[Int(byte >> 4)])
+            text.append(hex[Int(byte & 0xF)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    static let genesis = String(repeating: "0", count: 64)
+}
+
+/// The result of checking the chain.
+public struct AuditVerification: Codable, Sendable, Equatable {
+    /// True when every entry's hash and link check out.
+    public var ok: Bool
+    /// How many entries were checked.
+    public var checked: Int
+    /// The sequence number of the first bad entry, if any.
+    public var firstBadSeq: Int64?
+    /// Why it is bad.
+    public var reason: String?
+}
+
+/// The audit log in the gateway's database. Appends happen inside the caller's transaction,
+/// with the item they record.
+public struct SQLiteAuditLog: Sendable {
+    let database: GatehouseDatabase
+
+    public init(database: GatehouseDatabase) {
+        self.database = database
+    }
+
+    /// Appends an entry after the current last one, inside `db`'s transaction.
+    @discardableResult
+    public static func append(
+        in db: Database, time: Date, actor: String, event: String, itemId: String?, decision: String?,
+        findings: [AuditFinding], textHash: String?
+    ) throws -> AuditEntry {
+        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM auditEntry ORDER BY seq DESC LIMIT 1")
+        let seq: Int64 = (last?["seq"] ?? 0) + 1
+        let prevHash: String = last?["hash"] ?? AuditEntry.genesis
+        let findingsJSON = try encodeFindings(findings)
+        let rounded = Date(timeIntervalSince1970: (time.timeIntervalSince1970 * 1_000).rounded() / 1_000)
+        let hash = AuditEntry.computeHash(
+            seq: seq, time: rounded, actor: actor, event: event, itemId: itemId, decision: decision,
+            findingsJSON: findingsJSON, textHash: textHash, prevHash: prevHash)
+        try db.execute(
+            sql: """
+                INSERT INTO auditEntry (seq, time, actor, event, itemId, decision, findings, textHash, prevHash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [seq, rounded.timeIntervalSince1970, actor, event, itemId, decision, findingsJSON, textHash, prevHash, hash])
+        return AuditEntry(
+            seq: seq, time: rounded, actor: actor, event: event, itemId: itemId, decision: decision, findings: findings,
+            textHash: textHash, prevHash: prevHash, hash: hash)
+    }
+
+    /// Entries after `seq`, oldest first, at most `limit`.
+    public func entries(after seq: Int64 = 0, limit: Int = 100) throws -> [AuditEntry] {
+        try database.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM auditEntry WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [seq, limit])
+                .map(Self.entry)
+        }
+    }
+
+    /// Walks the whole chain and names the first entry whose hash or link is wrong.
+    public func verify() throws -> AuditVerification {
+        try database.pool.read { db in
+            let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM auditEntry ORDER BY seq")
+            var previous = AuditEntry.genesis
+            var expectedSeq: Int64 = 1
+            var checked = 0
+            while let row = try cursor.next() {
+                let seq: Int64 = row["seq"]
+                let findingsJSON: String = row["findings"]
+                let stored: String = row["hash"]
+                let prevHash: String = row["prevHash"]
+                func bad(_ reason: String) -> AuditVerification {
+                    AuditVerification(ok: false, checked: checked, firstBadSeq: seq, reason: reason)
+                }
+                guard seq == expectedSeq else { return bad("sequence gap: expected \(expectedSeq)") }
+                guard prevHash == previous else { return bad("prevHash does not match the previous entry's hash") }
+                let time = Date(timeIntervalSince1970: row["time"])
+                let recomputed = AuditEntry.computeHash(
+                    seq: seq, time: time, actor: row["actor"], event: row["event"], itemId: row["itemId"],
+                    decision: row["decision"], findingsJSON: findingsJSON, textHash: row["textHash"], prevHash: prevHash)
+                guard recomputed == stored else { return bad("hash does not match the entry's contents") }
+                previous = stored
+                expectedSeq += 1
+                checked += 1
+            }
+            return AuditVerification(ok: true, checked: checked, firstBadSeq: nil, reason: nil)
+        }
+    }
+
+    static func encodeFindings(_ findings: [AuditFinding]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(findings), as: UTF8.self)
+    }
+
+    static func entry(_ row: Row) throws -> AuditEntry {
+        let findingsJSON: String = row["findings"]
+        return AuditEntry(
+            seq: row["seq"], time: Date(timeIntervalSince1970: row["time"]), actor: row["actor"], event: row["event"],
+            itemId: row["itemId"], decision: row["decision"],
+            findings: try JSONDecoder().decode([AuditFinding].self, from: Data(findingsJSON.utf8)),
+            textHash: row["textHash"], prevHash: row["prevHash"], hash: row["hash"])
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import GRDB
+
+/// An accepted contribution as published: redacted text only.
+public struct Contribution: Codable, Sendable, Hashable {
+    public var seq: Int64
+    public var id: String
+    public var conversation: String?
+    public var text: String
+    public var receivedAt: Date
+}
+
+/// An item held for moderators, with the public reason codes.
+public struct HeldItem: Codable, Sendable, Hashable {
+    public var seq: Int64
+    public var id: String
+    public var conversation: String?
+    public var text: String
+    public var reasons: [String]
+    public var receivedAt: Date
+    public var status: String
+}
+
+/// Accepted contributions and the review queue in the gateway's database.
+public struct SQLiteContributionStore: Sendable {
+    let database: GatehouseDatabase
+
+    public init(database: GatehouseDatabase) {
+        self.database = database
+    }
+
+    /// Stores an accepted item (redacted text) inside `db`'s transaction.
+    public static func insertAccepted(
+        in db: Database, id: String, conversation: String?, text: String, receivedAt: Date, decidedAt: Date
+    ) throws {
+        try db.execute(
+            sql: "INSERT INTO contribution (id, conversation, text, receivedAt, decidedAt) VALUES (?, ?, ?, ?, ?)",
+            arguments: [id, conversation, text, receivedAt.timeIntervalSince1970, decidedAt.timeIntervalSince1970])
+    }
+
+    /// Queues a held item (redacted text) for moderators inside `db`'s transaction.
+    public static func insertHeld(
+        in db: Database, id: String, conversation: String?, text: String, reasons: [String], receivedAt: Date, heldAt: Date
+    ) throws {
+        let reasonsJSON = String(decoding: try JSONEncoder().encode(reasons), as: UTF8.self)
+        try db.execute(
+            sql: "INSERT INTO heldItem (id, conversation, text, reasons, receivedAt, heldAt) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [id, conversation, text, reasonsJSON, receivedAt.timeIntervalSince1970, heldAt.timeIntervalSince1970])
+    }
+
+    /// Accepted contributions after `seq`, oldest first, optionally in one conversation.
+    public func contributions(conversation: String?, after seq: Int64, limit: Int) throws -> [Contribution] {
+        try database.pool.read { db in
+            let rows: [Row]
+            if let conversation {
+                rows = try Row.fetchAll(
+                    db, sql: "SELECT * FROM contribution WHERE conversation = ? AND seq > ? ORDER BY seq LIMIT ?",
+                    arguments: [conversation, seq, limit])
+            } else {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM contribution WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [seq, limit])
+            }
+            return rows.map { row in
+                Contribution(
+                    seq: row["seq"], id: row["id"], conversation: row["conversation"], text: row["text"],
+                    receivedAt: Date(timeIntervalSince1970: row["receivedAt"]))
+            }
+        }
+    }
+
+    /// Pending held items after `seq`, oldest first.
+    public func pending(after seq: Int64, limit: Int) throws -> [HeldItem] {
+        try database.pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM heldItem WHERE status = 'pending' AND seq > ? ORDER BY seq LIMIT ?", arguments: [seq, limit]
+            ).map { row in
+                let reasons: String = row["reasons"]
+                return HeldItem(
+                    seq: row["seq"], id: row["id"], conversation: row["conversation"], text: row["text"],
+                    reasons: (try? JSONDecoder().decode([String].self, from: Data(reasons.utf8))) ?? [],
+                    receivedAt: Date(timeIntervalSince1970: row["receivedAt"]), status: row["status"])
+            }
+        }
+    }
+
+    /// How many held items wait for a moderator.
+    public func queueDepth() throws -> Int {
+        try database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM heldItem WHERE status = 'pending'") ?? 0 }
+    }
+
+    /// The stored answer for an idempotency key, if a submission with it was committed.
+    public func storedResponse(key: String) throws -> (status: Int, body: Data)? {
+        try database.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT status, body FROM idempotency WHERE key = ?", arguments: [key]).map {
+                (status: $0["status"], body: $0["body"])
+            }
+        }
+    }
+
+    /// Claims an idempotency key inside `db`'s transaction; returns the answer already stored
+    /// under it when another submission got there first.
+    public static func claim(in db: Database, key: String, status: Int, body: Data, at time: Date) throws -> (status: Int, body: Data)? {
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO idempotency (key, status, body, createdAt) VALUES (?, ?, ?, ?)",
+            arguments: [key, status, body, time.timeIntervalSince1970])
+        if db.changesCount == 1 { return nil }
+        return try Row.fetchOne(db, sql: "SELECT status, body FROM idempotency WHERE key = ?", arguments: [key]).map {
+            (status: $0["status"], body: $0["body"])
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import GRDB
+
+/// Batches concurrent writes into shared transactions (group commit), so that durability does
+/// not cost one fsync per request. Each write runs in its own savepoint: one that fails is
+/// rolled back alone and its caller gets the error; the others commit together. A caller
+/// resumes only after the transaction holding its write has committed.
+public actor GroupCommitter {
+    private struct Pending {
+        let work: @Sendable (Database) throws -> Void
+        let continuation: CheckedContinuation<Void, any Error>
+    }
+
+    private let database: GatehouseDatabase
+    private let beforeCommit: @Sendable (Database) throws -> Void
+    private var queue: [Pending] = []
+    private var running = false
+    /// The largest batch committed so far (for metrics and tests).
+    public private(set) var largestBatch = 0
+    /// Transactions committed.
+    public private(set) var commits = 0
+
+    /// `beforeCommit` runs once per batch, last, inside the transaction (fingerprints are
+    /// drained there).
+    public init(database: GatehouseDatabase, beforeCommit: @escaping @Sendable (Database) throws -> Void = { _ in }) {
+        self.database = database
+        self.beforeCommit = beforeCommit
+    }
+
+    /// Runs `work` in the next shared transaction and returns once that transaction has committed.
+    public func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let box = ResultBox<T>()
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            queue.append(Pending(work: { db in box.value = try work(db) }, continuation: continuation))
+            if !running {
+                running = true
+                Task { await self.drain() }
+            }
+        }
+        return box.value!
+    }
+
+    private func drain() async {
+        while !queue.isEmpty {
+            let batch = queue
+            queue.removeAll()
+            largestBatch = max(largestBatch, batch.count)
+            let beforeCommit = self.beforeCommit
+            var outcomes: [Result<Void, any Error>] = []
+            do {
+                outcomes = try await database.pool.write { db in
+                    var outcomes: [Result<Void, any Error>] = []
+                    for pending in batch {
+                        do {
+                            try db.inSavepoint {
+                                try pending.work(db)
+                                return .commit
+                            }
+                            outcomes.append(.success(()))
+                        } catch {
+                            outcomes.append(.failure(error))
+                        }
+                    }
+                    try beforeCommit(db)
+                    return outcomes
+                }
+                commits += 1
+            } catch {
+                outcomes = Array(repeating: .failure(error), count: batch.count)
+            }
+            for (pending, outcome) in zip(batch, outcomes) {
+                pending.continuation.resume(with: outcome)
+            }
+        }
+        running = false
+    }
+}
+
+/// Carries a write's result out of the transaction closure.
+private final class ResultBox<T>: @unchecked Sendable {
+    // @unchecked Sendable: written once inside the transaction, read after the caller resumes,
+    // which the continuation orders after the write.
+    var value: T?
+}
