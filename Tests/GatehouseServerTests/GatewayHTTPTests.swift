@@ -1,0 +1,303 @@
+import Foundation
+import GRDB
+import GatehouseCore
+import GatehouseServer
+import GatehouseStorage
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("Gateway HTTP API")
+struct GatewayHTTPTests {
+    @Test("submissions: 201 redacted, 202 held, 422 rejected with public reasons and never the text")
+    func submissionStatuses() async throws {
+        let directory = try TemporaryDirectory()
+        let gateway = try Gateway(configuration: testConfiguration(directory))
+        try await buildApplication(gateway: gateway).test(.router) { client in
+            try await client.execute(
+                uri: "/v1/submissions", method: .post, headers: bearer(.intake),
+                body: json(["text": "Ring 07700 900123, the physio was great", "contributor": "c1"])
+            ) { response in
+                #expect(response.status == .created)
+                let body = decode(response)
+                #expect(body["decision"] as? String == "accepted")
+                #expect(body["text"] as? String == "Ring [phone number], the physio was great")
+                let redactions = body["redactions"] as? [[String: Any]]
+                #expect(redactions?.first?["category"] as? String == "UK_PHONE")
+                #expect(redactions?.first?["start"] as? Int == 5)
+                #expect(body["id"] is String)
+            }
+            try await client.execute(
+                uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: json(["text": "this is fucking awful"])
+            ) { response in
+                #expect(response.status == .accepted)
+                #expect(decode(response)["decision"] as? String == "held")
+                #expect(decode(response)["text"] == nil)
+            }
+            try await client.execute(
+                uri: "/v1/submissions", method: .post, headers: bearer(.intake),
+                body: json(["text": "Ring 07700 900123, the physio was great", "contributor": "c1"])
+            ) { response in
+                #expect(response.status == .unprocessableContent)
+                let body = decode(response)
+                #expect(body["decision"] as? String == "rejected")
+                #expect(body["reasons"] as? [String] == ["duplicate"])
+                #expect(!String(buffer: response.body).contains("physio"))
+            }
+            // The published contributions hold the redacted text only.
+            try await client.execute(uri: "/v1/contributions", method: .get, headers: bearer(.intake)) { response in
+                #expect(response.status == .ok)
+                let items = decode(response)["items"] as? [[String: Any]]
+                #expect(items?.count == 1)
+                #expect(items?.first?["text"] as? String == "Ring [phone number], the physio was great")
+            }
+            try await client.execute(uri: "/v1/review", method: .get, headers: bearer(.moderator)) { response in
+                let items = decode(response)["items"] as? [[String: Any]]
+                #expect(items?.count == 1)
+                #expect(items?.first?["reasons"] as? [String] == ["profanity"])
+            }
+        }
+    }
+
+    @Test("bad input gets 400 naming the field; too large gets 413", arguments: [
+        (#"{"text": 12}"#, 400, "field 'text' must be a string"),
+        (#"{"conversation": "x"}"#, 400, "field 'text' is required"),
+        (#"{"text": "hi", "contibutor": "x"}"#, 400, "field 'contibutor' is not known"),
+        (#"{"text": "a\u0000b"}"#, 400, "NUL"),
+        (#"{"text": "hi", "receivedAt": "yesterday"}"#, 400, "field 'receivedAt'"),
+        (#"[1, 2]"#, 400, "must be a JSON object"),
+        (#"{"text": "hi""#, 400, "not valid JSON"),
+        (#"{"text": "hi", "conversation": [[[[[[[[[["deep"]]]]]]]]]]}"#, 400, "nested more than 8"),
+        ("", 400, "empty"),
+    ])
+    func badInput(body: String, status: Int, message: String) async throws {
+        let directory = try TemporaryDirectory()
+        let gateway = try Gateway(configuration: testConfiguration(directory))
+        try await buildApplication(gateway: gateway).test(.router) { client in
+            try await client.execute(uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: ByteBuffer(string: body)) { response in
+                #expect(Int(response.status.code) == status)
+                #expect(String(buffer: response.body).contains(message), "\(String(buffer: response.body))")
+            }
+        }
+    }
+
+    @Test("invalid UTF-8 and oversized bodies and texts")
+    func sizesAndEncoding() async throws {
+        let directory = try TemporaryDirectory()
+        var configuration = testConfiguration(directory)
+        configuration.maxBodyBytes = 1_024
+        configuration.maxTextCharacters = 100
+        let gateway = try Gateway(configuration: configuration)
+        try await buildApplication(gateway: gateway).test(.router) { client in
+            var invalid = ByteBuffer(string: #"{"text": "caf"#)
+            invalid.writeBytes([0xC3, 0x28])
+            invalid.writeString(#""}"#)
+            try await client.execute(uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: invalid) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("UTF-8"))
+            }
+            try await client.execute(
+                uri: "/v1/submissions", method: .post, headers: bearer(.intake),
+                body: json(["text": String(repeating: "a", count: 2_000)])
+            ) { response in
+                #expect(response.status == .contentTooLarge)
+            }
+            try await client.execute(
+                uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: json(["text": String(repeating: "word ", count: 30)])
+            ) { response in
+                #expect(response.status == .contentTooLarge)
+                #expect(String(buffer: response.body).contains("field 'text'"))
+            }
+        }
+    }
+
+    @Test("a clientRef makes a retry idempotent: the same answer, no second item")
+    func idempotentRetry() async throws {
+        let directory = try TemporaryDirectory()
+        let gateway = try Gateway(configuration: testConfiguration(directory))
+        try await buildApplication(gateway: gateway).test(.router) { client in
+            let body = json(["text": "The podiatrist was kind and thorough.", "contributor": "c9", "clientRef": "retry-1"])
+            let first = try await client.execute(uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: body) { decode($0) }
+            let second = try await client.execute(uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: body) { response in
+                #expect(response.status == .created)
+                return decode(response)
+            }
+            #expect(first["id"] as? String == second["id"] as? String)
+            #expect(first["id"] != nil)
+        }
+        let count = try await gateway.database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM contribution") }
+        #expect(count == 1)
+        let audited = try await gateway.database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM auditEntry") }
+        #expect(audited == 1)
+    }
+
+    @Test("the role matrix: every role on every route")
+    func roleMatrix() async throws {
+        let directory = try TemporaryDirectory()
+        let gateway = try Gateway(configuration: testConfiguration(directory))
+        try await buildApplication(gateway: gateway).test(.router) { client in
+            for route in Routes.table {
+                let method: HTTPRequest.Method = route.method == "POST" ? .post : .get
+                let body = route.method == "POST" ? json(["text": "The physio was kind."]) : nil
+                for role in Role.allCases {
+                    try await client.execute(uri: route.path, method: method, headers: bearer(role), body: body) { response in
+                        if route.roles.isEmpty || route.roles.contains(role) {
+                            #expect(response.status.code < 400, "\(role) on \(route.method) \(route.path): \(response.status)")
+                        } else {
+                            #expect(response.status == .forbidden, "\(role) on \(route.method) \(route.path): \(response.status)")
+                        }
+                    }
+                }
+                // No token, and an unknown token.
+                for headers: HTTPFields in [[:], [.authorization: "Bearer not-a-token"]] {
+                    try await client.execute(uri: route.path, method: method, headers: headers, body: body) { response in
+                        if route.roles.isEmpty {
+                            #expect(response.status == .ok)
+                        } else {
+                            #expect(response.status == .unauthorized, "no token on \(route.path)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("per-token rate limit: 429 past the limit")
+    func rateLimit() async throws {
+        let directory = try TemporaryDirectory()
+        var configuration = testConfiguration(directory)
+        configuration.ratePerMinute = 3
+        let gateway = try Gateway(configuration: configuration)
+        try await buildApplication(gateway: gateway).test(.router) { client in
+            var statuses: [UInt] = []
+            for _ in 0..<5 {
+                statuses.append(try await client.execute(uri: "/v1/contributions", method: .get, headers: bearer(.intake)) { UInt($0.status.code) })
+            }
+            #expect(statuses == [200, 200, 200, 429, 429])
+            // Another token has its own budget.
+            try await client.execute(uri: "/v1/contributions", method: .get, headers: bearer(.admin)) { #expect($0.status == .ok) }
+        }
+    }
+
+    @Test("POST /v1/check explains and stores nothing, not even a fingerprint")
+    func checkStoresNothing() async throws {
+        let directory = try TemporaryDirectory()
+        let gateway = try Gateway(configuration: testConfiguration(directory))
+        try await buildApplication(gateway: gateway).test(.router) { client in
+            for _ in 0..<2 {
+                try await client.execute(
+                    uri: "/v1/check", method: .post, headers: bearer(.author),
+                    body: json(["text": "NHS number 943 476 5919 please", "contributor": "a"])
+                ) { response in
+                    #expect(response.status == .ok)
+                    let body = decode(response)
+                    #expect(body["decision"] as? String == "accepted")
+                    let findings = body["findings"] as? [[String: Any]]
+                    #expect(findings?.first?["explanation"] as? String == "pattern matched; validator nhs_mod11 passed; context word 'nhs number' before it")
+                }
+            }
+        }
+        let rows = try await gateway.database.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM contribution) + (SELECT COUNT(*) FROM auditEntry) + (SELECT COUNT(*) FROM fingerprint)")
+        }
+        #expect(rows == 0)
+    }
+
+    @Test("hot reload: a good set is swapped in; a bad set is refused and the old one stays")
+    func hotReload() async throws {
+        let directory = try TemporaryDirectory()
+        let rules = directory.url.appendingPathComponent("rules")
+        try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
+        let pack = rules.appendingPathComponent("pii.yaml")
+        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("rules/pii/contact.yaml"), to: pack)
+        let gateway = try Gateway(configuration: testConfiguration(directory, rules: [rules.path]))
+        let before = gateway.ruleCount
+        try await buildApplication(gateway: gateway).test(.router) { client in
+            // Good: add the identifiers pack.
+            try FileManager.default.copyItem(
+                at: repositoryRoot.appendingPathComponent("rules/pii/identifiers.yaml"), to: rules.appendingPathComponent("ids.yaml"))
+            try await client.execute(uri: "/v1/rules/reload", method: .post, headers: bearer(.author)) { response in
+                #expect(response.status == .ok)
+            }
+            #expect(gateway.ruleCount > before)
+            let after = gateway.ruleCount
+            // Bad: a pattern that does not compile.
+            try "plugin: pii\nrules:\n  - id: broken\n    description: d\n    category: X\n    pattern: '(unclosed'\n"
+                .write(to: rules.appendingPathComponent("broken.yaml"), atomically: true, encoding: .utf8)
+            try await client.execute(uri: "/v1/rules/reload", method: .post, headers: bearer(.admin)) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(String(buffer: response.body).contains("rule 'broken'"))
+                #expect(String(buffer: response.body).contains("the old rules stay"))
+            }
+            #expect(gateway.ruleCount == after)
+            // Bad: a rule whose own test fails.
+            try "plugin: pii\nrules:\n  - id: wrong\n    description: d\n    category: X\n    pattern: 'zzz'\n    tests:\n      match: ['nothing here']\n"
+                .write(to: rules.appendingPathComponent("broken.yaml"), atomically: true, encoding: .utf8)
+            try await client.execute(uri: "/v1/rules/reload", method: .post, headers: bearer(.admin)) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(String(buffer: response.body).contains("rule tests failed"))
+            }
+            #expect(gateway.ruleCount == after)
+            // The old rules still work.
+            try await client.execute(
+                uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: json(["text": "NHS 943 476 5919"])
+            ) { response in
+                #expect(decode(response)["text"] as? String == "NHS [NHS number]")
+            }
+        }
+        let events = try gateway.audit.entries().map(\.event)
+        #expect(events.filter { $0 == "rules.reloaded" }.count == 1)
+    }
+
+    @Test("the audit chain verifies, and a tampered row is detected and named")
+    func auditChain() async throws {
+        let directory = try TemporaryDirectory()
+        let gateway = try Gateway(configuration: testConfiguration(directory))
+        try await buildApplication(gateway: gateway).test(.router) { client in
+            for index in 0..<5 {
+                try await client.execute(
+                    uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: json(["text": "Contribution number \(index) about physio."])
+                ) { _ in }
+            }
+            try await client.execute(uri: "/v1/audit/verify", method: .get, headers: bearer(.moderator)) { response in
+                #expect(decode(response)["ok"] as? Bool == true)
+                #expect(decode(response)["checked"] as? Int == 5)
+            }
+            try await client.execute(uri: "/v1/audit?after=2&limit=2", method: .get, headers: bearer(.admin)) { response in
+                let items = decode(response)["items"] as? [[String: Any]]
+                #expect(items?.map { $0["seq"] as? Int } == [3, 4])
+                #expect(items?.first?["prevHash"] is String)
+            }
+            try await gateway.database.pool.write { db in
+                try db.execute(sql: "UPDATE auditEntry SET decision = 'rejected' WHERE seq = 3")
+            }
+            try await client.execute(uri: "/v1/audit/verify", method: .get, headers: bearer(.moderator)) { response in
+                let body = decode(response)
+                #expect(body["ok"] as? Bool == false)
+                #expect(body["firstBadSeq"] as? Int == 3)
+                #expect(body["checked"] as? Int == 2)
+            }
+        }
+    }
+
+    @Test("metrics in Prometheus text format; health and readiness")
+    func metricsAndHealth() async throws {
+        let directory = try TemporaryDirectory()
+        let gateway = try Gateway(configuration: testConfiguration(directory))
+        try await buildApplication(gateway: gateway).test(.router) { client in
+            try await client.execute(uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: json(["text": "what a pillock"])) { _ in }
+            try await client.execute(uri: "/metrics", method: .get, headers: bearer(.admin)) { response in
+                let text = String(buffer: response.body)
+                #expect(text.contains("gatehouse_submissions_total{decision=\"accepted\"} 1"))
+                #expect(text.contains("gatehouse_findings_total{plugin=\"profanity\",rule=\"profanity.mild\"} 1"))
+                #expect(text.contains("gatehouse_submission_seconds_count 1"))
+                #expect(text.contains("gatehouse_review_queue_depth 0"))
+            }
+            try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/readyz", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(decode(response)["rules"] as? Int == gateway.ruleCount)
+            }
+        }
+    }
+}
