@@ -102,6 +102,7 @@ let package = Package(
             dependencies: [
                 "GatehouseServer", "GatehouseStorage", "GatehouseCore", "GatehouseRuntime",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(name: "GatehouseCLITests", dependencies: ["GatehouseCLI", "GatehouseRuntime", "GatehouseCore"]),

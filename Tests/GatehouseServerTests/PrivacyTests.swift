@@ -1,0 +1,66 @@
+import Foundation
+import GatehouseCore
+import GatehouseServer
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("Privacy invariants on a live server")
+struct PrivacyTests {
+    /// Personal values and whole texts that must never reach a file or a log line.
+    static let personal = [
+        "943 476 5919", "9434765919", "07700 900123", "sarah.jones@example.com", "SW1A 1AA", "JG103759A",
+        "4111 1111 1111 1111", "GB82 WEST 1234 5698 7654 32", "contributor-token-secret-77",
+    ]
+
+    @Test("no submitted PII value, no raw text of a rejected item, no contributor token in any file or log line")
+    func nothingPersonalOnDiskOrInLogs() async throws {
+        let directory = try TemporaryDirectory()
+        let capture = LogCapture()
+        let gateway = try Gateway(configuration: testConfiguration(directory), logger: capture.logger)
+        // Redaction makes these two the same text, so the second is rejected as a repeat: its
+        // raw text (with its own phone number) must appear nowhere.
+        let accepted = "Call me on 07700 900111 about the distinctive podiatry waiting list."
+        let rejected = "Call me on 07700 900456 about the distinctive podiatry waiting list."
+        let texts = [
+            "My NHS number is 943 476 5919 and my mobile is 07700 900123.",
+            "Email sarah.jones@example.com, I live at SW1A 1AA, NI number JG103759A.",
+            "Paid with 4111 1111 1111 1111, refund to GB82 WEST 1234 5698 7654 32 please.",
+            "NHS no 9434765919, the physio was a fucking disgrace",  // held: stored redacted
+            accepted, rejected,
+        ]
+        try await buildApplication(gateway: gateway, logger: capture.logger).test(.live) { client in
+            var statuses: [UInt] = []
+            for text in texts {
+                let body = json(["text": text, "contributor": "contributor-token-secret-77", "conversation": "physio"])
+                statuses.append(try await client.execute(uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: body) {
+                    UInt($0.status.code)
+                })
+            }
+            #expect(statuses == [201, 201, 201, 202, 201, 422])
+        }
+        var files: [String] = []
+        let enumerator = FileManager.default.enumerator(atPath: gateway.configuration.dataDirectory)!
+        for case let name as String in enumerator where name != "secret.key" {
+            files.append((gateway.configuration.dataDirectory as NSString).appendingPathComponent(name))
+        }
+        #expect(files.contains { $0.hasSuffix("gatehouse.sqlite") })
+        #expect(files.contains { $0.hasSuffix("-wal") })
+        for file in files {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+            for value in Self.personal + [accepted, rejected, "07700 900111", "07700 900456"] {
+                #expect(bytes.range(of: Data(value.utf8)) == nil, "\(value) found in \(file)")
+            }
+        }
+        let log = capture.text
+        #expect(log.contains("path=/v1/submissions"))
+        for value in Self.personal + [rejected, "07700 900456", "physio", "podiatry"] {
+            #expect(!log.contains(value), "\(value) found in the log")
+        }
+        // What was stored is the redacted text.
+        let published = try gateway.contributions(conversation: "physio", after: 0, limit: 10)
+        let stored = String(decoding: published.body, as: UTF8.self)
+        #expect(stored.contains("[NHS number]"))
+        #expect(stored.contains("[email]"))
+    }
+}
