@@ -1,0 +1,127 @@
+import Foundation
+import GRDB
+import GatehouseStorage
+import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Runs the real `gatehouse serve` binary, built with the package.
+final class ServerProcess {
+    let process = Process()
+    let port: Int
+
+    static var binary: URL? {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("gatehouse"),
+            repositoryRoot.appendingPathComponent(".build/debug/gatehouse"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
+    init(binary: URL, dataDirectory: String, port: Int) throws {
+        self.port = port
+        process.executableURL = binary
+        process.arguments = [
+            "serve", "--listen", "127.0.0.1:\(port)", "--data-dir", dataDirectory,
+            "--rules", repositoryRoot.appendingPathComponent("rules").path, "--log-level", "warning",
+        ]
+        var environment = ProcessInfo.processInfo.environment
+        environment["GATEHOUSE_TOKEN_INTAKE"] = tokens[.intake]
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// Waits until /healthz answers.
+    func waitUntilReady() async throws {
+        for _ in 0..<300 {
+            if let (_, response) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/healthz")!),
+                (response as? HTTPURLResponse)?.statusCode == 200
+            {
+                return
+            }
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        throw CancellationError()
+    }
+
+    func terminate() -> Int32 {
+        process.terminate()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}
+
+@Suite("Crash safety", .serialized)
+struct CrashTests {
+    /// POSTs one submission; the id when the answer is 201 or 202.
+    static func submit(port: Int, text: String) async -> String? {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/submissions")!)
+        request.httpMethod = "POST"
+        request.setValue("Bearer \(tokens[.intake]!)", forHTTPHeaderField: "Authorization")
+        request.httpBody = try? JSONSerialization.data(withJSONObject: ["text": text, "conversation": "crash"])
+        request.timeoutInterval = 5
+        guard let (data, response) = try? await URLSession.shared.data(for: request),
+            let status = (response as? HTTPURLResponse)?.statusCode, status == 201 || status == 202,
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return nil }
+        return object["id"] as? String
+    }
+
+    @Test("killed with SIGKILL under load, three times: every answered submission is stored and the chain verifies")
+    func sigkillUnderLoad() async throws {
+        let binary = try #require(ServerProcess.binary, "build the gatehouse executable first (swift build)")
+        let directory = try TemporaryDirectory()
+        let data = directory.url.appendingPathComponent("data").path
+        var answered: [String] = []
+        for round in 0..<3 {
+            let port = Int.random(in: 20_000..<40_000)
+            let server = try ServerProcess(binary: binary, dataDirectory: data, port: port)
+            try await server.waitUntilReady()
+            let pid = server.process.processIdentifier
+            let ids = await withTaskGroup(of: [String].self) { group in
+                for worker in 0..<16 {
+                    group.addTask {
+                        var ids: [String] = []
+                        let deadline = Date().addingTimeInterval(0.8)
+                        var number = 0
+                        while Date() < deadline {
+                            number += 1
+                            guard let id = await Self.submit(port: port, text: "Round \(round) worker \(worker) item \(number) about the physio service")
+                            else { break }
+                            ids.append(id)
+                        }
+                        return ids
+                    }
+                }
+                group.addTask {
+                    try? await Task.sleep(nanoseconds: 500_000_000)
+                    Foundation.kill(pid, SIGKILL)
+                    return []
+                }
+                var all: [String] = []
+                for await ids in group { all += ids }
+                return all
+            }
+            server.process.waitUntilExit()
+            answered += ids
+        }
+        #expect(answered.count > 100, "the load should get many answers before each kill")
+        // A clean start and SIGTERM: graceful shutdown exits 0.
+        let last = try ServerProcess(binary: binary, dataDirectory: data, port: Int.random(in: 20_000..<40_000))
+        try await last.waitUntilReady()
+        #expect(last.terminate() == 0)
+
+        let database = try GatehouseDatabase(path: (data as NSString).appendingPathComponent("gatehouse.sqlite"))
+        let stored = try await database.pool.read { db in
+            Set(try String.fetchAll(db, sql: "SELECT id FROM contribution UNION SELECT id FROM heldItem"))
+        }
+        let missing = answered.filter { !stored.contains($0) }
+        #expect(missing.isEmpty, "\(missing.count) answered submissions are not in the store")
+        let verification = try SQLiteAuditLog(database: database).verify()
+        #expect(verification.ok, "\(verification)")
+        #expect(verification.checked >= answered.count)
+    }
+}
