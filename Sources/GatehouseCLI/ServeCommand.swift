@@ -17,7 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
               data_dir: data                # GATEHOUSE_DATA_DIR: database + secret.key (0600)
               rules: [rules]                # GATEHOUSE_RULES (colon-separated)
               pipeline: [pii, profanity, duplicate]
-              limits: {body_bytes: 65536, text_chars: 20000, json_depth: 8, rate_per_minute: 6000}
+              limits: {body_bytes: 65536, text_chars: 20000, json_depth: 8, rate_per_minute: 600000}
               tokens:                       # GATEHOUSE_TOKEN_INTAKE, _MODERATOR, _AUTHOR, _ADMIN
                 - {role: intake, token: "a long random string"}
                 - {role: admin, sha256: "<hex SHA-256 of the token>"}

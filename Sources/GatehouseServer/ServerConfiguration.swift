@@ -23,8 +23,9 @@ public struct ServerConfiguration: Sendable {
     public var maxTextCharacters = 20_000
     /// Deepest JSON nesting accepted (default 8).
     public var maxJSONDepth = 8
-    /// Requests per minute per token (default 6,000).
-    public var ratePerMinute = 6_000
+    /// Requests per minute per token (default 600,000, about 10,000 a second: the intake is one
+    /// platform speaking for everyone; the limit is a brake on a leaked or runaway token).
+    public var ratePerMinute = 600_000
     /// API tokens by role: plain tokens (hashed on load) or `sha256:` hex hashes.
     public var tokens: [(value: String, role: Role)] = []
 

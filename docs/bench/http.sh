@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# HTTP benchmark: durable submissions per second and latency at 64 connections on loopback.
+# Builds the release binary, starts `gatehouse serve` on a fresh data directory, drives it
+# with wrk (Debian's package) for DURATION seconds, prints the numbers, stops the server.
+#   docs/bench/http.sh [DURATION] [CONNECTIONS]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+duration="${1:-15}"
+connections="${2:-64}"
+command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -qq wrk >/dev/null; }
+swift build -c release --product gatehouse >/dev/null
+data="$(mktemp -d)"
+port=18123
+export GATEHOUSE_TOKEN=bench-intake-token
+GATEHOUSE_TOKEN_INTAKE=$GATEHOUSE_TOKEN GATEHOUSE_TOKEN_ADMIN=bench-admin-token \
+  .build/release/gatehouse serve --listen 127.0.0.1:$port --data-dir "$data" --rules rules --log-level error &
+server=$!
+trap 'kill $server 2>/dev/null; rm -rf "$data"' EXIT
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+wrk -t2 -c"$connections" -d"${duration}s" --timeout 5s -s docs/bench/submit.lua "http://127.0.0.1:$port/v1/submissions"
+curl -s -H "Authorization: Bearer bench-admin-token" "http://127.0.0.1:$port/metrics" | grep -E '^gatehouse_submissions_total'
+echo "stored: $(sqlite3 "$data/gatehouse.sqlite" 'SELECT COUNT(*) FROM contribution' 2>/dev/null || echo '?') contributions"
