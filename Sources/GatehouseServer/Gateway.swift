@@ -30,9 +30,11 @@ public final class Gateway: Sendable {
     let tokens: TokenStore
     let fingerprints: DurableFingerprintIndex
     let hasher: KeyedHasher
-    let committer: GroupCommitter
-    let store: SQLiteContributionStore
-    public let audit: SQLiteAuditLog
+    let recorder: any SubmissionRecorder
+    let contributionStore: any ContributionStore
+    let reviewQueue: any ReviewQueue
+    /// The audit log (read side).
+    public let audit: any AuditLog
     private let ruleSets: Mutex<(live: RuleSet, dryRun: RuleSet)>
     private let parser: SubmissionParser
     private let rateLimiter: RateLimiter
@@ -48,9 +50,10 @@ public final class Gateway: Sendable {
         hasher = KeyedHasher(secret: try Self.secret(in: configuration.dataDirectory, logger: logger))
         database = try GatehouseDatabase(path: (configuration.dataDirectory as NSString).appendingPathComponent("gatehouse.sqlite"))
         fingerprints = try DurableFingerprintIndex(database: database)
-        let fingerprints = self.fingerprints
-        committer = GroupCommitter(database: database) { db in try fingerprints.drain(into: db) }
-        store = SQLiteContributionStore(database: database)
+        recorder = SQLiteSubmissionRecorder(database: database, fingerprints: fingerprints)
+        let store = SQLiteContributionStore(database: database)
+        contributionStore = store
+        reviewQueue = store
         audit = SQLiteAuditLog(database: database)
         tokens = configuration.tokenStore
         parser = SubmissionParser(maxTextCharacters: configuration.maxTextCharacters, maxJSONDepth: configuration.maxJSONDepth)
@@ -126,7 +129,7 @@ public final class Gateway: Sendable {
             throw error
         }
         let idempotencyKey = submission.clientRef.map { hasher.hexMAC("\(role.rawValue)\u{1F}\($0)", domain: "gatehouse.clientRef") }
-        if let idempotencyKey, let stored = try store.storedResponse(key: idempotencyKey) {
+        if let idempotencyKey, let stored = try recorder.storedResponse(key: idempotencyKey) {
             return GatewayResponse(status: stored.status, body: stored.body)
         }
         let itemId = UUID().uuidString.lowercased()
@@ -135,31 +138,13 @@ public final class Gateway: Sendable {
         let now = Date()
         let receivedAt = submission.receivedAt ?? now
         let textHash = hasher.hexMAC(verdict.text, domain: "gatehouse.audit.text")
-        let findings = verdict.findings.map(AuditFinding.init)
-        let reasons = Self.reasonCodes(verdict)
-        let answer = try await committer.write { db -> GatewayResponse in
-            if let idempotencyKey,
-                let existing = try SQLiteContributionStore.claim(in: db, key: idempotencyKey, status: response.status, body: response.body, at: now)
-            {
-                return GatewayResponse(status: existing.status, body: existing.body)
-            }
-            switch verdict.decision {
-            case .accepted:
-                try SQLiteContributionStore.insertAccepted(
-                    in: db, id: itemId, conversation: submission.conversation, text: verdict.text, receivedAt: receivedAt, decidedAt: now)
-            case .held:
-                try SQLiteContributionStore.insertHeld(
-                    in: db, id: itemId, conversation: submission.conversation, text: verdict.text, reasons: reasons,
-                    receivedAt: receivedAt, heldAt: now)
-            case .rejected:
-                break
-            }
-            try SQLiteAuditLog.append(
-                in: db, time: now, actor: role.rawValue, event: "submission.\(verdict.decision.rawValue)", itemId: itemId,
-                decision: verdict.decision.rawValue, findings: findings,
-                textHash: verdict.decision == .rejected ? nil : textHash)
-            return response
-        }
+        let stored = try await recorder.record(
+            SubmissionRecord(
+                itemId: itemId, actor: role.rawValue, decision: verdict.decision, conversation: submission.conversation,
+                text: verdict.text, textHash: textHash, findings: verdict.findings.map(AuditFinding.init),
+                reasons: Self.reasonCodes(verdict), receivedAt: receivedAt, decidedAt: now, idempotencyKey: idempotencyKey,
+                response: StoredResponse(status: response.status, body: response.body)))
+        let answer = GatewayResponse(status: stored.status, body: stored.body)
         metrics.record(
             decision: verdict.decision.rawValue, findings: verdict.findings.map { ($0.plugin, $0.rule) },
             seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
@@ -210,7 +195,7 @@ public final class Gateway: Sendable {
 
     /// `GET /v1/contributions`: accepted items, paged by `after` (the last `seq` seen).
     public func contributions(conversation: String?, after: Int64, limit: Int) throws -> GatewayResponse {
-        let items = try store.contributions(conversation: conversation, after: after, limit: min(max(limit, 1), 1_000))
+        let items = try contributionStore.contributions(conversation: conversation, after: after, limit: min(max(limit, 1), 1_000))
         let objects = items.map { item -> [String: Any] in
             var object: [String: Any] = ["seq": item.seq, "id": item.id, "text": item.text,
                                          "receivedAt": ISO8601DateFormatter().string(from: item.receivedAt)]
@@ -222,7 +207,7 @@ public final class Gateway: Sendable {
 
     /// `GET /v1/review`: held items waiting for a moderator.
     public func reviewQueue(after: Int64, limit: Int) throws -> GatewayResponse {
-        let items = try store.pending(after: after, limit: min(max(limit, 1), 1_000))
+        let items = try reviewQueue.pending(after: after, limit: min(max(limit, 1), 1_000))
         let objects = items.map { item -> [String: Any] in
             ["seq": item.seq, "id": item.id, "conversation": item.conversation ?? NSNull(), "text": item.text,
              "reasons": item.reasons, "receivedAt": ISO8601DateFormatter().string(from: item.receivedAt)]
@@ -270,10 +255,7 @@ public final class Gateway: Sendable {
         }
         ruleSets.withLock { $0 = compiled }
         let count = compiled.live.ruleCount
-        try await committer.write { db in
-            try SQLiteAuditLog.append(
-                in: db, time: Date(), actor: actor, event: "rules.reloaded", itemId: nil, decision: nil, findings: [], textHash: nil)
-        }
+        try await recorder.recordEvent(actor: actor, event: "rules.reloaded", at: Date())
         logger.notice("rules reloaded", metadata: ["rules": "\(count)"])
         return GatewayResponse(200, ["reloaded": true, "rules": count, "packs": compiled.live.packs.count])
     }
@@ -283,7 +265,7 @@ public final class Gateway: Sendable {
 
     /// `GET /metrics`.
     public func metricsText() throws -> String {
-        metrics.render(queueDepth: try store.queueDepth())
+        metrics.render(queueDepth: try reviewQueue.queueDepth())
     }
 }
 

@@ -3,79 +3,9 @@ import Foundation
 import GRDB
 import GatehouseCore
 
-/// One finding as the audit log keeps it: where and which rule, never what matched.
-public struct AuditFinding: Codable, Sendable, Hashable {
-    public var plugin: String
-    public var rule: String
-    public var category: String
-    public var action: String
-    public var start: Int
-    public var end: Int
-
-    public init(_ finding: Finding) {
-        plugin = finding.plugin
-        rule = finding.rule
-        category = finding.category
-        action = finding.action.rawValue
-        start = finding.start
-        end = finding.end
-    }
-}
-
-/// One entry of the tamper-evident audit log: `hash = SHA-256(prevHash, the entry's fields)`.
-public struct AuditEntry: Codable, Sendable, Hashable {
-    public var seq: Int64
-    public var time: Date
-    /// Who acted: a role (`intake`, `moderator`, `admin`) or `system`.
-    public var actor: String
-    /// What happened: `submission.accepted`, `submission.held`, `submission.rejected`, `rules.reloaded` …
-    public var event: String
-    public var itemId: String?
-    public var decision: String?
-    public var findings: [AuditFinding]
-    /// Keyed hash of the item's redacted text; never the text.
-    public var textHash: String?
-    public var prevHash: String
-    public var hash: String
-
-    /// The SHA-256 of the previous hash and every other field, in a fixed encoding.
-    static func computeHash(
-        seq: Int64, time: Date, actor: String, event: String, itemId: String?, decision: String?,
-        findingsJSON: String, textHash: String?, prevHash: String
-    ) -> String {
-        let fields = [
-            String(seq), String(Int64((time.timeIntervalSince1970 * 1_000).rounded())), actor, event, itemId ?? "",
-            decision ?? "", findingsJSON, textHash ?? "", prevHash,
-        ]
-        let digest = SHA256.hash(data: Data(fields.joined(separator: "\u{1F}").utf8))
-        let hex = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(64)
-        for byte in digest {
-            text.append(hex[Int(byte >> 4)])
-            text.append(hex[Int(byte & 0xF)])
-        }
-        return String(decoding: text, as: UTF8.self)
-    }
-
-    static let genesis = String(repeating: "0", count: 64)
-}
-
-/// The result of checking the chain.
-public struct AuditVerification: Codable, Sendable, Equatable {
-    /// True when every entry's hash and link check out.
-    public var ok: Bool
-    /// How many entries were checked.
-    public var checked: Int
-    /// The sequence number of the first bad entry, if any.
-    public var firstBadSeq: Int64?
-    /// Why it is bad.
-    public var reason: String?
-}
-
 /// The audit log in the gateway's database. Appends happen inside the caller's transaction,
 /// with the item they record.
-public struct SQLiteAuditLog: Sendable {
+public struct SQLiteAuditLog: AuditLog {
     let database: GatehouseDatabase
 
     public init(database: GatehouseDatabase) {

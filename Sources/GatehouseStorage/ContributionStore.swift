@@ -1,28 +1,9 @@
 import Foundation
 import GRDB
-
-/// An accepted contribution as published: redacted text only.
-public struct Contribution: Codable, Sendable, Hashable {
-    public var seq: Int64
-    public var id: String
-    public var conversation: String?
-    public var text: String
-    public var receivedAt: Date
-}
-
-/// An item held for moderators, with the public reason codes.
-public struct HeldItem: Codable, Sendable, Hashable {
-    public var seq: Int64
-    public var id: String
-    public var conversation: String?
-    public var text: String
-    public var reasons: [String]
-    public var receivedAt: Date
-    public var status: String
-}
+import GatehouseCore
 
 /// Accepted contributions and the review queue in the gateway's database.
-public struct SQLiteContributionStore: Sendable {
+public struct SQLiteContributionStore: ContributionStore, ReviewQueue {
     let database: GatehouseDatabase
 
     public init(database: GatehouseDatabase) {

@@ -1,0 +1,105 @@
+import Crypto
+import Foundation
+
+/// One finding as the audit log keeps it: where and which rule, never what matched.
+public struct AuditFinding: Codable, Sendable, Hashable {
+    public init(plugin: String, rule: String, category: String, action: String, start: Int, end: Int) {
+        self.plugin = plugin
+        self.rule = rule
+        self.category = category
+        self.action = action
+        self.start = start
+        self.end = end
+    }
+
+    public var plugin: String
+    public var rule: String
+    public var category: String
+    public var action: String
+    public var start: Int
+    public var end: Int
+
+    public init(_ finding: Finding) {
+        plugin = finding.plugin
+        rule = finding.rule
+        category = finding.category
+        action = finding.action.rawValue
+        start = finding.start
+        end = finding.end
+    }
+}
+
+/// One entry of the tamper-evident audit log: `hash = SHA-256(prevHash, the entry's fields)`.
+public struct AuditEntry: Codable, Sendable, Hashable {
+    public var seq: Int64
+    public var time: Date
+    /// Who acted: a role (`intake`, `moderator`, `admin`) or `system`.
+    public var actor: String
+    /// What happened: `submission.accepted`, `submission.held`, `submission.rejected`, `rules.reloaded` …
+    public var event: String
+    public var itemId: String?
+    public var decision: String?
+    public var findings: [AuditFinding]
+    /// Keyed hash of the item's redacted text; never the text.
+    public var textHash: String?
+    public var prevHash: String
+    public var hash: String
+
+    public init(
+        seq: Int64, time: Date, actor: String, event: String, itemId: String?, decision: String?, findings: [AuditFinding],
+        textHash: String?, prevHash: String, hash: String
+    ) {
+        self.seq = seq
+        self.time = time
+        self.actor = actor
+        self.event = event
+        self.itemId = itemId
+        self.decision = decision
+        self.findings = findings
+        self.textHash = textHash
+        self.prevHash = prevHash
+        self.hash = hash
+    }
+
+    /// The SHA-256 of the previous hash and every other field, in a fixed encoding.
+    public static func computeHash(
+        seq: Int64, time: Date, actor: String, event: String, itemId: String?, decision: String?,
+        findingsJSON: String, textHash: String?, prevHash: String
+    ) -> String {
+        let fields = [
+            String(seq), String(Int64((time.timeIntervalSince1970 * 1_000).rounded())), actor, event, itemId ?? "",
+            decision ?? "", findingsJSON, textHash ?? "", prevHash,
+        ]
+        let digest = SHA256.hash(data: Data(fields.joined(separator: "\u{1F}").utf8))
+        let hex = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(64)
+        for byte in digest {
+            text.append(hex[Int(byte >> 4)])
+            text.append(hex[Int(byte & 0xF)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    public static let genesis = String(repeating: "0", count: 64)
+}
+
+/// The result of checking the chain.
+public struct AuditVerification: Codable, Sendable, Equatable {
+    public init(ok: Bool, checked: Int, firstBadSeq: Int64?, reason: String?) {
+        self.ok = ok
+        self.checked = checked
+        self.firstBadSeq = firstBadSeq
+        self.reason = reason
+    }
+
+    /// True when every entry's hash and link check out.
+    public var ok: Bool
+    /// How many entries were checked.
+    public var checked: Int
+    /// The sequence number of the first bad entry, if any.
+    public var firstBadSeq: Int64?
+    /// Why it is bad.
+    public var reason: String?
+}
+

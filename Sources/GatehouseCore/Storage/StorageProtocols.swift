@@ -1,0 +1,124 @@
+import Foundation
+
+/// An accepted contribution as published: redacted text only.
+public struct Contribution: Codable, Sendable, Hashable {
+    public var seq: Int64
+    public var id: String
+    public var conversation: String?
+    public var text: String
+    public var receivedAt: Date
+
+    public init(seq: Int64, id: String, conversation: String?, text: String, receivedAt: Date) {
+        self.seq = seq
+        self.id = id
+        self.conversation = conversation
+        self.text = text
+        self.receivedAt = receivedAt
+    }
+}
+
+/// An item held for moderators, with the public reason codes.
+public struct HeldItem: Codable, Sendable, Hashable {
+    public var seq: Int64
+    public var id: String
+    public var conversation: String?
+    public var text: String
+    public var reasons: [String]
+    public var receivedAt: Date
+    public var status: String
+
+    public init(seq: Int64, id: String, conversation: String?, text: String, reasons: [String], receivedAt: Date, status: String) {
+        self.seq = seq
+        self.id = id
+        self.conversation = conversation
+        self.text = text
+        self.reasons = reasons
+        self.receivedAt = receivedAt
+        self.status = status
+    }
+}
+
+/// Published contributions, read by the platform.
+public protocol ContributionStore: Sendable {
+    /// Accepted contributions after `seq`, oldest first, optionally in one conversation.
+    func contributions(conversation: String?, after seq: Int64, limit: Int) throws -> [Contribution]
+}
+
+/// Held items waiting for a moderator.
+public protocol ReviewQueue: Sendable {
+    /// Pending held items after `seq`, oldest first.
+    func pending(after seq: Int64, limit: Int) throws -> [HeldItem]
+    /// How many held items wait for a moderator.
+    func queueDepth() throws -> Int
+}
+
+/// The tamper-evident audit log, read side.
+public protocol AuditLog: Sendable {
+    /// Entries after `seq`, oldest first, at most `limit`.
+    func entries(after seq: Int64, limit: Int) throws -> [AuditEntry]
+    /// Walks the whole chain and names the first entry whose hash or link is wrong.
+    func verify() throws -> AuditVerification
+}
+
+/// One decided submission, ready to be recorded. Holds the redacted text only.
+public struct SubmissionRecord: Sendable {
+    public var itemId: String
+    public var actor: String
+    public var decision: Decision
+    public var conversation: String?
+    /// The redacted text; stored for accepted and held items, never for rejected ones.
+    public var text: String
+    /// Keyed hash of `text`, for the audit entry.
+    public var textHash: String
+    public var findings: [AuditFinding]
+    /// Public reason codes (for the review queue).
+    public var reasons: [String]
+    public var receivedAt: Date
+    public var decidedAt: Date
+    /// The keyed idempotency key, when the intake sent a `clientRef`.
+    public var idempotencyKey: String?
+    /// The answer to store under the idempotency key.
+    public var response: StoredResponse
+
+    public init(
+        itemId: String, actor: String, decision: Decision, conversation: String?, text: String, textHash: String,
+        findings: [AuditFinding], reasons: [String], receivedAt: Date, decidedAt: Date, idempotencyKey: String?,
+        response: StoredResponse
+    ) {
+        self.itemId = itemId
+        self.actor = actor
+        self.decision = decision
+        self.conversation = conversation
+        self.text = text
+        self.textHash = textHash
+        self.findings = findings
+        self.reasons = reasons
+        self.receivedAt = receivedAt
+        self.decidedAt = decidedAt
+        self.idempotencyKey = idempotencyKey
+        self.response = response
+    }
+}
+
+/// An HTTP answer kept for idempotent retries.
+public struct StoredResponse: Sendable, Equatable {
+    public var status: Int
+    public var body: Data
+
+    public init(status: Int, body: Data) {
+        self.status = status
+        self.body = body
+    }
+}
+
+/// Writes decided submissions and other audited events durably.
+public protocol SubmissionRecorder: Sendable {
+    /// Records the item (accepted or held), its audit entry and its idempotency answer in one
+    /// transaction, and returns once it has committed. When the idempotency key was taken by an
+    /// earlier submission, records nothing and returns that submission's answer.
+    func record(_ record: SubmissionRecord) async throws -> StoredResponse
+    /// The answer stored under an idempotency key, if any.
+    func storedResponse(key: String) throws -> StoredResponse?
+    /// Appends an audit entry for an event that is not a submission (`rules.reloaded` …).
+    func recordEvent(actor: String, event: String, at time: Date) async throws
+}

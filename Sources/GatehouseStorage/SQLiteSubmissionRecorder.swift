@@ -1,0 +1,55 @@
+import Foundation
+import GRDB
+import GatehouseCore
+
+/// Records submissions in the gateway's SQLite database through the group committer: item,
+/// audit entry, idempotency answer and the fingerprints gathered since the last batch, in one
+/// shared transaction.
+public struct SQLiteSubmissionRecorder: SubmissionRecorder {
+    private let committer: GroupCommitter
+    private let store: SQLiteContributionStore
+
+    /// A recorder on `database`; `fingerprints` (if any) are drained into each batch.
+    public init(database: GatehouseDatabase, fingerprints: DurableFingerprintIndex?) {
+        committer = GroupCommitter(database: database) { db in try fingerprints?.drain(into: db) }
+        store = SQLiteContributionStore(database: database)
+    }
+
+    public func record(_ record: SubmissionRecord) async throws -> StoredResponse {
+        try await committer.write { db -> StoredResponse in
+            if let key = record.idempotencyKey,
+                let existing = try SQLiteContributionStore.claim(
+                    in: db, key: key, status: record.response.status, body: record.response.body, at: record.decidedAt)
+            {
+                return StoredResponse(status: existing.status, body: existing.body)
+            }
+            switch record.decision {
+            case .accepted:
+                try SQLiteContributionStore.insertAccepted(
+                    in: db, id: record.itemId, conversation: record.conversation, text: record.text,
+                    receivedAt: record.receivedAt, decidedAt: record.decidedAt)
+            case .held:
+                try SQLiteContributionStore.insertHeld(
+                    in: db, id: record.itemId, conversation: record.conversation, text: record.text, reasons: record.reasons,
+                    receivedAt: record.receivedAt, heldAt: record.decidedAt)
+            case .rejected:
+                break
+            }
+            try SQLiteAuditLog.append(
+                in: db, time: record.decidedAt, actor: record.actor, event: "submission.\(record.decision.rawValue)",
+                itemId: record.itemId, decision: record.decision.rawValue, findings: record.findings,
+                textHash: record.decision == .rejected ? nil : record.textHash)
+            return record.response
+        }
+    }
+
+    public func storedResponse(key: String) throws -> StoredResponse? {
+        try store.storedResponse(key: key).map { StoredResponse(status: $0.status, body: $0.body) }
+    }
+
+    public func recordEvent(actor: String, event: String, at time: Date) async throws {
+        try await committer.write { db in
+            try SQLiteAuditLog.append(in: db, time: time, actor: actor, event: event, itemId: nil, decision: nil, findings: [], textHash: nil)
+        }
+    }
+}
