@@ -41,7 +41,10 @@ public final class DurableFingerprintIndex: FingerprintIndex, @unchecked Sendabl
 
     public func transaction<T>(_ body: (inout any FingerprintTransaction) throws -> T) throws -> T {
         try memory.transaction { inner in
-            var recording: any FingerprintTransaction = Recording(inner: inner, owner: self)
+            var recording: any FingerprintTransaction = ForwardingTransaction(inner: inner) { inner, fingerprint, match in
+                try inner.insert(fingerprint, joining: match)
+                self.record(fingerprint)
+            }
             return try body(&recording)
         }
     }
@@ -81,30 +84,5 @@ public final class DurableFingerprintIndex: FingerprintIndex, @unchecked Sendabl
             time: Date(timeIntervalSince1970: row["time"]), exact: UInt64(bitPattern: exact),
             signature: signature.withUnsafeBytes { Array($0.bindMemory(to: UInt32.self)) },
             bands: bands.withUnsafeBytes { Array($0.bindMemory(to: UInt64.self)) }, cluster: row["cluster"])
-    }
-
-    /// Passes everything to the memory index and notes each insert for the database.
-    private struct Recording: FingerprintTransaction {
-        var inner: any FingerprintTransaction
-        let owner: DurableFingerprintIndex
-
-        func items(exact: UInt64, since: Date, limit: Int) throws -> [StoredFingerprint] {
-            try inner.items(exact: exact, since: since, limit: limit)
-        }
-        func latest(exact: UInt64, contributor: UInt64, since: Date) throws -> StoredFingerprint? {
-            try inner.latest(exact: exact, contributor: contributor, since: since)
-        }
-        func items(similarTo signature: [UInt32], bands: [UInt64], atLeast minimum: Double, since: Date, limit: Int) throws
-            -> [(item: StoredFingerprint, similarity: Double)]
-        {
-            try inner.items(similarTo: signature, bands: bands, atLeast: minimum, since: since, limit: limit)
-        }
-        func count(contributor: UInt64, since: Date) throws -> Int { try inner.count(contributor: contributor, since: since) }
-        func count(conversation: String, since: Date) throws -> Int { try inner.count(conversation: conversation, since: since) }
-        func contributors(inCluster cluster: String) throws -> Int { try inner.contributors(inCluster: cluster) }
-        mutating func insert(_ fingerprint: StoredFingerprint, joining match: StoredFingerprint?) throws {
-            try inner.insert(fingerprint, joining: match)
-            owner.record(fingerprint)
-        }
     }
 }

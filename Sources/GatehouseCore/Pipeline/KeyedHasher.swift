@@ -27,9 +27,7 @@ public struct KeyedHasher: Sendable {
 
     /// HMAC-SHA256 of `text` under a domain label, hex-encoded (audit text hashes, idempotency keys).
     public func hexMAC(_ text: String, domain: StaticString) -> String {
-        var hmac = keyed
-        domain.withUTF8Buffer { hmac.update(data: UnsafeRawBufferPointer($0)) }
-        withUnsafeBytes(of: UInt8(0)) { hmac.update(data: $0) }
+        var hmac = keyed(domain)
         var copy = text
         copy.withUTF8 { hmac.update(data: UnsafeRawBufferPointer($0)) }
         return hmac.finalize().withUnsafeBytes { Self.hex($0) }
@@ -38,9 +36,7 @@ public struct KeyedHasher: Sendable {
     /// The first 64 bits of HMAC-SHA256 over `bytes`, with a domain label so that
     /// different uses of the key never produce comparable values.
     public func hash64(_ bytes: UnsafeRawBufferPointer, domain: StaticString) -> UInt64 {
-        var hmac = keyed
-        domain.withUTF8Buffer { hmac.update(data: UnsafeRawBufferPointer($0)) }
-        withUnsafeBytes(of: UInt8(0)) { hmac.update(data: $0) }
+        var hmac = keyed(domain)
         hmac.update(data: bytes)
         return hmac.finalize().withUnsafeBytes { raw in raw.loadUnaligned(as: UInt64.self) }
     }
@@ -54,6 +50,14 @@ public struct KeyedHasher: Sendable {
     /// `hash64` over `bytes`.
     public func hash64(_ bytes: [UInt8], domain: StaticString) -> UInt64 {
         bytes.withUnsafeBytes { hash64($0, domain: domain) }
+    }
+
+    /// The keyed state with a domain label and a separator absorbed.
+    private func keyed(_ domain: StaticString) -> HMAC<SHA256> {
+        var hmac = keyed
+        domain.withUTF8Buffer { hmac.update(data: UnsafeRawBufferPointer($0)) }
+        withUnsafeBytes(of: UInt8(0)) { hmac.update(data: $0) }
+        return hmac
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)

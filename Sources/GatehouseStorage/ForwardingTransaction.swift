@@ -1,0 +1,28 @@
+import Foundation
+import GatehouseCore
+
+/// A transaction that answers every query from another and hands each insert to a hook: the
+/// durable index records inserts for the database; the dry-run view drops them.
+struct ForwardingTransaction: FingerprintTransaction {
+    var inner: any FingerprintTransaction
+    /// Called for each insert, instead of inserting.
+    let onInsert: (inout any FingerprintTransaction, StoredFingerprint, StoredFingerprint?) throws -> Void
+
+    func items(exact: UInt64, since: Date, limit: Int) throws -> [StoredFingerprint] {
+        try inner.items(exact: exact, since: since, limit: limit)
+    }
+    func latest(exact: UInt64, contributor: UInt64, since: Date) throws -> StoredFingerprint? {
+        try inner.latest(exact: exact, contributor: contributor, since: since)
+    }
+    func items(similarTo signature: [UInt32], bands: [UInt64], atLeast minimum: Double, since: Date, limit: Int) throws
+        -> [(item: StoredFingerprint, similarity: Double)]
+    {
+        try inner.items(similarTo: signature, bands: bands, atLeast: minimum, since: since, limit: limit)
+    }
+    func count(contributor: UInt64, since: Date) throws -> Int { try inner.count(contributor: contributor, since: since) }
+    func count(conversation: String, since: Date) throws -> Int { try inner.count(conversation: conversation, since: since) }
+    func contributors(inCluster cluster: String) throws -> Int { try inner.contributors(inCluster: cluster) }
+    mutating func insert(_ fingerprint: StoredFingerprint, joining match: StoredFingerprint?) throws {
+        try onInsert(&inner, fingerprint, match)
+    }
+}
