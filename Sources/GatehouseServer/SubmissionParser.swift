@@ -73,6 +73,10 @@ struct SubmissionParser: Sendable {
 
     /// The deepest nesting of arrays and objects, strings skipped, without parsing.
     private func depth(of body: Data) -> Int {
+        body.withUnsafeBytes { depth(of: $0.bindMemory(to: UInt8.self)) }
+    }
+
+    private func depth(of body: UnsafeBufferPointer<UInt8>) -> Int {
         var deepest = 0
         var current = 0
         var inString = false

@@ -18,7 +18,7 @@ public struct SQLiteAuditLog: AuditLog {
         in db: Database, time: Date, actor: String, event: String, itemId: String?, decision: String?,
         findings: [AuditFinding], textHash: String?
     ) throws -> AuditEntry {
-        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM auditEntry ORDER BY seq DESC LIMIT 1")
+        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM auditEntry ORDER BY seq DESC LIMIT 1"))
         let seq: Int64 = (last?["seq"] ?? 0) + 1
         let prevHash: String = last?["hash"] ?? AuditEntry.genesis
         let findingsJSON = try encodeFindings(findings)
@@ -26,11 +26,12 @@ public struct SQLiteAuditLog: AuditLog {
         let hash = AuditEntry.computeHash(
             seq: seq, time: rounded, actor: actor, event: event, itemId: itemId, decision: decision,
             findingsJSON: findingsJSON, textHash: textHash, prevHash: prevHash)
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO auditEntry (seq, time, actor, event, itemId, decision, findings, textHash, prevHash, hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [seq, rounded.timeIntervalSince1970, actor, event, itemId, decision, findingsJSON, textHash, prevHash, hash])
         return AuditEntry(
             seq: seq, time: rounded, actor: actor, event: event, itemId: itemId, decision: decision, findings: findings,

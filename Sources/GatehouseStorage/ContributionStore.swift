@@ -14,9 +14,8 @@ public struct SQLiteContributionStore: ContributionStore, ReviewQueue {
     public static func insertAccepted(
         in db: Database, id: String, conversation: String?, text: String, receivedAt: Date, decidedAt: Date
     ) throws {
-        try db.execute(
-            sql: "INSERT INTO contribution (id, conversation, text, receivedAt, decidedAt) VALUES (?, ?, ?, ?, ?)",
-            arguments: [id, conversation, text, receivedAt.timeIntervalSince1970, decidedAt.timeIntervalSince1970])
+        try db.cachedStatement(sql: "INSERT INTO contribution (id, conversation, text, receivedAt, decidedAt) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [id, conversation, text, receivedAt.timeIntervalSince1970, decidedAt.timeIntervalSince1970])
     }
 
     /// Queues a held item (redacted text) for moderators inside `db`'s transaction.
@@ -24,9 +23,8 @@ public struct SQLiteContributionStore: ContributionStore, ReviewQueue {
         in db: Database, id: String, conversation: String?, text: String, reasons: [String], receivedAt: Date, heldAt: Date
     ) throws {
         let reasonsJSON = String(decoding: try JSONEncoder().encode(reasons), as: UTF8.self)
-        try db.execute(
-            sql: "INSERT INTO heldItem (id, conversation, text, reasons, receivedAt, heldAt) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [id, conversation, text, reasonsJSON, receivedAt.timeIntervalSince1970, heldAt.timeIntervalSince1970])
+        try db.cachedStatement(sql: "INSERT INTO heldItem (id, conversation, text, reasons, receivedAt, heldAt) VALUES (?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [id, conversation, text, reasonsJSON, receivedAt.timeIntervalSince1970, heldAt.timeIntervalSince1970])
     }
 
     /// Accepted contributions after `seq`, oldest first, optionally in one conversation.
@@ -80,9 +78,8 @@ public struct SQLiteContributionStore: ContributionStore, ReviewQueue {
     /// Claims an idempotency key inside `db`'s transaction; returns the answer already stored
     /// under it when another submission got there first.
     public static func claim(in db: Database, key: String, status: Int, body: Data, at time: Date) throws -> (status: Int, body: Data)? {
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO idempotency (key, status, body, createdAt) VALUES (?, ?, ?, ?)",
-            arguments: [key, status, body, time.timeIntervalSince1970])
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO idempotency (key, status, body, createdAt) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [key, status, body, time.timeIntervalSince1970])
         if db.changesCount == 1 { return nil }
         return try Row.fetchOne(db, sql: "SELECT status, body FROM idempotency WHERE key = ?", arguments: [key]).map {
             (status: $0["status"], body: $0["body"])

@@ -55,12 +55,14 @@ public final class DurableFingerprintIndex: FingerprintIndex, @unchecked Sendabl
             defer { pending.removeAll(keepingCapacity: true) }
             return pending
         }
+        guard !batch.isEmpty else { return }
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT INTO fingerprint (itemId, contributor, conversation, time, exact, signature, bands, cluster)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
         for fingerprint in batch {
-            try db.execute(
-                sql: """
-                    INSERT INTO fingerprint (itemId, contributor, conversation, time, exact, signature, bands, cluster)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
+            try insert.execute(
                 arguments: [
                     fingerprint.itemId, fingerprint.contributor.map { Int64(bitPattern: $0) }, fingerprint.conversation,
                     fingerprint.time.timeIntervalSince1970, Int64(bitPattern: fingerprint.exact),
