@@ -103,6 +103,7 @@ let package = Package(
                 "GatehouseServer", "GatehouseStorage", "GatehouseCore", "GatehouseRuntime",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(name: "GatehouseCLITests", dependencies: ["GatehouseCLI", "GatehouseRuntime", "GatehouseCore"]),

@@ -10,28 +10,38 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the HTTP gateway: intake, review queue, audit log, rule reloads.",
         discussion: """
-            Configuration comes from a YAML file (--config, else ./gatehouse.yaml if present),
+            Configuration comes from a YAML file (--config, else ./gatehouse.yaml),
             then environment variables, then these flags. Every key is optional:
 
-              listen: 127.0.0.1:8080        # GATEHOUSE_LISTEN
-              data_dir: data                # GATEHOUSE_DATA_DIR: database + secret.key (0600)
-              rules: [rules]                # GATEHOUSE_RULES (colon-separated)
+              listen: 127.0.0.1:8080            # GATEHOUSE_LISTEN
+              data_dir: data                    # GATEHOUSE_DATA_DIR
+              rules: [rules]                    # GATEHOUSE_RULES (a:b)
               pipeline: [pii, profanity, duplicate]
-              limits: {body_bytes: 65536, text_chars: 20000, json_depth: 8, rate_per_minute: 600000}
-              tokens:                       # GATEHOUSE_TOKEN_INTAKE, _MODERATOR, _AUTHOR, _ADMIN
+              limits:
+                body_bytes: 65536
+                text_chars: 20000
+                json_depth: 8
+                rate_per_minute: 600000         # per token
+              tokens:                           # GATEHOUSE_TOKEN_<ROLE>
                 - {role: intake, token: "a long random string"}
-                - {role: admin, sha256: "<hex SHA-256 of the token>"}
+                - {role: admin, sha256: "<hex SHA-256 of a token>"}
 
-            Roles: intake posts submissions and reads published contributions; moderator reads
-            the review queue and the audit log; author checks texts and reloads rules; admin
-            does everything. Tokens are kept only as SHA-256 hashes.
+            The data directory holds gatehouse.sqlite and secret.key (32
+            random bytes, mode 0600, generated on first run).
 
-            Routes: POST /v1/submissions, POST /v1/check, GET /v1/contributions, GET /v1/review,
-            GET /v1/audit, GET /v1/audit/verify, POST /v1/rules/reload, GET /metrics,
-            GET /healthz, GET /readyz (docs/openapi.yaml).
+            Roles: intake posts submissions and reads published contributions;
+            moderator reads the review queue and the audit log; author checks
+            texts and reloads rules; admin does everything. Tokens are kept
+            only as SHA-256 hashes.
 
-            SIGHUP reloads the rules (compiled and tested first; a bad set is refused). SIGTERM
-            stops accepting, finishes requests in flight and exits 0.
+            Routes (docs/openapi.yaml): POST /v1/submissions, POST /v1/check,
+            GET /v1/contributions, GET /v1/review, GET /v1/audit,
+            GET /v1/audit/verify, POST /v1/rules/reload, GET /metrics,
+            GET /healthz, GET /readyz.
+
+            SIGHUP reloads the rules (compiled and tested first; a bad set is
+            refused). SIGTERM stops accepting, finishes what is in flight and
+            exits 0.
             """
     )
 
