@@ -137,7 +137,8 @@ public final class Gateway: Sendable {
         let response = Self.response(for: verdict, itemId: itemId)
         let now = Date()
         let receivedAt = submission.receivedAt ?? now
-        let textHash = hasher.hexMAC(verdict.text, domain: "gatehouse.audit.text")
+        // Rejected items keep no text, so their audit entries carry no text hash either.
+        let textHash = verdict.decision == .rejected ? "" : hasher.hexMAC(verdict.text, domain: "gatehouse.audit.text")
         let stored = try await recorder.record(
             SubmissionRecord(
                 itemId: itemId, actor: role.rawValue, decision: verdict.decision, conversation: submission.conversation,
@@ -196,9 +197,10 @@ public final class Gateway: Sendable {
     /// `GET /v1/contributions`: accepted items, paged by `after` (the last `seq` seen).
     public func contributions(conversation: String?, after: Int64, limit: Int) throws -> GatewayResponse {
         let items = try contributionStore.contributions(conversation: conversation, after: after, limit: min(max(limit, 1), 1_000))
+        let formatter = ISO8601DateFormatter()
         let objects = items.map { item -> [String: Any] in
             var object: [String: Any] = ["seq": item.seq, "id": item.id, "text": item.text,
-                                         "receivedAt": ISO8601DateFormatter().string(from: item.receivedAt)]
+                                         "receivedAt": formatter.string(from: item.receivedAt)]
             if let conversation = item.conversation { object["conversation"] = conversation }
             return object
         }
@@ -208,9 +210,10 @@ public final class Gateway: Sendable {
     /// `GET /v1/review`: held items waiting for a moderator.
     public func reviewQueue(after: Int64, limit: Int) throws -> GatewayResponse {
         let items = try reviewQueue.pending(after: after, limit: min(max(limit, 1), 1_000))
+        let formatter = ISO8601DateFormatter()
         let objects = items.map { item -> [String: Any] in
             ["seq": item.seq, "id": item.id, "conversation": item.conversation ?? NSNull(), "text": item.text,
-             "reasons": item.reasons, "receivedAt": ISO8601DateFormatter().string(from: item.receivedAt)]
+             "reasons": item.reasons, "receivedAt": formatter.string(from: item.receivedAt)]
         }
         return GatewayResponse(200, ["items": objects, "next": items.last?.seq ?? after])
     }
