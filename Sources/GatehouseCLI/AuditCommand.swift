@@ -31,7 +31,7 @@ struct AuditCommand: AsyncParsableCommand {
         @OptionGroup var location: Location
 
         func run() async throws {
-            let result = try SQLiteAuditLog(database: try location.open()).verify()
+            let result = try await SQLiteAuditLog(database: try location.open()).verify()
             if result.ok {
                 print("audit log ok: \(result.checked) entries verified")
             } else {
@@ -56,7 +56,7 @@ struct AuditCommand: AsyncParsableCommand {
             encoder.outputFormatting = [.sortedKeys]
             var next = after
             while true {
-                let entries = try log.entries(after: next, limit: 1_000)
+                let entries = try await log.entries(after: next, limit: 1_000)
                 guard let last = entries.last else { break }
                 for entry in entries { print(String(decoding: try encoder.encode(entry), as: UTF8.self)) }
                 next = last.seq

@@ -81,21 +81,21 @@ public func buildApplication(gateway: Gateway, logger: Logger = Logger(label: "g
     }
     router.get("/v1/contributions") { request, _ -> Response in
         _ = try authorize(request, "GET", "/v1/contributions")
-        return .json(try gateway.contributions(
+        return .json(try await gateway.contributions(
             conversation: query(request, "conversation"), after: try integer(request, "after", default: 0),
             limit: Int(try integer(request, "limit", default: 100))))
     }
     router.get("/v1/review") { request, _ -> Response in
         _ = try authorize(request, "GET", "/v1/review")
-        return .json(try gateway.reviewQueue(after: try integer(request, "after", default: 0), limit: Int(try integer(request, "limit", default: 100))))
+        return .json(try await gateway.reviewQueue(after: try integer(request, "after", default: 0), limit: Int(try integer(request, "limit", default: 100))))
     }
     router.get("/v1/audit") { request, _ -> Response in
         _ = try authorize(request, "GET", "/v1/audit")
-        return .json(try gateway.auditEntries(after: try integer(request, "after", default: 0), limit: Int(try integer(request, "limit", default: 100))))
+        return .json(try await gateway.auditEntries(after: try integer(request, "after", default: 0), limit: Int(try integer(request, "limit", default: 100))))
     }
     router.get("/v1/audit/verify") { request, _ -> Response in
         _ = try authorize(request, "GET", "/v1/audit/verify")
-        return .json(try gateway.verifyAudit())
+        return .json(try await gateway.verifyAudit())
     }
     router.post("/v1/rules/reload") { request, _ -> Response in
         let role = try authorize(request, "POST", "/v1/rules/reload")
@@ -109,14 +109,14 @@ public func buildApplication(gateway: Gateway, logger: Logger = Logger(label: "g
         _ = try authorize(request, "GET", "/metrics")
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-            body: .init(byteBuffer: ByteBuffer(string: try gateway.metricsText())))
+            body: .init(byteBuffer: ByteBuffer(string: try await gateway.metricsText())))
     }
     router.get("/healthz") { _, _ -> Response in
         .json(GatewayResponse(200, ["status": "ok"]))
     }
     router.get("/readyz") { _, _ -> Response in
         do {
-            _ = try gateway.database.pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+            _ = try await gateway.database.pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
             return .json(GatewayResponse(200, ["status": "ready", "rules": gateway.ruleCount]))
         } catch {
             return .json(GatewayResponse(503, ["status": "not ready"]))

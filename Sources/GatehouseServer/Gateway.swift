@@ -129,7 +129,7 @@ public final class Gateway: Sendable {
             throw error
         }
         let idempotencyKey = submission.clientRef.map { hasher.hexMAC("\(role.rawValue)\u{1F}\($0)", domain: "gatehouse.clientRef") }
-        if let idempotencyKey, let stored = try recorder.storedResponse(key: idempotencyKey) {
+        if let idempotencyKey, let stored = try await recorder.storedResponse(key: idempotencyKey) {
             return GatewayResponse(status: stored.status, body: stored.body)
         }
         let itemId = UUID().uuidString.lowercased()
@@ -195,8 +195,8 @@ public final class Gateway: Sendable {
     }
 
     /// `GET /v1/contributions`: accepted items, paged by `after` (the last `seq` seen).
-    public func contributions(conversation: String?, after: Int64, limit: Int) throws -> GatewayResponse {
-        let items = try contributionStore.contributions(conversation: conversation, after: after, limit: min(max(limit, 1), 1_000))
+    public func contributions(conversation: String?, after: Int64, limit: Int) async throws -> GatewayResponse {
+        let items = try await contributionStore.contributions(conversation: conversation, after: after, limit: min(max(limit, 1), 1_000))
         let formatter = ISO8601DateFormatter()
         let objects = items.map { item -> [String: Any] in
             var object: [String: Any] = ["seq": item.seq, "id": item.id, "text": item.text,
@@ -208,8 +208,8 @@ public final class Gateway: Sendable {
     }
 
     /// `GET /v1/review`: held items waiting for a moderator.
-    public func reviewQueue(after: Int64, limit: Int) throws -> GatewayResponse {
-        let items = try reviewQueue.pending(after: after, limit: min(max(limit, 1), 1_000))
+    public func reviewQueue(after: Int64, limit: Int) async throws -> GatewayResponse {
+        let items = try await reviewQueue.pending(after: after, limit: min(max(limit, 1), 1_000))
         let formatter = ISO8601DateFormatter()
         let objects = items.map { item -> [String: Any] in
             ["seq": item.seq, "id": item.id, "conversation": item.conversation ?? NSNull(), "text": item.text,
@@ -219,18 +219,18 @@ public final class Gateway: Sendable {
     }
 
     /// `GET /v1/audit`: audit entries after `seq`.
-    public func auditEntries(after: Int64, limit: Int) throws -> GatewayResponse {
+    public func auditEntries(after: Int64, limit: Int) async throws -> GatewayResponse {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
-        let entries = try audit.entries(after: after, limit: min(max(limit, 1), 1_000))
+        let entries = try await audit.entries(after: after, limit: min(max(limit, 1), 1_000))
         let items = try JSONSerialization.jsonObject(with: try encoder.encode(entries))
         return GatewayResponse(200, ["items": items, "next": entries.last?.seq ?? after])
     }
 
     /// `GET /v1/audit/verify`: the chain checked; the first bad entry named.
-    public func verifyAudit() throws -> GatewayResponse {
-        let result = try audit.verify()
+    public func verifyAudit() async throws -> GatewayResponse {
+        let result = try await audit.verify()
         var object: [String: Any] = ["ok": result.ok, "checked": result.checked]
         if let seq = result.firstBadSeq { object["firstBadSeq"] = seq }
         if let reason = result.reason { object["reason"] = reason }
@@ -267,8 +267,8 @@ public final class Gateway: Sendable {
     public var ruleCount: Int { ruleSets.withLock { $0.live.ruleCount } }
 
     /// `GET /metrics`.
-    public func metricsText() throws -> String {
-        metrics.render(queueDepth: try reviewQueue.queueDepth())
+    public func metricsText() async throws -> String {
+        metrics.render(queueDepth: try await reviewQueue.queueDepth())
     }
 }
 

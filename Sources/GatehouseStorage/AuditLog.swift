@@ -39,16 +39,16 @@ public struct SQLiteAuditLog: AuditLog {
     }
 
     /// Entries after `seq`, oldest first, at most `limit`.
-    public func entries(after seq: Int64 = 0, limit: Int = 100) throws -> [AuditEntry] {
-        try database.pool.read { db in
+    public func entries(after seq: Int64 = 0, limit: Int = 100) async throws -> [AuditEntry] {
+        try await database.pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM auditEntry WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [seq, limit])
                 .map(Self.entry)
         }
     }
 
     /// Walks the whole chain and names the first entry whose hash or link is wrong.
-    public func verify() throws -> AuditVerification {
-        try database.pool.read { db in
+    public func verify() async throws -> AuditVerification {
+        try await database.pool.read { db in
             let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM auditEntry ORDER BY seq")
             var previous = AuditEntry.genesis
             var expectedSeq: Int64 = 1

@@ -28,8 +28,8 @@ public struct SQLiteContributionStore: ContributionStore, ReviewQueue {
     }
 
     /// Accepted contributions after `seq`, oldest first, optionally in one conversation.
-    public func contributions(conversation: String?, after seq: Int64, limit: Int) throws -> [Contribution] {
-        try database.pool.read { db in
+    public func contributions(conversation: String?, after seq: Int64, limit: Int) async throws -> [Contribution] {
+        try await database.pool.read { db in
             let rows: [Row]
             if let conversation {
                 rows = try Row.fetchAll(
@@ -47,8 +47,8 @@ public struct SQLiteContributionStore: ContributionStore, ReviewQueue {
     }
 
     /// Pending held items after `seq`, oldest first.
-    public func pending(after seq: Int64, limit: Int) throws -> [HeldItem] {
-        try database.pool.read { db in
+    public func pending(after seq: Int64, limit: Int) async throws -> [HeldItem] {
+        try await database.pool.read { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM heldItem WHERE status = 'pending' AND seq > ? ORDER BY seq LIMIT ?", arguments: [seq, limit]
             ).map { row in
@@ -62,13 +62,13 @@ public struct SQLiteContributionStore: ContributionStore, ReviewQueue {
     }
 
     /// How many held items wait for a moderator.
-    public func queueDepth() throws -> Int {
-        try database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM heldItem WHERE status = 'pending'") ?? 0 }
+    public func queueDepth() async throws -> Int {
+        try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM heldItem WHERE status = 'pending'") ?? 0 }
     }
 
     /// The stored answer for an idempotency key, if a submission with it was committed.
-    public func storedResponse(key: String) throws -> (status: Int, body: Data)? {
-        try database.pool.read { db in
+    public func storedResponse(key: String) async throws -> (status: Int, body: Data)? {
+        try await database.pool.read { db in
             try Row.fetchOne(db, sql: "SELECT status, body FROM idempotency WHERE key = ?", arguments: [key]).map {
                 (status: $0["status"], body: $0["body"])
             }

@@ -43,8 +43,8 @@ public struct SQLiteSubmissionRecorder: SubmissionRecorder {
         }
     }
 
-    public func storedResponse(key: String) throws -> StoredResponse? {
-        try store.storedResponse(key: key).map { StoredResponse(status: $0.status, body: $0.body) }
+    public func storedResponse(key: String) async throws -> StoredResponse? {
+        try await store.storedResponse(key: key).map { StoredResponse(status: $0.status, body: $0.body) }
     }
 
     public func recordEvent(actor: String, event: String, at time: Date) async throws {

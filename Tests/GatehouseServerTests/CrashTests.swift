@@ -120,7 +120,7 @@ struct CrashTests {
         }
         let missing = answered.filter { !stored.contains($0) }
         #expect(missing.isEmpty, "\(missing.count) answered submissions are not in the store")
-        let verification = try SQLiteAuditLog(database: database).verify()
+        let verification = try await SQLiteAuditLog(database: database).verify()
         #expect(verification.ok, "\(verification)")
         #expect(verification.checked >= answered.count)
     }

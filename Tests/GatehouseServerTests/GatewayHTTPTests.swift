@@ -245,7 +245,7 @@ struct GatewayHTTPTests {
                 #expect(decode(response)["text"] as? String == "NHS [NHS number]")
             }
         }
-        let events = try gateway.audit.entries(after: 0, limit: 100).map(\.event)
+        let events = try await gateway.audit.entries(after: 0, limit: 100).map(\.event)
         #expect(events.filter { $0 == "rules.reloaded" }.count == 1)
     }
 

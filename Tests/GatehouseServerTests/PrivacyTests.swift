@@ -58,7 +58,7 @@ struct PrivacyTests {
             #expect(!log.contains(value), "\(value) found in the log")
         }
         // What was stored is the redacted text.
-        let published = try gateway.contributions(conversation: "physio", after: 0, limit: 10)
+        let published = try await gateway.contributions(conversation: "physio", after: 0, limit: 10)
         let stored = String(decoding: published.body, as: UTF8.self)
         #expect(stored.contains("[NHS number]"))
         #expect(stored.contains("[email]"))

@@ -41,23 +41,23 @@ public struct HeldItem: Codable, Sendable, Hashable {
 /// Published contributions, read by the platform.
 public protocol ContributionStore: Sendable {
     /// Accepted contributions after `seq`, oldest first, optionally in one conversation.
-    func contributions(conversation: String?, after seq: Int64, limit: Int) throws -> [Contribution]
+    func contributions(conversation: String?, after seq: Int64, limit: Int) async throws -> [Contribution]
 }
 
 /// Held items waiting for a moderator.
 public protocol ReviewQueue: Sendable {
     /// Pending held items after `seq`, oldest first.
-    func pending(after seq: Int64, limit: Int) throws -> [HeldItem]
+    func pending(after seq: Int64, limit: Int) async throws -> [HeldItem]
     /// How many held items wait for a moderator.
-    func queueDepth() throws -> Int
+    func queueDepth() async throws -> Int
 }
 
 /// The tamper-evident audit log, read side.
 public protocol AuditLog: Sendable {
     /// Entries after `seq`, oldest first, at most `limit`.
-    func entries(after seq: Int64, limit: Int) throws -> [AuditEntry]
+    func entries(after seq: Int64, limit: Int) async throws -> [AuditEntry]
     /// Walks the whole chain and names the first entry whose hash or link is wrong.
-    func verify() throws -> AuditVerification
+    func verify() async throws -> AuditVerification
 }
 
 /// One decided submission, ready to be recorded. Holds the redacted text only.
@@ -118,7 +118,7 @@ public protocol SubmissionRecorder: Sendable {
     /// earlier submission, records nothing and returns that submission's answer.
     func record(_ record: SubmissionRecord) async throws -> StoredResponse
     /// The answer stored under an idempotency key, if any.
-    func storedResponse(key: String) throws -> StoredResponse?
+    func storedResponse(key: String) async throws -> StoredResponse?
     /// Appends an audit entry for an event that is not a submission (`rules.reloaded` …).
     func recordEvent(actor: String, event: String, at time: Date) async throws
 }
