@@ -30,9 +30,28 @@ public struct DuplicateSpamPlugin: RulePlugin {
         let seed: UInt64
         let shingle: Int
         let minWords: Int
+        /// How far back any rule looks.
+        let lookBack: TimeInterval
+        /// The exact-repeat window.
+        let exactWindow: TimeInterval
+        /// The lowest similarity any near or campaign rule accepts.
+        let minimumSimilarity: Double
+        /// The flood window for each scope.
+        let floodWindows: [DuplicateRule.Scope: TimeInterval]
+        /// The most earlier items one lookup examines: the newest ones. A campaign of thousands
+        /// of copies costs no more per item than one of hundreds.
+        let candidateLimit = 256
 
         init(compiled: [DuplicateRule], environment: PluginEnvironment, shingle: Int, minWords: Int) {
             self.compiled = compiled
+            lookBack = compiled.map(\.window).max() ?? 0
+            exactWindow = compiled.filter { $0.check == .exactRepeat }.map(\.window).max() ?? 0
+            minimumSimilarity = compiled.filter { $0.check != .flood }.map(\.similarity).min() ?? 0.6
+            var floodWindows: [DuplicateRule.Scope: TimeInterval] = [:]
+            for rule in compiled where rule.check == .flood {
+                floodWindows[rule.scope] = max(floodWindows[rule.scope] ?? 0, rule.window)
+            }
+            self.floodWindows = floodWindows
             self.index = environment.fingerprints
             self.hasher = environment.hasher
             self.seed = environment.hasher.hash64("minhash", domain: "duplicate.seed")
@@ -69,7 +88,6 @@ extension DuplicateSpamPlugin.Engine {
         let itemId = context.itemId ?? UUID().uuidString.lowercased()
         let now = context.receivedAt
         let whole = 0..<input.text.utf8.count
-        let lookBack = compiled.map(\.window).max() ?? 0
         var report = PluginReport()
         do {
             try index.transaction { transaction in
@@ -87,9 +105,9 @@ extension DuplicateSpamPlugin.Engine {
                 let closest = exact.first.map { ($0, 1.0) } ?? near.first { $0.similarity >= minimumSimilarity }
                 let cluster = closest?.0.cluster ?? itemId
                 var floodCounts: [DuplicateRule.Scope: Int] = [:]
-                if let contributor { floodCounts[.contributor] = try transaction.count(contributor: contributor, since: now.addingTimeInterval(-floodWindow(.contributor))) }
+                if let contributor { floodCounts[.contributor] = try transaction.count(contributor: contributor, since: now.addingTimeInterval(-(floodWindows[.contributor] ?? 0))) }
                 if let conversation = context.conversation {
-                    floodCounts[.conversation] = try transaction.count(conversation: conversation, since: now.addingTimeInterval(-floodWindow(.conversation)))
+                    floodCounts[.conversation] = try transaction.count(conversation: conversation, since: now.addingTimeInterval(-(floodWindows[.conversation] ?? 0)))
                 }
                 try transaction.insert(
                     StoredFingerprint(
@@ -137,22 +155,6 @@ extension DuplicateSpamPlugin.Engine {
             report.failures.append(RuleFailure(rule: rule, message: "fingerprint index: \(error)"))
         }
         return report
-    }
-
-    /// The most earlier items one lookup examines: the newest ones. A campaign of thousands
-    /// of copies costs no more per item than one of hundreds.
-    private var candidateLimit: Int { 256 }
-
-    private var exactWindow: TimeInterval {
-        compiled.filter { $0.check == .exactRepeat }.map(\.window).max() ?? 0
-    }
-
-    private var minimumSimilarity: Double {
-        compiled.filter { $0.check != .flood }.map(\.similarity).min() ?? 0.6
-    }
-
-    private func floodWindow(_ scope: DuplicateRule.Scope) -> TimeInterval {
-        compiled.filter { $0.check == .flood && $0.scope == scope }.map(\.window).max() ?? 0
     }
 
     private func detection(_ rule: DuplicateRule, _ range: Range<Int>, _ explanation: String, _ attributes: [String: String]) -> Detection {
