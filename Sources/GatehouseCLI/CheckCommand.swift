@@ -50,12 +50,8 @@ struct CheckCommand: AsyncParsableCommand {
         } else {
             lines.append("findings:")
         }
-        let scalars = Array(original.unicodeScalars)
         func span(_ start: Int, _ end: Int) -> String {
-            guard start <= end, end <= scalars.count else { return "" }
-            var view = String.UnicodeScalarView()
-            view.append(contentsOf: scalars[start..<end])
-            return String(view).debugDescription
+            ScalarOffsets.substring(of: original, from: start, to: end).debugDescription
         }
         for finding in verdict.findings {
             var line = "  \(finding.start)..<\(finding.end)  \(finding.category)  \(finding.plugin)/\(finding.rule)  \(finding.action.rawValue)"

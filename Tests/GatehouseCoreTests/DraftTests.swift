@@ -64,3 +64,15 @@ struct DraftTests {
         #expect(ScalarOffsets.convert([], in: text) == [])
     }
 }
+
+@Suite("Scalar offsets")
+struct ScalarSubstringTests {
+    @Test("substring by scalar offsets, and nothing for offsets that do not fit")
+    func substring() {
+        let text = "é👩🏽‍⚕️x"
+        #expect(ScalarOffsets.substring(of: text, from: 1, to: 6) == "👩🏽‍⚕️")
+        #expect(ScalarOffsets.substring(of: text, from: 6, to: 7) == "x")
+        #expect(ScalarOffsets.substring(of: text, from: 6, to: 9) == "")
+        #expect(ScalarOffsets.substring(of: text, from: 3, to: 2) == "")
+    }
+}

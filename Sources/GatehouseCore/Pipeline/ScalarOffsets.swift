@@ -1,5 +1,15 @@
 /// Converts UTF-8 byte offsets of a text into Unicode scalar (code point) offsets.
 public enum ScalarOffsets {
+    /// The part of `text` between scalar offsets `start` and `end`, or "" when they do not fit.
+    public static func substring(of text: String, from start: Int, to end: Int) -> String {
+        let scalars = text.unicodeScalars
+        guard start >= 0, start <= end,
+            let lower = scalars.index(scalars.startIndex, offsetBy: start, limitedBy: scalars.endIndex),
+            let upper = scalars.index(lower, offsetBy: end - start, limitedBy: scalars.endIndex)
+        else { return "" }
+        return String(scalars[lower..<upper])
+    }
+
     /// The scalar offset of each byte offset in `byteOffsets`, in one pass over `text`.
     /// Byte offsets must fall on scalar boundaries or at the end.
     public static func convert(_ byteOffsets: [Int], in text: String) -> [Int] {

@@ -129,10 +129,6 @@ public struct RuleTestRunner: Sendable {
     }
 
     private func excerpt(_ text: String, _ start: Int, _ end: Int) -> String {
-        let scalars = Array(text.unicodeScalars)
-        guard start <= end, end <= scalars.count else { return "" }
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: scalars[start..<end])
-        return String(view).debugDescription
+        ScalarOffsets.substring(of: text, from: start, to: end).debugDescription
     }
 }
