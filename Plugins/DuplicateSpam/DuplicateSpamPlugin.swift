@@ -20,6 +20,8 @@ public struct DuplicateSpamPlugin: RulePlugin {
     public static let pluginName = "duplicate"
 
     public let name = DuplicateSpamPlugin.pluginName
+    /// Repeats, campaigns and floods are judged against earlier items.
+    public let judgesHistory = true
     public let rules: [RuleInfo]
     private let engine: Engine
 

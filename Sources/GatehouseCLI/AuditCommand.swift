@@ -51,14 +51,11 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             let log = SQLiteAuditLog(database: try location.open())
-            let encoder = JSONEncoder()
-            encoder.dateEncodingStrategy = .iso8601
-            encoder.outputFormatting = [.sortedKeys]
             var next = after
             while true {
                 let entries = try await log.entries(after: next, limit: 1_000)
                 guard let last = entries.last else { break }
-                for entry in entries { print(String(decoding: try encoder.encode(entry), as: UTF8.self)) }
+                for entry in entries { print(entry.jsonText) }
                 next = last.seq
             }
         }

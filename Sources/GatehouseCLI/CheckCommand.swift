@@ -33,9 +33,9 @@ struct CheckCommand: AsyncParsableCommand {
         let verdict = ruleSet.pipeline.evaluate(text: input, context: EvaluationContext(explain: explain))
         if json {
             var output = JSONText()
-            output.raw("{")
+            output.beginObject()
             verdict.writeJSON(into: &output, explain: explain)
-            output.raw("}")
+            output.endObject()
             print(output.text)
         } else {
             print(Self.render(verdict, original: input, explain: explain, ruleSet: ruleSet))

@@ -64,62 +64,30 @@ public struct Scanner: Sendable {
 
     /// The output line (without newline) for one input line, and the decision (nil for an error).
     public func process(line: [UInt8], lineNumber: Int) -> (json: [UInt8], decision: Decision?) {
-        var json = JSONText(capacity: line.count + 128)
-        json.raw("{")
         let object: [String: Any]
         do {
-            guard let parsed = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
-                return errorLine(id: nil, lineNumber: lineNumber, "line \(lineNumber): expected a JSON object")
-            }
-            object = parsed
+            object = try decoder.parseObject(Data(line))
         } catch {
-            return errorLine(id: nil, lineNumber: lineNumber, "line \(lineNumber): invalid JSON")
+            return errorLine(id: nil, lineNumber: lineNumber, "line \(lineNumber): \(error.message)")
         }
         let id = object["id"]
+        let submission: Submission
         do {
-            let submission = try Self.submission(from: object, lineNumber: lineNumber)
-            let verdict = ruleSet.evaluate(submission, itemId: Self.idText(id) ?? "line-\(lineNumber)")
-            writeID(id, into: &json)
-            verdict.writeJSON(into: &json, explain: false)
-            json.raw("}")
-            return (json.bytes, verdict.decision)
-        } catch let error as ScanInputError {
-            return errorLine(id: id, lineNumber: lineNumber, error.message)
+            submission = try decoder.decode(object: object)
         } catch {
-            return errorLine(id: id, lineNumber: lineNumber, "line \(lineNumber): \(error)")
+            return errorLine(id: id, lineNumber: lineNumber, "line \(lineNumber): \(error.message)")
         }
+        let verdict = ruleSet.evaluate(submission, itemId: Self.idText(id) ?? "line-\(lineNumber)")
+        var json = JSONText(capacity: line.count + 128)
+        json.beginObject()
+        writeID(id, into: &json)
+        verdict.writeJSON(into: &json, explain: false)
+        json.endObject()
+        return (json.bytes, verdict.decision)
     }
 
-    struct ScanInputError: Error {
-        var message: String
-    }
-
-    static func submission(from object: [String: Any], lineNumber: Int) throws -> Submission {
-        func fail(_ message: String) -> ScanInputError { ScanInputError(message: "line \(lineNumber): \(message)") }
-        guard let rawText = object["text"] else { throw fail("field 'text' is missing") }
-        guard let text = rawText as? String else { throw fail("field 'text' must be a string") }
-        if text.utf8.contains(0) { throw fail("field 'text' contains a NUL character") }
-        func optionalString(_ key: String) throws -> String? {
-            guard let value = object[key], !(value is NSNull) else { return nil }
-            guard let string = value as? String else { throw fail("field '\(key)' must be a string") }
-            return string
-        }
-        var receivedAt: Date?
-        if let stamp = try optionalString("receivedAt") {
-            guard let date = parseTimestamp(stamp) else {
-                throw fail("field 'receivedAt' must be an ISO 8601 time such as 2026-03-01T09:30:00Z")
-            }
-            receivedAt = date
-        }
-        return Submission(
-            text: text, conversation: try optionalString("conversation"),
-            contributor: try optionalString("contributor"), receivedAt: receivedAt)
-    }
-
-    static func parseTimestamp(_ text: String) -> Date? {
-        if let date = try? Date(text, strategy: .iso8601) { return date }
-        return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
+    /// The fields of a line: the API's, plus an `id` and anything else a recording carries.
+    private let decoder = SubmissionDecoder(policy: .stream)
 
     /// The input id as text, for `duplicate_of`.
     static func idText(_ id: Any?) -> String? {
@@ -135,26 +103,21 @@ public struct Scanner: Sendable {
     private func writeID(_ id: Any?, into json: inout JSONText) {
         json.key("id")
         switch id {
-        case let string as String:
-            json.string(string)
-        case is Bool:
-            json.raw("null")
-        case let number as Int:
-            json.raw(String(number))
-        case let number as Double:
-            json.raw(String(number))
-        default:
-            json.raw("null")
+        case let string as String: json.string(string)
+        case is Bool: json.null()
+        case let number as Int: json.number(number)
+        case let number as Double: json.raw(String(number))
+        default: json.null()
         }
     }
 
     private func errorLine(id: Any?, lineNumber: Int, _ message: String) -> (json: [UInt8], decision: Decision?) {
         var json = JSONText()
-        json.raw("{")
+        json.beginObject()
         writeID(id, into: &json)
         json.field("line", lineNumber)
         json.field("error", message)
-        json.raw("}")
+        json.endObject()
         return (json.bytes, nil)
     }
 }

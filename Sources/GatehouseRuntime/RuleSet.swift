@@ -14,6 +14,9 @@ public struct RuleSet: Sendable {
     public let pipeline: Pipeline
     /// The state and keys the plugins share; kept across reloads.
     public let environment: PluginEnvironment
+    /// The plugins that judge a text on its own (redaction, profanity), without those that
+    /// judge it against earlier items: for a moderator's edit of a held item.
+    public let textOnlyPipeline: Pipeline
 
     /// Reads and compiles every pack under `paths`.
     ///
@@ -46,6 +49,7 @@ public struct RuleSet: Sendable {
         self.packs = packs
         self.environment = environment
         self.pipeline = Pipeline(plugins: plugins, logger: logger)
+        self.textOnlyPipeline = Pipeline(plugins: plugins.filter { !$0.judgesHistory }, logger: logger)
     }
 
     /// The evaluation context for `submission`: its metadata, the contributor as a keyed

@@ -13,6 +13,9 @@ public enum Routes {
         ("POST", "/v1/check", [.author, .moderator, .admin]),
         ("GET", "/v1/contributions", [.intake, .moderator, .admin]),
         ("GET", "/v1/review", [.moderator, .admin]),
+        ("POST", "/v1/review/{id}/approve", [.moderator, .admin]),
+        ("POST", "/v1/review/{id}/edit", [.moderator, .admin]),
+        ("POST", "/v1/review/{id}/reject", [.moderator, .admin]),
         ("GET", "/v1/audit", [.moderator, .admin]),
         ("GET", "/v1/audit/verify", [.moderator, .admin]),
         ("POST", "/v1/rules/reload", [.author, .admin]),
@@ -33,7 +36,7 @@ public func buildApplication(gateway: Gateway, logger: Logger = Logger(label: "g
     router.middlewares.add(AccessLogMiddleware(logger: logger))
     let maxBody = gateway.configuration.maxBodyBytes
 
-    @Sendable func authorize(_ request: Request, _ method: String, _ path: String) throws -> Role {
+    @Sendable func authorize(_ request: Request, _ method: String, _ path: String) throws -> Caller {
         do {
             return try gateway.authorize(request.headers[.authorization], allowed: Routes.roles(method, path))
         } catch {
@@ -62,10 +65,10 @@ public func buildApplication(gateway: Gateway, logger: Logger = Logger(label: "g
     }
 
     router.post("/v1/submissions") { request, _ -> Response in
-        let role = try authorize(request, "POST", "/v1/submissions")
+        let caller = try authorize(request, "POST", "/v1/submissions")
         let data = try await body(request)
         do {
-            return .json(try await gateway.submit(data, role: role))
+            return .json(try await gateway.submit(data, caller: caller))
         } catch let error as GatewayError {
             throw error.http
         }
@@ -89,6 +92,19 @@ public func buildApplication(gateway: Gateway, logger: Logger = Logger(label: "g
         _ = try authorize(request, "GET", "/v1/review")
         return .json(try await gateway.reviewQueue(after: try integer(request, "after", default: 0), limit: Int(try integer(request, "limit", default: 100))))
     }
+    for action in ReviewResolution.Action.allCases {
+        let path = "/v1/review/{id}/\(action.rawValue)"
+        router.post(RouterPath(path)) { request, context -> Response in
+            let caller = try authorize(request, "POST", path)
+            let itemId = try context.parameters.require("id")
+            let data = try await body(request)
+            do {
+                return .json(try await gateway.resolve(itemId: itemId, action: action, body: data, caller: caller))
+            } catch let error as GatewayError {
+                throw error.http
+            }
+        }
+    }
     router.get("/v1/audit") { request, _ -> Response in
         _ = try authorize(request, "GET", "/v1/audit")
         return .json(try await gateway.auditEntries(after: try integer(request, "after", default: 0), limit: Int(try integer(request, "limit", default: 100))))
@@ -98,9 +114,9 @@ public func buildApplication(gateway: Gateway, logger: Logger = Logger(label: "g
         return .json(try await gateway.verifyAudit())
     }
     router.post("/v1/rules/reload") { request, _ -> Response in
-        let role = try authorize(request, "POST", "/v1/rules/reload")
+        let caller = try authorize(request, "POST", "/v1/rules/reload")
         do {
-            return .json(try await gateway.reloadRules(actor: role.rawValue))
+            return .json(try await gateway.reloadRules(actor: caller.label))
         } catch let error as GatewayError {
             throw error.http
         }
@@ -112,14 +128,17 @@ public func buildApplication(gateway: Gateway, logger: Logger = Logger(label: "g
             body: .init(byteBuffer: ByteBuffer(string: try await gateway.metricsText())))
     }
     router.get("/healthz") { _, _ -> Response in
-        .json(GatewayResponse(200, ["status": "ok"]))
+        .json(GatewayResponse(200) { $0.field("status", "ok") })
     }
     router.get("/readyz") { _, _ -> Response in
         do {
             _ = try await gateway.database.pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
-            return .json(GatewayResponse(200, ["status": "ready", "rules": gateway.ruleCount]))
+            return .json(GatewayResponse(200) { json in
+                json.field("status", "ready")
+                json.field("rules", gateway.ruleCount)
+            })
         } catch {
-            return .json(GatewayResponse(503, ["status": "not ready"]))
+            return .json(GatewayResponse(503) { $0.field("status", "not ready") })
         }
     }
 

@@ -10,9 +10,14 @@ public struct GatewayResponse: Sendable {
     public var status: Int
     public var body: Data
 
-    init(_ status: Int, _ object: [String: Any]) {
+    /// A JSON object written by `body`.
+    init(_ status: Int, capacity: Int = 128, _ body: (inout JSONText) -> Void) {
+        var json = JSONText(capacity: capacity)
+        json.beginObject()
+        body(&json)
+        json.endObject()
         self.status = status
-        self.body = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        self.body = Data(json.bytes)
     }
 
     init(status: Int, body: Data) {
@@ -36,7 +41,7 @@ public final class Gateway: Sendable {
     /// The audit log (read side).
     public let audit: any AuditLog
     private let ruleSets: Mutex<(live: RuleSet, dryRun: RuleSet)>
-    private let parser: SubmissionParser
+    private let decoder: SubmissionDecoder
     private let rateLimiter: RateLimiter
     private let logger: Logger
 
@@ -56,7 +61,7 @@ public final class Gateway: Sendable {
         reviewQueue = store
         audit = SQLiteAuditLog(database: database)
         tokens = configuration.tokenStore
-        parser = SubmissionParser(maxTextCharacters: configuration.maxTextCharacters, maxJSONDepth: configuration.maxJSONDepth)
+        decoder = SubmissionDecoder(policy: .api(maxTextCharacters: configuration.maxTextCharacters, maxDepth: configuration.maxJSONDepth))
         rateLimiter = RateLimiter(perMinute: configuration.ratePerMinute)
         ruleSets = Mutex(try Self.compile(configuration, fingerprints: fingerprints, hasher: hasher, logger: logger))
         if tokens.isEmpty {
@@ -94,41 +99,46 @@ public final class Gateway: Sendable {
         return (live, dryRun)
     }
 
-    /// The role of the bearer token in an `Authorization` header value; 401 without one that
-    /// is known, 403 when its role may not call the route, 429 when over its rate.
-    public func authorize(_ header: String?, allowed: Set<Role>) throws(GatewayError) -> Role {
+    /// The caller presenting the bearer token in an `Authorization` header value; 401 without
+    /// one that is known, 403 when its role may not call the route, 429 when over its rate.
+    public func authorize(_ header: String?, allowed: Set<Role>) throws(GatewayError) -> Caller {
         guard let header, header.hasPrefix("Bearer ") else {
             metrics.refused(status: 401)
             throw GatewayError(401, "an API token is required: Authorization: Bearer <token>")
         }
         let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-        guard let role = tokens.role(of: token) else {
+        guard let caller = tokens.caller(presenting: token) else {
             metrics.refused(status: 401)
             throw GatewayError(401, "the API token is not known")
         }
-        guard allowed.contains(role) else {
+        guard allowed.contains(caller.role) else {
             metrics.refused(status: 403)
-            throw GatewayError(403, "the \(role.rawValue) role may not use this route")
+            throw GatewayError(403, "the \(caller.role.rawValue) role may not use this route")
         }
-        guard rateLimiter.allow(hasher.hexMAC(token, domain: "gatehouse.rate")) else {
+        guard rateLimiter.allow(caller.index) else {
             metrics.refused(status: 429)
             throw GatewayError(429, "too many requests for this token; the limit is \(configuration.ratePerMinute) a minute")
         }
-        return role
+        return caller
+    }
+
+    /// The submission in a request body, or a 400/413 naming the field.
+    private func submission(in body: Data) throws(GatewayError) -> Submission {
+        do {
+            return try decoder.decode(body)
+        } catch {
+            let refusal = GatewayError(error)
+            metrics.refused(status: refusal.status)
+            throw refusal
+        }
     }
 
     /// `POST /v1/submissions`: decide, store (accepted or held) and audit in one transaction;
     /// answer only after it has committed. A repeated `clientRef` gets the first answer.
-    public func submit(_ body: Data, role: Role) async throws -> GatewayResponse {
+    public func submit(_ body: Data, caller: Caller) async throws -> GatewayResponse {
         let started = DispatchTime.now().uptimeNanoseconds
-        let submission: Submission
-        do {
-            submission = try parser.parse(body)
-        } catch {
-            metrics.refused(status: error.status)
-            throw error
-        }
-        let idempotencyKey = submission.clientRef.map { hasher.hexMAC("\(role.rawValue)\u{1F}\($0)", domain: "gatehouse.clientRef") }
+        let submission = try submission(in: body)
+        let idempotencyKey = submission.clientRef.map { hasher.hexMAC("\(caller.role.rawValue)\u{1F}\($0)", domain: "gatehouse.clientRef") }
         if let idempotencyKey, let stored = try await recorder.storedResponse(key: idempotencyKey) {
             return GatewayResponse(status: stored.status, body: stored.body)
         }
@@ -141,7 +151,7 @@ public final class Gateway: Sendable {
         let textHash = verdict.decision == .rejected ? "" : hasher.hexMAC(verdict.text, domain: "gatehouse.audit.text")
         let stored = try await recorder.record(
             SubmissionRecord(
-                itemId: itemId, actor: role.rawValue, decision: verdict.decision, conversation: submission.conversation,
+                itemId: itemId, actor: caller.label, decision: verdict.decision, conversation: submission.conversation,
                 text: verdict.text, textHash: textHash, findings: verdict.findings.map(AuditFinding.init),
                 reasons: Self.reasonCodes(verdict), receivedAt: receivedAt, decidedAt: now, idempotencyKey: idempotencyKey,
                 response: StoredResponse(status: response.status, body: response.body)))
@@ -156,15 +166,37 @@ public final class Gateway: Sendable {
     static func response(for verdict: Verdict, itemId: String) -> GatewayResponse {
         switch verdict.decision {
         case .accepted:
-            let redactions = verdict.findings.filter { $0.replacement != nil }.map {
-                ["category": $0.category, "start": $0.start, "end": $0.end] as [String: Any]
+            return GatewayResponse(201, capacity: verdict.text.utf8.count + 128) { json in
+                json.field("id", itemId)
+                json.field("decision", "accepted")
+                json.field("text", verdict.text)
+                writeRedactions(verdict.findings, into: &json)
             }
-            return GatewayResponse(201, ["id": itemId, "decision": "accepted", "text": verdict.text, "redactions": redactions])
         case .held:
-            return GatewayResponse(202, ["id": itemId, "decision": "held"])
+            return GatewayResponse(202) { json in
+                json.field("id", itemId)
+                json.field("decision", "held")
+            }
         case .rejected:
-            return GatewayResponse(422, ["decision": "rejected", "reasons": reasonCodes(verdict)])
+            return GatewayResponse(422) { json in
+                json.field("decision", "rejected")
+                json.field("reasons", reasonCodes(verdict))
+            }
         }
+    }
+
+    /// `"redactions": [{category, start, end}]`: where the text was changed, never what it held.
+    static func writeRedactions(_ findings: [Finding], into json: inout JSONText) {
+        json.key("redactions")
+        json.beginArray()
+        for finding in findings where finding.replacement != nil {
+            json.object { json in
+                json.field("category", finding.category)
+                json.field("start", finding.start)
+                json.field("end", finding.end)
+            }
+        }
+        json.endArray()
     }
 
     /// Public reason codes: the categories of the enforcing findings that made the decision.
@@ -175,66 +207,131 @@ public final class Gateway: Sendable {
 
     /// `POST /v1/check`: the pipeline's explained verdict; nothing is stored or remembered.
     public func check(_ body: Data) throws -> GatewayResponse {
-        let submission = try parser.parse(body)
+        let submission = try submission(in: body)
         let ruleSet = ruleSets.withLock { $0.dryRun }
         let verdict = ruleSet.evaluate(submission, itemId: nil, explain: true)
-        let findings = verdict.findings.map { finding -> [String: Any] in
-            var object: [String: Any] = [
-                "plugin": finding.plugin, "rule": finding.rule, "category": finding.category, "action": finding.action.rawValue,
-                "start": finding.start, "end": finding.end, "shadow": finding.shadow, "score": finding.score,
-                "explanation": finding.explanation,
-            ]
-            if let replacement = finding.replacement { object["replacement"] = replacement }
-            if !finding.attributes.isEmpty { object["attributes"] = finding.attributes }
-            return object
+        return GatewayResponse(200, capacity: verdict.text.utf8.count * 2 + 512) { json in
+            verdict.writeJSON(into: &json, explain: true)
         }
-        let notes = verdict.notes.map {
-            ["plugin": $0.plugin, "rule": $0.rule, "start": $0.start, "end": $0.end, "reason": $0.reason] as [String: Any]
-        }
-        return GatewayResponse(200, ["decision": verdict.decision.rawValue, "text": verdict.text, "findings": findings, "notTaken": notes])
     }
 
     /// `GET /v1/contributions`: accepted items, paged by `after` (the last `seq` seen).
     public func contributions(conversation: String?, after: Int64, limit: Int) async throws -> GatewayResponse {
         let items = try await contributionStore.contributions(conversation: conversation, after: after, limit: min(max(limit, 1), 1_000))
         let formatter = ISO8601DateFormatter()
-        let objects = items.map { item -> [String: Any] in
-            var object: [String: Any] = ["seq": item.seq, "id": item.id, "text": item.text,
-                                         "receivedAt": formatter.string(from: item.receivedAt)]
-            if let conversation = item.conversation { object["conversation"] = conversation }
-            return object
+        return GatewayResponse(200, capacity: items.reduce(64) { $0 + $1.text.utf8.count + 160 }) { json in
+            json.key("items")
+            json.beginArray()
+            for item in items {
+                json.object { json in
+                    json.field("seq", item.seq)
+                    json.field("id", item.id)
+                    if let conversation = item.conversation { json.field("conversation", conversation) }
+                    json.field("text", item.text)
+                    json.field("receivedAt", formatter.string(from: item.receivedAt))
+                }
+            }
+            json.endArray()
+            json.field("next", items.last?.seq ?? after)
         }
-        return GatewayResponse(200, ["items": objects, "next": items.last?.seq ?? after])
     }
 
     /// `GET /v1/review`: held items waiting for a moderator.
     public func reviewQueue(after: Int64, limit: Int) async throws -> GatewayResponse {
         let items = try await reviewQueue.pending(after: after, limit: min(max(limit, 1), 1_000))
         let formatter = ISO8601DateFormatter()
-        let objects = items.map { item -> [String: Any] in
-            ["seq": item.seq, "id": item.id, "conversation": item.conversation ?? NSNull(), "text": item.text,
-             "reasons": item.reasons, "receivedAt": formatter.string(from: item.receivedAt)]
+        return GatewayResponse(200, capacity: items.reduce(64) { $0 + $1.text.utf8.count + 200 }) { json in
+            json.key("items")
+            json.beginArray()
+            for item in items {
+                json.object { json in
+                    json.field("seq", item.seq)
+                    json.field("id", item.id)
+                    json.field("conversation", item.conversation)
+                    json.field("text", item.text)
+                    json.field("reasons", item.reasons)
+                    json.field("receivedAt", formatter.string(from: item.receivedAt))
+                }
+            }
+            json.endArray()
+            json.field("next", items.last?.seq ?? after)
         }
-        return GatewayResponse(200, ["items": objects, "next": items.last?.seq ?? after])
+    }
+
+    /// `POST /v1/review/{id}/approve|edit|reject`: a moderator's decision on a held item,
+    /// stored with its audit entry in one transaction. An edited text is checked on its own
+    /// first (redaction and profanity rules, not repeats): its redactions are applied, and a
+    /// text that would still be held or rejected is refused with the rules that object.
+    public func resolve(itemId: String, action: ReviewResolution.Action, body: Data, caller: Caller) async throws -> GatewayResponse {
+        var editedText: String?
+        var findings: [Finding] = []
+        if action == .edit {
+            let submission = try submission(in: body)
+            let verdict = ruleSets.withLock { $0.live }.textOnlyPipeline.evaluate(text: submission.text)
+            guard verdict.decision == .accepted else {
+                let rules = verdict.findings.filter { !$0.shadow && $0.action.decision != .accepted }
+                    .map { "\($0.rule) (\($0.category), characters \($0.start)–\($0.end))" }
+                throw GatewayError(422, "the edited text would be \(verdict.decision.rawValue): \(rules.joined(separator: "; "))")
+            }
+            editedText = verdict.text
+            findings = verdict.findings
+        } else if !body.isEmpty {
+            // Approve and reject take no fields; an empty object is allowed for clients that always send one.
+            guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any], object.isEmpty else {
+                throw GatewayError(400, "\(action.rawValue) takes no body (or an empty JSON object)")
+            }
+        }
+        let hasher = self.hasher
+        let published: Contribution?
+        do {
+            published = try await recorder.resolve(
+                ReviewResolution(
+                    itemId: itemId, action: action, actor: caller.label, editedText: editedText,
+                    findings: findings.map(AuditFinding.init), time: Date(),
+                    textHash: { hasher.hexMAC($0, domain: "gatehouse.audit.text") }))
+        } catch let error as ReviewError {
+            switch error {
+            case .notFound: throw GatewayError(404, error.description)
+            case .alreadyResolved: throw GatewayError(409, error.description)
+            }
+        }
+        metrics.reviewed(action.rawValue)
+        logger.info("held item resolved", metadata: ["action": "\(action.rawValue)", "actor": "\(caller.label)"])
+        return GatewayResponse(200, capacity: (published?.text.utf8.count ?? 0) + 160) { json in
+            json.field("id", itemId)
+            json.field("status", action.status)
+            json.field("decision", action.decision.rawValue)
+            if let published {
+                json.field("seq", published.seq)
+                json.field("text", published.text)
+                Self.writeRedactions(findings, into: &json)
+            }
+        }
     }
 
     /// `GET /v1/audit`: audit entries after `seq`.
     public func auditEntries(after: Int64, limit: Int) async throws -> GatewayResponse {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
         let entries = try await audit.entries(after: after, limit: min(max(limit, 1), 1_000))
-        let items = try JSONSerialization.jsonObject(with: try encoder.encode(entries))
-        return GatewayResponse(200, ["items": items, "next": entries.last?.seq ?? after])
+        return GatewayResponse(200, capacity: entries.count * 400 + 64) { json in
+            json.key("items")
+            json.beginArray()
+            for entry in entries {
+                json.object { entry.writeJSON(into: &$0) }
+            }
+            json.endArray()
+            json.field("next", entries.last?.seq ?? after)
+        }
     }
 
     /// `GET /v1/audit/verify`: the chain checked; the first bad entry named.
     public func verifyAudit() async throws -> GatewayResponse {
         let result = try await audit.verify()
-        var object: [String: Any] = ["ok": result.ok, "checked": result.checked]
-        if let seq = result.firstBadSeq { object["firstBadSeq"] = seq }
-        if let reason = result.reason { object["reason"] = reason }
-        return GatewayResponse(200, object)
+        return GatewayResponse(200) { json in
+            json.field("ok", result.ok)
+            json.field("checked", result.checked)
+            if let seq = result.firstBadSeq { json.field("firstBadSeq", seq) }
+            if let reason = result.reason { json.field("reason", reason) }
+        }
     }
 
     /// Reloads the rule packs: compiled and their tests run first; swapped in atomically only
@@ -260,7 +357,11 @@ public final class Gateway: Sendable {
         let count = compiled.live.ruleCount
         try await recorder.recordEvent(actor: actor, event: "rules.reloaded", at: Date())
         logger.notice("rules reloaded", metadata: ["rules": "\(count)"])
-        return GatewayResponse(200, ["reloaded": true, "rules": count, "packs": compiled.live.packs.count])
+        return GatewayResponse(200) { json in
+            json.field("reloaded", true)
+            json.field("rules", count)
+            json.field("packs", compiled.live.packs.count)
+        }
     }
 
     /// The number of rules in force.
@@ -275,11 +376,12 @@ public final class Gateway: Sendable {
 /// A fixed one-minute window per token.
 final class RateLimiter: Sendable {
     private let limit: Int
-    private let windows = Mutex([String: (start: UInt64, count: Int)]())
+    private let windows = Mutex([Int: (start: UInt64, count: Int)]())
 
     init(perMinute: Int) { limit = perMinute }
 
-    func allow(_ key: String) -> Bool {
+    /// Counts one request by the token at `key`; false past the limit.
+    func allow(_ key: Int) -> Bool {
         let now = DispatchTime.now().uptimeNanoseconds
         return windows.withLock { windows in
             var window = windows[key] ?? (now, 0)

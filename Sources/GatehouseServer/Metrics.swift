@@ -10,6 +10,7 @@ public final class Metrics: Sendable {
         var latencyCount = 0
         var latencySum = 0.0
         var rejectedRequests: [Int: Int] = [:]
+        var reviews: [String: Int] = [:]
     }
 
     static let bounds: [Double] = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
@@ -31,6 +32,11 @@ public final class Metrics: Sendable {
     /// Counts a request refused before evaluation (400, 401, 403, 413, 429).
     func refused(status: Int) {
         state.withLock { $0.rejectedRequests[status, default: 0] += 1 }
+    }
+
+    /// Counts a moderator's decision on a held item (`approve`, `edit`, `reject`).
+    func reviewed(_ action: String) {
+        state.withLock { $0.reviews[action, default: 0] += 1 }
     }
 
     /// The Prometheus exposition text; `queueDepth` is read from the database by the caller.
@@ -61,6 +67,11 @@ public final class Metrics: Sendable {
             lines.append("gatehouse_submission_seconds_bucket{le=\"+Inf\"} \(state.latencyCount)")
             lines.append("gatehouse_submission_seconds_sum \(state.latencySum)")
             lines.append("gatehouse_submission_seconds_count \(state.latencyCount)")
+            lines += ["# HELP gatehouse_reviews_total Moderator decisions on held items, by action.",
+                      "# TYPE gatehouse_reviews_total counter"]
+            for action in ["approve", "edit", "reject"] {
+                lines.append("gatehouse_reviews_total{action=\"\(action)\"} \(state.reviews[action] ?? 0)")
+            }
             lines += ["# HELP gatehouse_review_queue_depth Held items waiting for a moderator.",
                       "# TYPE gatehouse_review_queue_depth gauge", "gatehouse_review_queue_depth \(queueDepth)"]
             return lines.joined(separator: "\n") + "\n"

@@ -13,6 +13,17 @@ public enum Role: String, Sendable, CaseIterable, Codable {
     case admin
 }
 
+/// Who is calling: the role of the presented token and a label for it that the audit log can
+/// name without holding the token.
+public struct Caller: Sendable, Hashable {
+    public var role: Role
+    /// `role:` and the first 12 hex digits of the token's SHA-256, e.g. `moderator:3f2a9c1b0d4e`.
+    /// Tokens are long random secrets, so this names a token without revealing it.
+    public var label: String
+    /// The token's place in the store (rate limits are kept per token).
+    var index: Int
+}
+
 /// API tokens, held only as SHA-256 hashes and compared in constant time.
 public struct TokenStore: Sendable {
     private let entries: [(hash: [UInt8], role: Role)]
@@ -29,13 +40,23 @@ public struct TokenStore: Sendable {
     }
 
     /// The role of `token`, or nil. Every stored hash is compared, in constant time each.
-    public func role(of token: String) -> Role? {
+    public func role(of token: String) -> Role? { caller(presenting: token)?.role }
+
+    /// The caller presenting `token`, or nil. Every stored hash is compared, in constant time each.
+    public func caller(presenting token: String) -> Caller? {
         let presented = Self.digest(token)
-        var found: Role?
-        for entry in entries where Self.constantTimeEqual(entry.hash, presented) {
-            found = entry.role
+        var found: Int?
+        for (index, entry) in entries.enumerated() where Self.constantTimeEqual(entry.hash, presented) {
+            found = index
         }
-        return found
+        guard let found else { return nil }
+        let hex = Array("0123456789abcdef".utf8)
+        var label = Array("\(entries[found].role.rawValue):".utf8)
+        for byte in entries[found].hash.prefix(6) {
+            label.append(hex[Int(byte >> 4)])
+            label.append(hex[Int(byte & 0xF)])
+        }
+        return Caller(role: entries[found].role, label: String(decoding: label, as: UTF8.self), index: found)
     }
 
     /// True when no token is configured.

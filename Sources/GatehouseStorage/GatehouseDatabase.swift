@@ -17,6 +17,9 @@ public final class GatehouseDatabase: Sendable {
         configuration.prepareDatabase { db in
             // Every commit reaches the disk: an answer is sent only after its item is durable.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Erased text (a held item's, once a moderator resolves it) is overwritten with
+            // zeros in the file, not left in free pages.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
@@ -80,6 +83,12 @@ public final class GatehouseDatabase: Sendable {
                     cluster TEXT NOT NULL
                 );
                 CREATE INDEX fingerprint_time ON fingerprint(time);
+                """)
+        }
+        migrator.registerMigration("v2-review-resolution") { db in
+            try db.execute(sql: """
+                ALTER TABLE heldItem ADD COLUMN resolvedAt REAL;
+                CREATE INDEX heldItem_pending ON heldItem(seq) WHERE status = 'pending';
                 """)
         }
         return migrator

@@ -6,7 +6,7 @@ import GatehouseCore
 /// audit entry, idempotency answer and the fingerprints gathered since the last batch, in one
 /// shared transaction.
 public struct SQLiteSubmissionRecorder: SubmissionRecorder {
-    private let committer: GroupCommitter
+    let committer: GroupCommitter
     private let store: SQLiteContributionStore
 
     /// A recorder on `database`; `fingerprints` (if any) are drained into each batch.
@@ -50,6 +50,41 @@ public struct SQLiteSubmissionRecorder: SubmissionRecorder {
     public func recordEvent(actor: String, event: String, at time: Date) async throws {
         try await committer.write { db in
             try SQLiteAuditLog.append(in: db, time: time, actor: actor, event: event, itemId: nil, decision: nil, findings: [], textHash: nil)
+        }
+    }
+}
+
+extension SQLiteSubmissionRecorder {
+    public func resolve(_ resolution: ReviewResolution) async throws -> Contribution? {
+        try await committer.write { db -> Contribution? in
+            guard let held = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT status, conversation, text, receivedAt FROM heldItem WHERE id = ?"),
+                arguments: [resolution.itemId])
+            else { throw ReviewError.notFound(itemId: resolution.itemId) }
+            let status: String = held["status"]
+            guard status == "pending" else { throw ReviewError.alreadyResolved(itemId: resolution.itemId, status: status) }
+            // The held copy of the text goes whatever the decision: published items live in
+            // `contribution`, and a rejected or corrected text is kept nowhere.
+            try db.cachedStatement(sql: "UPDATE heldItem SET status = ?, text = '', resolvedAt = ? WHERE id = ?")
+                .execute(arguments: [resolution.action.status, resolution.time.timeIntervalSince1970, resolution.itemId])
+            var published: Contribution?
+            var textHash: String?
+            if resolution.action != .reject {
+                let text: String = resolution.editedText ?? held["text"]
+                let receivedAt = Date(timeIntervalSince1970: held["receivedAt"])
+                try SQLiteContributionStore.insertAccepted(
+                    in: db, id: resolution.itemId, conversation: held["conversation"], text: text, receivedAt: receivedAt,
+                    decidedAt: resolution.time)
+                published = Contribution(
+                    seq: db.lastInsertedRowID, id: resolution.itemId, conversation: held["conversation"], text: text,
+                    receivedAt: receivedAt)
+                textHash = resolution.textHash(text)
+            }
+            try SQLiteAuditLog.append(
+                in: db, time: resolution.time, actor: resolution.actor, event: "review.\(resolution.action.status)",
+                itemId: resolution.itemId, decision: resolution.action.decision.rawValue, findings: resolution.findings,
+                textHash: textHash)
+            return published
         }
     }
 }

@@ -45,11 +45,11 @@ struct ScannerTests {
 
     @Test("malformed lines get an error that names the line and field", arguments: [
         (#"{"id": "a", "text": 12}"#, "field 'text' must be a string"),
-        (#"{"id": "a"}"#, "field 'text' is missing"),
+        (#"{"id": "a"}"#, "field 'text' is required"),
         (#"{"id": "a", "text": "x", "receivedAt": "yesterday"}"#, "field 'receivedAt'"),
         (#"{"id": "a", "text": "x", "conversation": 3}"#, "field 'conversation' must be a string"),
         (#"{"id": "a", "text": "x\u0000y"}"#, "NUL"),
-        (#"{"id": "a", "text": "#, "invalid JSON"),
+        (#"{"id": "a", "text": "#, "not valid JSON"),
         (#"["not", "an", "object"]"#, "expected a JSON object"),
     ])
     func malformedLines(line: String, message: String) throws {

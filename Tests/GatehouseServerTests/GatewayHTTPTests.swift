@@ -65,7 +65,7 @@ struct GatewayHTTPTests {
         (#"{"text": "hi", "contibutor": "x"}"#, 400, "field 'contibutor' is not known"),
         (#"{"text": "a\u0000b"}"#, 400, "NUL"),
         (#"{"text": "hi", "receivedAt": "yesterday"}"#, 400, "field 'receivedAt'"),
-        (#"[1, 2]"#, 400, "must be a JSON object"),
+        (#"[1, 2]"#, 400, "expected a JSON object"),
         (#"{"text": "hi""#, 400, "not valid JSON"),
         (#"{"text": "hi", "conversation": [[[[[[[[[["deep"]]]]]]]]]]}"#, 400, "nested more than 8"),
         ("", 400, "empty"),
@@ -138,11 +138,15 @@ struct GatewayHTTPTests {
         try await buildApplication(gateway: gateway).test(.router) { client in
             for route in Routes.table {
                 let method: HTTPRequest.Method = route.method == "POST" ? .post : .get
-                let body = route.method == "POST" ? json(["text": "The physio was kind."]) : nil
+                let takesText = route.method == "POST" && !route.path.hasSuffix("/approve") && !route.path.hasSuffix("/reject")
+                let body = takesText ? json(["text": "The physio was kind."]) : nil
+                // Routes on one item are called for an item that does not exist: 404 once past the role check.
+                let uri = route.path.replacingOccurrences(of: "{id}", with: "no-such-item")
+                let allowedStatus: (UInt) -> Bool = route.path.contains("{id}") ? { $0 == 404 } : { $0 < 400 }
                 for role in Role.allCases {
-                    try await client.execute(uri: route.path, method: method, headers: bearer(role), body: body) { response in
+                    try await client.execute(uri: uri, method: method, headers: bearer(role), body: body) { response in
                         if route.roles.isEmpty || route.roles.contains(role) {
-                            #expect(response.status.code < 400, "\(role) on \(route.method) \(route.path): \(response.status)")
+                            #expect(allowedStatus(UInt(response.status.code)), "\(role) on \(route.method) \(route.path): \(response.status)")
                         } else {
                             #expect(response.status == .forbidden, "\(role) on \(route.method) \(route.path): \(response.status)")
                         }
@@ -150,7 +154,7 @@ struct GatewayHTTPTests {
                 }
                 // No token, and an unknown token.
                 for headers: HTTPFields in [[:], [.authorization: "Bearer not-a-token"]] {
-                    try await client.execute(uri: route.path, method: method, headers: headers, body: body) { response in
+                    try await client.execute(uri: uri, method: method, headers: headers, body: body) { response in
                         if route.roles.isEmpty {
                             #expect(response.status == .ok)
                         } else {

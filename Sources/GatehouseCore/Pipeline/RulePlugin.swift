@@ -13,6 +13,13 @@ public protocol RulePlugin: Sendable {
     /// Inspects `input.text` and reports what it found. Does not throw for ordinary input:
     /// a rule that cannot finish (a match limit, say) is reported in `failures`.
     func evaluate(_ input: PluginInput) -> PluginReport
+    /// True when the plugin judges an item against earlier ones (and records it as it goes).
+    /// Such plugins are left out when a text is checked on its own, as a moderator's edit is.
+    var judgesHistory: Bool { get }
+}
+
+extension RulePlugin {
+    public var judgesHistory: Bool { false }
 }
 
 /// What a plugin sees: the current draft text (earlier plugins' redactions applied) and the

@@ -121,4 +121,74 @@ public protocol SubmissionRecorder: Sendable {
     func storedResponse(key: String) async throws -> StoredResponse?
     /// Appends an audit entry for an event that is not a submission (`rules.reloaded` …).
     func recordEvent(actor: String, event: String, at time: Date) async throws
+    /// Applies a moderator's decision on a pending held item, with its audit entry, in one
+    /// transaction: approve or edit publishes it as a contribution, reject drops it; either way
+    /// the held copy of its text is erased. Throws `ReviewError` when the item is unknown or
+    /// already resolved, and then changes nothing.
+    func resolve(_ resolution: ReviewResolution) async throws -> Contribution?
+}
+
+/// A moderator's decision on a held item.
+public struct ReviewResolution: Sendable {
+    public enum Action: String, Sendable, CaseIterable {
+        /// Publish the held text as it is.
+        case approve
+        /// Publish a moderator's corrected text instead (itself checked and redacted first).
+        case edit
+        /// Drop the item; its text is erased.
+        case reject
+
+        /// The item's status once resolved this way.
+        public var status: String {
+            switch self {
+            case .approve: "approved"
+            case .edit: "edited"
+            case .reject: "rejected"
+            }
+        }
+
+        /// The decision it amounts to.
+        public var decision: Decision { self == .reject ? .rejected : .accepted }
+    }
+
+    public var itemId: String
+    public var action: Action
+    /// Who decided (a role and token label, never a token).
+    public var actor: String
+    /// The text to publish for `edit`; nil otherwise.
+    public var editedText: String?
+    /// The keyed hash for the audit entry, applied by the store to the text it publishes (on
+    /// approve that is the held text, which only the store reads).
+    public var textHash: @Sendable (String) -> String
+    /// Findings of the check run on an edited text (redactions applied to it).
+    public var findings: [AuditFinding]
+    public var time: Date
+
+    public init(
+        itemId: String, action: Action, actor: String, editedText: String? = nil, findings: [AuditFinding] = [],
+        time: Date, textHash: @escaping @Sendable (String) -> String
+    ) {
+        self.itemId = itemId
+        self.action = action
+        self.actor = actor
+        self.editedText = editedText
+        self.findings = findings
+        self.time = time
+        self.textHash = textHash
+    }
+}
+
+/// Why a review decision could not be applied.
+public enum ReviewError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// No held item has this id.
+    case notFound(itemId: String)
+    /// The item was resolved before (`approved`, `edited` or `rejected`).
+    case alreadyResolved(itemId: String, status: String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let id): "no held item has id '\(id)'"
+        case .alreadyResolved(let id, let status): "held item '\(id)' was already \(status)"
+        }
+    }
 }

@@ -1,0 +1,40 @@
+import Foundation
+
+extension AuditEntry {
+    /// The entry's fields inside an object the caller has opened, in the order of the chain's
+    /// encoding: `seq, time, actor, event, itemId, decision, findings, textHash, prevHash, hash`.
+    /// `time` is ISO 8601 in UTC with milliseconds, the precision the hash covers.
+    public func writeJSON(into json: inout JSONText) {
+        json.field("seq", seq)
+        json.field("time", time.formatted(Self.timeStyle))
+        json.field("actor", actor)
+        json.field("event", event)
+        json.field("itemId", itemId)
+        json.field("decision", decision)
+        json.key("findings")
+        json.beginArray()
+        for finding in findings {
+            json.object { json in
+                json.field("plugin", finding.plugin)
+                json.field("rule", finding.rule)
+                json.field("category", finding.category)
+                json.field("action", finding.action)
+                json.field("start", finding.start)
+                json.field("end", finding.end)
+            }
+        }
+        json.endArray()
+        json.field("textHash", textHash)
+        json.field("prevHash", prevHash)
+        json.field("hash", hash)
+    }
+
+    /// The entry as one JSON object.
+    public var jsonText: String {
+        var json = JSONText(capacity: 512)
+        json.object { writeJSON(into: &$0) }
+        return json.text
+    }
+
+    static let timeStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+}

@@ -1,0 +1,22 @@
+import Foundation
+import GatehouseCore
+
+/// A request that cannot be taken, with the HTTP status and a message that names the field.
+public struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var status: Int
+    public var message: String
+
+    public init(_ status: Int, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    public var description: String { "\(status): \(message)" }
+}
+
+extension GatewayError {
+    /// A submission's field error as an HTTP error: 413 for size, 400 otherwise.
+    init(_ error: SubmissionInputError) {
+        self.init(error.tooLarge ? 413 : 400, error.message)
+    }
+}
