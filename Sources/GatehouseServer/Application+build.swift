@@ -177,6 +177,12 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPResponseError {
             log(request, status: Int(error.status.code), started: started)
             throw error
+        } catch {
+            // Anything else becomes a 500. The error's type names what failed; its description
+            // is not logged, as it might quote a value.
+            logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(type(of: error))"])
+            log(request, status: 500, started: started)
+            throw error
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GatehouseCore
+import GRDB
 import GatehouseRuntime
 import GatehouseStorage
 import Logging
@@ -142,14 +143,14 @@ public final class Gateway: Sendable {
         if let idempotencyKey, let stored = try await recorder.storedResponse(key: idempotencyKey) {
             return GatewayResponse(status: stored.status, body: stored.body)
         }
-        let itemId = UUID().uuidString.lowercased()
+        let itemId = ItemID.make()
         let verdict = ruleSets.withLock { $0.live }.evaluate(submission, itemId: itemId)
         let response = Self.response(for: verdict, itemId: itemId)
         let now = Date()
         let receivedAt = submission.receivedAt ?? now
         // Rejected items keep no text, so their audit entries carry no text hash either.
         let textHash = verdict.decision == .rejected ? "" : hasher.hexMAC(verdict.text, domain: "gatehouse.audit.text")
-        let stored = try await recorder.record(
+        let stored = try await store(
             SubmissionRecord(
                 itemId: itemId, actor: caller.label, decision: verdict.decision, conversation: submission.conversation,
                 text: verdict.text, textHash: textHash, findings: verdict.findings.map(AuditFinding.init),
@@ -160,6 +161,20 @@ public final class Gateway: Sendable {
             decision: verdict.decision.rawValue, findings: verdict.findings.map { ($0.plugin, $0.rule) },
             seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
         return answer
+    }
+
+    /// Records a decided submission; a storage failure is logged (its SQLite code and message,
+    /// never a value) and answered 503: nothing was kept, and the intake may retry.
+    private func store(_ record: SubmissionRecord) async throws -> StoredResponse {
+        do {
+            return try await recorder.record(record)
+        } catch let error as DatabaseError {
+            metrics.refused(status: 503)
+            logger.error(
+                "could not store a submission",
+                metadata: ["sqlite": "\(error.resultCode)", "message": "\(error.message ?? "")"])
+            throw GatewayError(503, "the store could not commit this submission; nothing was kept; retry")
+        }
     }
 
     /// The public answer for a verdict: never a matched value.
@@ -380,12 +395,15 @@ final class RateLimiter: Sendable {
 
     init(perMinute: Int) { limit = perMinute }
 
-    /// Counts one request by the token at `key`; false past the limit.
-    func allow(_ key: Int) -> Bool {
-        let now = DispatchTime.now().uptimeNanoseconds
-        return windows.withLock { windows in
+    /// Counts one request by the token at `key`, made at `now` (monotonic nanoseconds); false
+    /// past the limit.
+    ///
+    /// Requests race for the lock, so one that read the clock earlier may come in after a
+    /// later one has opened a new window: `now` can be before `window.start`.
+    func allow(_ key: Int, now: UInt64 = DispatchTime.now().uptimeNanoseconds) -> Bool {
+        windows.withLock { windows in
             var window = windows[key] ?? (now, 0)
-            if now - window.start > 60_000_000_000 { window = (now, 0) }
+            if now > window.start, now - window.start > 60_000_000_000 { window = (now, 0) }
             window.count += 1
             windows[key] = window
             return window.count <= limit

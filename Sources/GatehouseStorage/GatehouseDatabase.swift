@@ -10,20 +10,41 @@ public final class GatehouseDatabase: Sendable {
     public let pool: DatabasePool
     /// The file path.
     public let path: String
+    /// Copies committed pages from the WAL into the database file off the commit path.
+    private let checkpointer: WALCheckpointer?
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
-    public init(path: String) throws {
+    ///
+    /// With `backgroundCheckpoints` (the default), WAL checkpoints mostly run off the commit
+    /// path: a checkpointer on its own connection copies committed pages every 50 ms. A
+    /// checkpoint writes back and syncs the database file, which took up to 15 ms (180 ms
+    /// seen) inside a commit, and every request in that batch and the next waited for it.
+    public init(path: String, backgroundCheckpoints: Bool = true) throws {
         var configuration = Configuration()
+        // The checkpointer's connection holds WAL locks for moments; a commit that meets one
+        // waits for it (SQLite's busy handler) rather than failing.
+        configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
             // Every commit reaches the disk: an answer is sent only after its item is durable.
             try db.execute(sql: "PRAGMA synchronous = FULL")
             // Erased text (a held item's, once a moderator resolves it) is overwritten with
             // zeros in the file, not left in free pages.
             try db.execute(sql: "PRAGMA secure_delete = ON")
+            // Once reset, the WAL file is cut back to 64 MiB.
+            try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
+            // The background checkpointer keeps the database file nearly up to date; past
+            // 4,096 pages (16 MiB) the writer checkpoints too, which finds little left to copy
+            // and lets the WAL start again from its beginning, so it stays bounded.
+            if backgroundCheckpoints { try db.execute(sql: "PRAGMA wal_autocheckpoint = 4096") }
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
         try Self.migrator.migrate(pool)
+        checkpointer = backgroundCheckpoints ? try WALCheckpointer(path: path) : nil
+    }
+
+    deinit {
+        checkpointer?.stop()
     }
 
     static var migrator: DatabaseMigrator {
