@@ -20,7 +20,8 @@ struct AuditCommand: AsyncParsableCommand {
                 printError("gatehouse audit: no database at \(path)")
                 throw ExitCode(2)
             }
-            return try GatehouseDatabase(path: path)
+            // A reader beside a running server: no checkpointer of its own.
+            return try GatehouseDatabase(path: path, backgroundCheckpoints: false)
         }
     }
 

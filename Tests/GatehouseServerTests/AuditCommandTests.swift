@@ -1,0 +1,71 @@
+import Foundation
+import GRDB
+import GatehouseServer
+import HummingbirdTesting
+import Testing
+
+/// `gatehouse audit verify` and `gatehouse audit export`, run as the real binary on a data
+/// directory the gateway wrote.
+@Suite("gatehouse audit")
+struct AuditCommandTests {
+    func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let binary = try #require(ServerProcess.binary, "build the gatehouse binary first (swift build)")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test("export writes one JSON object per entry, no text; verify names a tampered entry and exits 1")
+    func exportAndVerify() async throws {
+        let directory = try TemporaryDirectory()
+        let configuration = testConfiguration(directory)
+        let texts = ["Ring 07700 900123 about the physio", "The podiatrist was a twat", "Thanks to the speech therapist"]
+        do {
+            let gateway = try Gateway(configuration: configuration)
+            try await buildApplication(gateway: gateway).test(.router) { client in
+                for text in texts {
+                    try await client.execute(uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: json(["text": text])) { _ in }
+                }
+            }
+        }
+        let dataDir = configuration.dataDirectory
+
+        let verified = try run(["audit", "verify", "--data-dir", dataDir])
+        #expect(verified.status == 0)
+        #expect(verified.output.contains("3 entries verified"), "\(verified.output)")
+
+        let exported = try run(["audit", "export", "--data-dir", dataDir])
+        #expect(exported.status == 0)
+        let lines = exported.output.split(separator: "\n")
+        #expect(lines.count == 3)
+        let entries = try lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        #expect(entries.map { $0["seq"] as? Int } == [1, 2, 3])
+        #expect(entries.map { $0["event"] as? String } == ["submission.accepted", "submission.held", "submission.accepted"])
+        #expect((entries[0]["findings"] as? [[String: Any]])?.first?["rule"] as? String == "pii.uk_phone")
+        #expect((entries[1]["time"] as? String)?.contains(".") == true, "times carry the milliseconds the hash covers")
+        #expect(entries[1]["prevHash"] as? String == entries[0]["hash"] as? String)
+        for text in texts { #expect(!exported.output.contains(text)) }
+        #expect(!exported.output.contains("07700"))
+
+        let database = try DatabaseQueue(path: (dataDir as NSString).appendingPathComponent("gatehouse.sqlite"))
+        try await database.write { db in try db.execute(sql: "UPDATE auditEntry SET actor = 'admin' WHERE seq = 2") }
+        let broken = try run(["audit", "verify", "--data-dir", dataDir])
+        #expect(broken.status == 1)
+        #expect(broken.output.contains("BROKEN at entry 2"), "\(broken.output)")
+    }
+
+    @Test("a data directory without a database is an error that names the path")
+    func missingDatabase() throws {
+        let directory = try TemporaryDirectory()
+        let result = try run(["audit", "verify", "--data-dir", directory.path])
+        #expect(result.status == 2)
+        #expect(result.output.contains(directory.path))
+    }
+}
