@@ -310,6 +310,12 @@ public final class Gateway: Sendable {
             case .alreadyResolved: throw GatewayError(409, error.description)
             }
         }
+        // The held text is erased in the row; now from the WAL's older copies of the page too.
+        do {
+            try await database.eraseOldVersions()
+        } catch {
+            logger.warning("could not truncate the WAL after a review; older page copies stay until it is reused", metadata: ["error": "\(type(of: error))"])
+        }
         metrics.reviewed(action.rawValue)
         logger.info("held item resolved", metadata: ["action": "\(action.rawValue)", "actor": "\(caller.label)"])
         return GatewayResponse(200, capacity: (published?.text.utf8.count ?? 0) + 160) { json in

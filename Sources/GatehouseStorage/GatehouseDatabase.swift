@@ -43,6 +43,17 @@ public final class GatehouseDatabase: Sendable {
         checkpointer = backgroundCheckpoints ? try WALCheckpointer(path: path) : nil
     }
 
+    /// Checkpoints the WAL completely and truncates it: earlier versions of rows changed since
+    /// the last reset (text a moderator erased, say) are then in neither file. With
+    /// `secure_delete` on, the database file keeps no copy of them in free space either.
+    public func eraseOldVersions() async throws {
+        if let checkpointer {
+            try await checkpointer.truncate()
+        } else {
+            try await pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        }
+    }
+
     deinit {
         checkpointer?.stop()
     }

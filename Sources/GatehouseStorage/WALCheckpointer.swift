@@ -39,6 +39,13 @@ final class WALCheckpointer: Sendable {
         runs.add(1, ordering: .relaxed)
     }
 
+    /// Copies every committed page into the database file and cuts the WAL to nothing, so
+    /// that earlier versions of changed rows are gone from it. Waits for readers and writers
+    /// (up to the busy timeout).
+    func truncate() async throws {
+        try await connection.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+    }
+
     /// Stops the timer; a checkpoint under way finishes.
     func stop() {
         stopped.store(true, ordering: .relaxed)

@@ -38,6 +38,14 @@ struct PrivacyTests {
                 })
             }
             #expect(statuses == [201, 201, 201, 202, 201, 422])
+            // A moderator's edit of the held item, with a phone number of their own: redacted too.
+            let held = try await client.execute(uri: "/v1/review", method: .get, headers: bearer(.moderator)) { response in
+                try #require((decode(response)["items"] as? [[String: Any]])?.first?["id"] as? String)
+            }
+            let edit = json(["text": "Ring 07700 900789: the physio was a disgrace"])
+            try await client.execute(uri: "/v1/review/\(held)/edit", method: .post, headers: bearer(.moderator), body: edit) { response in
+                #expect(response.status == .ok)
+            }
         }
         var files: [String] = []
         let enumerator = FileManager.default.enumerator(atPath: gateway.configuration.dataDirectory)!
@@ -48,13 +56,13 @@ struct PrivacyTests {
         #expect(files.contains { $0.hasSuffix("-wal") })
         for file in files {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
-            for value in Self.personal + [accepted, rejected, "07700 900111", "07700 900456"] {
+            for value in Self.personal + [accepted, rejected, "07700 900111", "07700 900456", "07700 900789", "fucking disgrace"] {
                 #expect(bytes.range(of: Data(value.utf8)) == nil, "\(value) found in \(file)")
             }
         }
         let log = capture.text
         #expect(log.contains("path=/v1/submissions"))
-        for value in Self.personal + [rejected, "07700 900456", "physio", "podiatry"] {
+        for value in Self.personal + [rejected, "07700 900456", "07700 900789", "physio", "podiatry", tokens[.moderator]!, tokens[.intake]!] {
             #expect(!log.contains(value), "\(value) found in the log")
         }
         // What was stored is the redacted text.
