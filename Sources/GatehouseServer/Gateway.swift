@@ -234,20 +234,12 @@ public final class Gateway: Sendable {
     public func contributions(conversation: String?, after: Int64, limit: Int) async throws -> GatewayResponse {
         let items = try await contributionStore.contributions(conversation: conversation, after: after, limit: min(max(limit, 1), 1_000))
         let formatter = ISO8601DateFormatter()
-        return GatewayResponse(200, capacity: items.reduce(64) { $0 + $1.text.utf8.count + 160 }) { json in
-            json.key("items")
-            json.beginArray()
-            for item in items {
-                json.object { json in
-                    json.field("seq", item.seq)
-                    json.field("id", item.id)
-                    if let conversation = item.conversation { json.field("conversation", conversation) }
-                    json.field("text", item.text)
-                    json.field("receivedAt", formatter.string(from: item.receivedAt))
-                }
-            }
-            json.endArray()
-            json.field("next", items.last?.seq ?? after)
+        return Self.page(items, after: after, seq: \.seq, bytes: { $0.text.utf8.count + 160 }) { item, json in
+            json.field("seq", item.seq)
+            json.field("id", item.id)
+            if let conversation = item.conversation { json.field("conversation", conversation) }
+            json.field("text", item.text)
+            json.field("receivedAt", formatter.string(from: item.receivedAt))
         }
     }
 
@@ -255,21 +247,29 @@ public final class Gateway: Sendable {
     public func reviewQueue(after: Int64, limit: Int) async throws -> GatewayResponse {
         let items = try await reviewQueue.pending(after: after, limit: min(max(limit, 1), 1_000))
         let formatter = ISO8601DateFormatter()
-        return GatewayResponse(200, capacity: items.reduce(64) { $0 + $1.text.utf8.count + 200 }) { json in
+        return Self.page(items, after: after, seq: \.seq, bytes: { $0.text.utf8.count + 200 }) { item, json in
+            json.field("seq", item.seq)
+            json.field("id", item.id)
+            json.field("conversation", item.conversation)
+            json.field("text", item.text)
+            json.field("reasons", item.reasons)
+            json.field("receivedAt", formatter.string(from: item.receivedAt))
+        }
+    }
+
+    /// A page of a listing: `{"items": [{…}, …], "next": <the last seq, or after>}`; `next` is
+    /// what to pass as `after` for the following page.
+    static func page<Item>(
+        _ items: [Item], after: Int64, seq: (Item) -> Int64, bytes: (Item) -> Int, write: (Item, inout JSONText) -> Void
+    ) -> GatewayResponse {
+        GatewayResponse(200, capacity: items.reduce(64) { $0 + bytes($1) }) { json in
             json.key("items")
             json.beginArray()
             for item in items {
-                json.object { json in
-                    json.field("seq", item.seq)
-                    json.field("id", item.id)
-                    json.field("conversation", item.conversation)
-                    json.field("text", item.text)
-                    json.field("reasons", item.reasons)
-                    json.field("receivedAt", formatter.string(from: item.receivedAt))
-                }
+                json.object { write(item, &$0) }
             }
             json.endArray()
-            json.field("next", items.last?.seq ?? after)
+            json.field("next", items.last.map(seq) ?? after)
         }
     }
 
@@ -333,15 +333,7 @@ public final class Gateway: Sendable {
     /// `GET /v1/audit`: audit entries after `seq`.
     public func auditEntries(after: Int64, limit: Int) async throws -> GatewayResponse {
         let entries = try await audit.entries(after: after, limit: min(max(limit, 1), 1_000))
-        return GatewayResponse(200, capacity: entries.count * 400 + 64) { json in
-            json.key("items")
-            json.beginArray()
-            for entry in entries {
-                json.object { entry.writeJSON(into: &$0) }
-            }
-            json.endArray()
-            json.field("next", entries.last?.seq ?? after)
-        }
+        return Self.page(entries, after: after, seq: \.seq, bytes: { _ in 400 }) { entry, json in entry.writeJSON(into: &json) }
     }
 
     /// `GET /v1/audit/verify`: the chain checked; the first bad entry named.
