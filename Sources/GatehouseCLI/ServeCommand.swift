@@ -30,20 +30,27 @@ struct ServeCommand: AsyncParsableCommand {
             random bytes, mode 0600, generated on first run).
 
             Roles: intake posts submissions and reads published contributions;
-            moderator reads the review queue and the audit log; author checks
-            texts and reloads rules; admin does everything. Tokens are kept
-            only as SHA-256 hashes.
+            moderator reads the review queue and the audit log, and approves,
+            edits or rejects held items; author checks texts and reloads rules;
+            admin does everything. Tokens are kept only as SHA-256 hashes.
 
-            Routes (docs/openapi.yaml): POST /v1/submissions, POST /v1/check,
-            GET /v1/contributions, GET /v1/review, GET /v1/audit,
-            GET /v1/audit/verify, POST /v1/rules/reload, GET /metrics,
-            GET /healthz, GET /readyz.
+            Routes (docs/openapi.yaml):
+            \(ServeCommand.routeList)
 
             SIGHUP reloads the rules (compiled and tested first; a bad set is
             refused). SIGTERM stops accepting, finishes what is in flight and
             exits 0.
             """
     )
+
+    /// Every route and the roles it admits, one a line, from the server's own table.
+    static var routeList: String {
+        Routes.table.map { route in
+            let roles = route.roles.isEmpty ? "no token" : Role.allCases.filter(route.roles.contains).map(\.rawValue).joined(separator: ", ")
+            let method = route.method.padding(toLength: 5, withPad: " ", startingAt: 0)
+            return "  \(method)\(route.path.padding(toLength: 26, withPad: " ", startingAt: 0)) \(roles)"
+        }.joined(separator: "\n")
+    }
 
     @Option(help: ArgumentHelp("The configuration file.", valueName: "file"))
     var config: String?
