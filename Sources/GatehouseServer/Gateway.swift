@@ -177,6 +177,20 @@ public final class Gateway: Sendable {
         }
     }
 
+    /// A moderator's edit: `{"text": …}` and nothing else, under the submission's own rules
+    /// for a text (UTF-8, no NUL, not empty, within the length limit).
+    private func edit(in body: Data) throws(GatewayError) -> Submission {
+        do throws(SubmissionInputError) {
+            let object = try decoder.parseObject(body)
+            if let key = object.keys.sorted().first(where: { $0 != "text" }) {
+                throw SubmissionInputError("field '\(key)' is not known (an edit takes only 'text')")
+            }
+            return try decoder.decode(object: object)
+        } catch {
+            throw GatewayError(error)
+        }
+    }
+
     /// The public answer for a verdict: never a matched value.
     static func response(for verdict: Verdict, itemId: String) -> GatewayResponse {
         switch verdict.decision {
@@ -281,7 +295,7 @@ public final class Gateway: Sendable {
         var editedText: String?
         var findings: [Finding] = []
         if action == .edit {
-            let submission = try submission(in: body)
+            let submission = try edit(in: body)
             let verdict = ruleSets.withLock { $0.live }.textOnlyPipeline.evaluate(text: submission.text)
             guard verdict.decision == .accepted else {
                 let rules = verdict.findings.filter { !$0.shadow && $0.action.decision != .accepted }

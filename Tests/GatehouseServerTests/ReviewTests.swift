@@ -89,11 +89,13 @@ struct ReviewTests {
             try await client.execute(uri: "/v1/review/\(id)/edit", method: .post, headers: bearer(.moderator)) { response in
                 #expect(response.status == .badRequest)
             }
-            try await client.execute(
-                uri: "/v1/review/\(id)/edit", method: .post, headers: bearer(.moderator), body: json(["text": "ok", "note": "x"])
-            ) { response in
-                #expect(response.status == .badRequest)
-                #expect(String(buffer: response.body).contains("'note'"))
+            for extra in ["note", "conversation"] {
+                try await client.execute(
+                    uri: "/v1/review/\(id)/edit", method: .post, headers: bearer(.moderator), body: json(["text": "ok", extra: "x"])
+                ) { response in
+                    #expect(response.status == .badRequest)
+                    #expect(String(buffer: response.body).contains("'\(extra)' is not known"))
+                }
             }
             // A clean edit, with a phone number the moderator typed: redacted before it is published.
             try await client.execute(
