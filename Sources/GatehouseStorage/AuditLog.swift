@@ -21,7 +21,7 @@ public struct SQLiteAuditLog: AuditLog {
         let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM auditEntry ORDER BY seq DESC LIMIT 1"))
         let seq: Int64 = (last?["seq"] ?? 0) + 1
         let prevHash: String = last?["hash"] ?? AuditEntry.genesis
-        let findingsJSON = try encodeFindings(findings)
+        let findingsJSON = AuditFinding.canonicalJSON(findings)
         let rounded = Date(timeIntervalSince1970: (time.timeIntervalSince1970 * 1_000).rounded() / 1_000)
         let hash = AuditEntry.computeHash(
             seq: seq, time: rounded, actor: actor, event: event, itemId: itemId, decision: decision,
@@ -74,12 +74,6 @@ public struct SQLiteAuditLog: AuditLog {
             }
             return AuditVerification(ok: true, checked: checked, firstBadSeq: nil, reason: nil)
         }
-    }
-
-    static func encodeFindings(_ findings: [AuditFinding]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(findings), as: UTF8.self)
     }
 
     static func entry(_ row: Row) throws -> AuditEntry {

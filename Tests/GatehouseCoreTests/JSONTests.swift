@@ -103,3 +103,19 @@ struct JSONTests {
         #expect(throws: SubmissionInputError("the JSON is not valid UTF-8")) { try api.decode(Data(bytes)) }
     }
 }
+
+@Suite("Audit findings encoding")
+struct AuditFindingJSONTests {
+    @Test("the canonical findings JSON is byte for byte what JSONEncoder with sorted keys wrote before")
+    func sameBytesAsBefore() throws {
+        let findings = [
+            AuditFinding(plugin: "pii", rule: "pii.uk_phone", category: "UK_PHONE", action: "redact", start: 11, end: 23),
+            AuditFinding(plugin: "profanity", rule: "profanity.strong", category: "PROFANITY", action: "hold", start: 0, end: 7),
+        ]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        for list in [findings, [], Array(findings.prefix(1))] {
+            #expect(AuditFinding.canonicalJSON(list) == String(decoding: try encoder.encode(list), as: UTF8.self))
+        }
+    }
+}

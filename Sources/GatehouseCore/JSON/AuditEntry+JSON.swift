@@ -38,3 +38,25 @@ extension AuditEntry {
 
     static let timeStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 }
+
+extension AuditFinding {
+    /// The findings as the audit log stores and hashes them: a JSON array of objects with
+    /// their keys in alphabetical order (`action, category, end, plugin, rule, start`), the
+    /// bytes `JSONEncoder` with `.sortedKeys` wrote for the entries before it.
+    public static func canonicalJSON(_ findings: [AuditFinding]) -> String {
+        var json = JSONText(capacity: 16 + findings.count * 112)
+        json.beginArray()
+        for finding in findings {
+            json.object { json in
+                json.field("action", finding.action)
+                json.field("category", finding.category)
+                json.field("end", finding.end)
+                json.field("plugin", finding.plugin)
+                json.field("rule", finding.rule)
+                json.field("start", finding.start)
+            }
+        }
+        json.endArray()
+        return json.text
+    }
+}
