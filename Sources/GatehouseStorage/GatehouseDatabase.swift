@@ -46,12 +46,12 @@ public final class GatehouseDatabase: Sendable {
     /// Checkpoints the WAL completely and truncates it: earlier versions of rows changed since
     /// the last reset (text a moderator erased, say) are then in neither file. With
     /// `secure_delete` on, the database file keeps no copy of them in free space either.
-    public func eraseOldVersions() async throws {
-        if let checkpointer {
-            try await checkpointer.truncate()
-        } else {
-            try await pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
-        }
+    ///
+    /// Tries for about two seconds (`attempts` × 50 ms) while older snapshots are being read,
+    /// holding up writers at most 20 ms at a time; throws `SQLITE_BUSY` if readers never let it.
+    public func eraseOldVersions(attempts: Int = 40) async throws {
+        let checkpointer = try self.checkpointer ?? WALCheckpointer(path: path, interval: .never)
+        try await checkpointer.truncate(attempts: attempts)
     }
 
     deinit {

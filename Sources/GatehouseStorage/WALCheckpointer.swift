@@ -16,13 +16,15 @@ final class WALCheckpointer: Sendable {
     /// Checkpoints run so far (for tests).
     let runs = Atomic<Int>(0)
 
+    /// Checkpoints every `interval`; `.never` makes one that only truncates when asked.
     init(path: String, interval: DispatchTimeInterval = .milliseconds(50)) throws {
         var configuration = Configuration()
         configuration.label = "gatehouse.checkpointer"
-        configuration.busyMode = .timeout(5)
+        // Passive checkpoints never wait; a truncating one waits at most this long per attempt.
+        configuration.busyMode = .timeout(0.02)
         connection = try DatabaseQueue(path: path, configuration: configuration)
         self.interval = interval
-        schedule()
+        if interval != .never { schedule() }
     }
 
     private func schedule() {
@@ -40,10 +42,22 @@ final class WALCheckpointer: Sendable {
     }
 
     /// Copies every committed page into the database file and cuts the WAL to nothing, so
-    /// that earlier versions of changed rows are gone from it. Waits for readers and writers
-    /// (up to the busy timeout).
-    func truncate() async throws {
-        try await connection.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+    /// that earlier versions of changed rows are gone from it.
+    ///
+    /// A truncating checkpoint must wait for readers of older snapshots, and new writers wait
+    /// while it does. So each attempt waits at most 20 ms (the connection's busy timeout) and
+    /// is retried after `pause`, up to `attempts` times: a long read (a whole-chain audit
+    /// check) delays the erasure, never the intake by more than 20 ms at a time. Throws the
+    /// last `SQLITE_BUSY` if every attempt found a reader.
+    func truncate(attempts: Int = 40, pause: Duration = .milliseconds(50)) async throws {
+        for attempt in 1...max(attempts, 1) {
+            do {
+                try await connection.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+                return
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempt < attempts {
+                try await Task.sleep(for: pause)
+            }
+        }
     }
 
     /// Stops the timer; a checkpoint under way finishes.

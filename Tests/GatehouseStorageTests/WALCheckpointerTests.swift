@@ -70,3 +70,46 @@ struct ItemIDTests {
         #expect(ItemID.make() != ItemID.make())
     }
 }
+
+@Suite("Erasing older page versions")
+struct EraseOldVersionsTests {
+    @Test("a reader of an older snapshot holds the truncation off (and writers are not stuck behind it); afterwards the WAL is emptied")
+    func waitsForReaders() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("gatehouse.sqlite")
+        let database = try GatehouseDatabase(path: path)
+        let insert: @Sendable (Database) throws -> Void = { db in
+            try SQLiteContributionStore.insertAccepted(
+                in: db, id: ItemID.make(), conversation: nil, text: "a text", receivedAt: Date(), decidedAt: Date())
+        }
+        try await database.pool.write(insert)
+        // A reader opens a snapshot and keeps it while a later commit lands.
+        let reading = AsyncStream<Void>.makeStream()
+        let release = AsyncStream<Void>.makeStream()
+        let reader = Task {
+            try await database.pool.read { db in
+                _ = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM contribution")
+                reading.continuation.yield()
+                // Hold the snapshot until told: a semaphore, as this closure is synchronous.
+                let semaphore = DispatchSemaphore(value: 0)
+                Task {
+                    for await _ in release.stream { break }
+                    semaphore.signal()
+                }
+                semaphore.wait()
+            }
+        }
+        for await _ in reading.stream { break }
+        try await database.pool.write(insert)
+        await #expect(throws: DatabaseError.self) { try await database.eraseOldVersions(attempts: 3) }
+        // The intake still commits while the reader holds on.
+        try await database.pool.write(insert)
+        release.continuation.yield()
+        try await reader.value
+        try await database.eraseOldVersions()
+        let walSize = try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int
+        #expect(walSize == 0)
+        let count = try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM contribution") }
+        #expect(count == 3)
+    }
+}
