@@ -37,6 +37,7 @@ public final class Gateway: Sendable {
     let fingerprints: DurableFingerprintIndex
     let hasher: KeyedHasher
     let recorder: any SubmissionRecorder
+    private let commitStatistics: @Sendable () -> CommitStatistics
     let contributionStore: any ContributionStore
     let reviewQueue: any ReviewQueue
     /// The audit log (read side).
@@ -56,7 +57,9 @@ public final class Gateway: Sendable {
         hasher = KeyedHasher(secret: try Self.secret(in: configuration.dataDirectory, logger: logger))
         database = try GatehouseDatabase(path: (configuration.dataDirectory as NSString).appendingPathComponent("gatehouse.sqlite"))
         fingerprints = try DurableFingerprintIndex(database: database)
-        recorder = SQLiteSubmissionRecorder(database: database, fingerprints: fingerprints)
+        let recorder = SQLiteSubmissionRecorder(database: database, fingerprints: fingerprints)
+        self.recorder = recorder
+        commitStatistics = { recorder.commitStatistics }
         let store = SQLiteContributionStore(database: database)
         contributionStore = store
         reviewQueue = store
@@ -396,7 +399,7 @@ public final class Gateway: Sendable {
 
     /// `GET /metrics`.
     public func metricsText() async throws -> String {
-        metrics.render(queueDepth: try await reviewQueue.queueDepth())
+        metrics.render(queueDepth: try await reviewQueue.queueDepth(), commits: commitStatistics())
     }
 }
 

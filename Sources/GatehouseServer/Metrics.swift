@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseStorage
 import Synchronization
 
 /// Counters and a latency histogram, rendered in the Prometheus text format.
@@ -40,7 +41,7 @@ public final class Metrics: Sendable {
     }
 
     /// The Prometheus exposition text; `queueDepth` is read from the database by the caller.
-    func render(queueDepth: Int) -> String {
+    func render(queueDepth: Int, commits: CommitStatistics) -> String {
         state.withLock { state in
             var lines = [
                 "# HELP gatehouse_submissions_total Submissions decided, by decision.",
@@ -67,6 +68,16 @@ public final class Metrics: Sendable {
             lines.append("gatehouse_submission_seconds_bucket{le=\"+Inf\"} \(state.latencyCount)")
             lines.append("gatehouse_submission_seconds_sum \(state.latencySum)")
             lines.append("gatehouse_submission_seconds_count \(state.latencyCount)")
+            lines += [
+                "# HELP gatehouse_commits_total Transactions committed by the group committer.",
+                "# TYPE gatehouse_commits_total counter", "gatehouse_commits_total \(commits.transactions)",
+                "# HELP gatehouse_committed_writes_total Writes (submissions, reviews, events) those transactions held.",
+                "# TYPE gatehouse_committed_writes_total counter", "gatehouse_committed_writes_total \(commits.writes)",
+                "# HELP gatehouse_commit_seconds_total Time from starting each transaction to its durable commit.",
+                "# TYPE gatehouse_commit_seconds_total counter", "gatehouse_commit_seconds_total \(commits.seconds)",
+                "# HELP gatehouse_commit_slowest_seconds The slowest commit since the start.",
+                "# TYPE gatehouse_commit_slowest_seconds gauge", "gatehouse_commit_slowest_seconds \(commits.slowestSeconds)",
+            ]
             lines += ["# HELP gatehouse_reviews_total Moderator decisions on held items, by action.",
                       "# TYPE gatehouse_reviews_total counter"]
             for action in ["approve", "edit", "reject"] {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// Batches concurrent writes into shared transactions (group commit), so that durability does
 /// not cost one fsync per request. Each write runs in its own savepoint: one that fails is
@@ -15,6 +16,7 @@ public actor GroupCommitter {
     private let beforeCommit: @Sendable (Database) throws -> Void
     private var queue: [Pending] = []
     private var running = false
+    private let counters = Mutex(CommitStatistics())
     /// The largest batch committed so far (for metrics and tests).
     public private(set) var largestBatch = 0
     /// Transactions committed.
@@ -47,6 +49,7 @@ public actor GroupCommitter {
             largestBatch = max(largestBatch, batch.count)
             let beforeCommit = self.beforeCommit
             var outcomes: [Result<Void, any Error>] = []
+            let started = DispatchTime.now().uptimeNanoseconds
             do {
                 outcomes = try await database.pool.write { db in
                     var outcomes: [Result<Void, any Error>] = []
@@ -65,6 +68,8 @@ public actor GroupCommitter {
                     return outcomes
                 }
                 commits += 1
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                counters.withLock { $0.count(writes: batch.count, seconds: seconds) }
             } catch {
                 outcomes = Array(repeating: .failure(error), count: batch.count)
             }
@@ -74,6 +79,27 @@ public actor GroupCommitter {
         }
         running = false
     }
+}
+
+/// What the group committer has done so far: transactions, the writes they held, and the
+/// time from starting each transaction to its commit (fsync included).
+public struct CommitStatistics: Sendable, Equatable {
+    public var transactions = 0
+    public var writes = 0
+    public var seconds = 0.0
+    public var slowestSeconds = 0.0
+
+    mutating func count(writes batch: Int, seconds duration: Double) {
+        transactions += 1
+        writes += batch
+        seconds += duration
+        slowestSeconds = max(slowestSeconds, duration)
+    }
+}
+
+extension GroupCommitter {
+    /// A snapshot of the counters; readable from anywhere without waiting for the actor.
+    public nonisolated var statistics: CommitStatistics { counters.withLock { $0 } }
 }
 
 /// Carries a write's result out of the transaction closure.

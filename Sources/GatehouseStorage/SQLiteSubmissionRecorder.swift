@@ -7,6 +7,8 @@ import GatehouseCore
 /// shared transaction.
 public struct SQLiteSubmissionRecorder: SubmissionRecorder {
     let committer: GroupCommitter
+    /// The group committer's counters (for metrics).
+    public var commitStatistics: CommitStatistics { committer.statistics }
     private let store: SQLiteContributionStore
 
     /// A recorder on `database`; `fingerprints` (if any) are drained into each batch.

@@ -296,6 +296,9 @@ struct GatewayHTTPTests {
                 #expect(text.contains("gatehouse_findings_total{plugin=\"profanity\",rule=\"profanity.mild\"} 1"))
                 #expect(text.contains("gatehouse_submission_seconds_count 1"))
                 #expect(text.contains("gatehouse_review_queue_depth 0"))
+                #expect(text.contains("gatehouse_commits_total 1\n"))
+                #expect(text.contains("gatehouse_committed_writes_total 1\n"))
+                #expect(!text.contains("gatehouse_commit_slowest_seconds 0.0\n"))
             }
             try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
             try await client.execute(uri: "/readyz", method: .get) { response in

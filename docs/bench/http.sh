@@ -18,5 +18,9 @@ server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 wrk -t2 -c"$connections" -d"${duration}s" --timeout 5s -s docs/bench/submit.lua "http://127.0.0.1:$port/v1/submissions"
-curl -s -H "Authorization: Bearer bench-admin-token" "http://127.0.0.1:$port/metrics" | grep -E '^gatehouse_submissions_total'
+metrics="$(curl -s -H "Authorization: Bearer bench-admin-token" "http://127.0.0.1:$port/metrics")"
+grep -E '^gatehouse_submissions_total' <<<"$metrics"
+awk '/^gatehouse_commits_total/ {t=$2} /^gatehouse_committed_writes_total/ {w=$2} /^gatehouse_commit_seconds_total/ {s=$2}
+     /^gatehouse_commit_slowest_seconds/ {m=$2}
+     END {if (t > 0) printf "commits: %d, %.1f submissions each, %.2f ms on average, slowest %.1f ms\n", t, w/t, 1000*s/t, 1000*m}' <<<"$metrics"
 echo "stored: $(sqlite3 "$data/gatehouse.sqlite" 'SELECT COUNT(*) FROM contribution' 2>/dev/null || echo '?') contributions"
