@@ -196,3 +196,31 @@ extension ReviewTests {
         }
     }
 }
+
+@Suite("Storage failures")
+struct StorageFailureTests {
+    @Test("a submission the store cannot commit is answered 503, logged without its text, and leaves nothing behind")
+    func storeFailure() async throws {
+        let directory = try TemporaryDirectory()
+        let capture = LogCapture()
+        let gateway = try Gateway(configuration: testConfiguration(directory), logger: capture.logger)
+        let text = "The orthoptist was brilliant with my son, thank you"
+        try await buildApplication(gateway: gateway, logger: capture.logger).test(.router) { client in
+            try await client.execute(uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: json(["text": "A first one that is stored"])) {
+                #expect($0.status == .created)
+            }
+            // Another connection moves the table away: the next insert fails inside the transaction.
+            let other = try DatabaseQueue(path: gateway.database.path)
+            try await other.write { db in try db.execute(sql: "ALTER TABLE contribution RENAME TO contribution_moved") }
+            try await client.execute(uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: json(["text": text])) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(String(buffer: response.body).contains("nothing was kept"))
+            }
+        }
+        #expect(capture.text.contains("could not store a submission"))
+        #expect(!capture.text.contains("orthoptist"))
+        let entries = try await gateway.audit.entries(after: 0, limit: 10)
+        #expect(entries.count == 1)
+        #expect(try await gateway.audit.verify().ok)
+    }
+}
