@@ -12,18 +12,7 @@ extension AuditEntry {
         json.field("itemId", itemId)
         json.field("decision", decision)
         json.key("findings")
-        json.beginArray()
-        for finding in findings {
-            json.object { json in
-                json.field("plugin", finding.plugin)
-                json.field("rule", finding.rule)
-                json.field("category", finding.category)
-                json.field("action", finding.action)
-                json.field("start", finding.start)
-                json.field("end", finding.end)
-            }
-        }
-        json.endArray()
+        AuditFinding.write(findings, into: &json)
         json.field("textHash", textHash)
         json.field("prevHash", prevHash)
         json.field("hash", hash)
@@ -45,6 +34,12 @@ extension AuditFinding {
     /// bytes `JSONEncoder` with `.sortedKeys` wrote for the entries before it.
     public static func canonicalJSON(_ findings: [AuditFinding]) -> String {
         var json = JSONText(capacity: 16 + findings.count * 112)
+        write(findings, into: &json)
+        return json.text
+    }
+
+    /// The findings array in the canonical form, written where `json` stands.
+    public static func write(_ findings: [AuditFinding], into json: inout JSONText) {
         json.beginArray()
         for finding in findings {
             json.object { json in
@@ -57,6 +52,5 @@ extension AuditFinding {
             }
         }
         json.endArray()
-        return json.text
     }
 }
