@@ -22,6 +22,7 @@ struct ServeCommand: AsyncParsableCommand {
                 text_chars: 20000
                 json_depth: 8
                 rate_per_minute: 600000         # per token
+                idle_seconds: 60                # an idle connection is closed
               tokens:                           # GATEHOUSE_TOKEN_<ROLE>
                 - {role: intake, token: "a long random string"}
                 - {role: admin, sha256: "<hex SHA-256 of a token>"}

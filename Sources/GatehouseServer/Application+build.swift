@@ -145,6 +145,9 @@ public func buildApplication(gateway: Gateway, logger: Logger = Logger(label: "g
     let configuration = gateway.configuration
     return Application(
         router: router,
+        // A connection that sends nothing for this long is closed, so idle or stalled clients
+        // cannot hold sockets open for ever.
+        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleSeconds)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "gatehouse"),
         logger: logger)
 }

@@ -106,7 +106,8 @@ public final class Gateway: Sendable {
     /// The caller presenting the bearer token in an `Authorization` header value; 401 without
     /// one that is known, 403 when its role may not call the route, 429 when over its rate.
     public func authorize(_ header: String?, allowed: Set<Role>) throws(GatewayError) -> Caller {
-        guard let header, header.hasPrefix("Bearer ") else {
+        // The scheme name is case-insensitive (RFC 9110, section 11.1).
+        guard let header, header.count > 7, header.prefix(7).lowercased() == "bearer " else {
             metrics.refused(status: 401)
             throw GatewayError(401, "an API token is required: Authorization: Bearer <token>")
         }

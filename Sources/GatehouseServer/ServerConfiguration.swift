@@ -26,6 +26,8 @@ public struct ServerConfiguration: Sendable {
     /// Requests per minute per token (default 600,000, about 10,000 a second: the intake is one
     /// platform speaking for everyone; the limit is a brake on a leaked or runaway token).
     public var ratePerMinute = 600_000
+    /// Seconds a connection may sit idle before the server closes it (default 60).
+    public var idleSeconds = 60
     /// API tokens by role: plain tokens (hashed on load) or `sha256:` hex hashes.
     public var tokens: [(value: String, role: Role)] = []
 
@@ -70,7 +72,7 @@ public struct ServerConfiguration: Sendable {
         }
         if let limits = map["limits"] {
             guard let limits = limits as? [String: Any] else { throw ConfigurationError("\(path): 'limits' must be a mapping") }
-            let known = ["body_bytes", "text_chars", "json_depth", "rate_per_minute"]
+            let known = ["body_bytes", "text_chars", "json_depth", "rate_per_minute", "idle_seconds"]
             for (key, value) in limits {
                 guard known.contains(key) else { throw ConfigurationError("\(path): unknown key 'limits.\(key)' (known: \(known.joined(separator: ", ")))") }
                 guard let number = value as? Int, number > 0 else { throw ConfigurationError("\(path): 'limits.\(key)' must be a positive whole number") }
@@ -78,6 +80,7 @@ public struct ServerConfiguration: Sendable {
                 case "body_bytes": configuration.maxBodyBytes = number
                 case "text_chars": configuration.maxTextCharacters = number
                 case "json_depth": configuration.maxJSONDepth = number
+                case "idle_seconds": configuration.idleSeconds = number
                 default: configuration.ratePerMinute = number
                 }
             }

@@ -18,6 +18,7 @@ struct ServerConfigurationTests {
         #expect(configuration.host == "127.0.0.1")
         #expect(configuration.port == 8080)
         #expect(configuration.maxBodyBytes == 65_536)
+        #expect(configuration.idleSeconds == 60)
         #expect(configuration.tokenStore.isEmpty)
     }
 
@@ -28,7 +29,7 @@ struct ServerConfigurationTests {
             listen: 0.0.0.0:9090
             data_dir: /var/lib/gatehouse
             rules: [rules, extra]
-            limits: {body_bytes: 1024, rate_per_minute: 60}
+            limits: {body_bytes: 1024, rate_per_minute: 60, idle_seconds: 5}
             tokens:
               - {role: intake, token: plain-intake}
               - {role: admin, sha256: \(hash)}
@@ -37,7 +38,7 @@ struct ServerConfigurationTests {
         var configuration = try ServerConfiguration.load(path: path)
         #expect(configuration.host == "0.0.0.0" && configuration.port == 9090)
         #expect(configuration.rules == ["rules", "extra"])
-        #expect(configuration.maxBodyBytes == 1_024 && configuration.ratePerMinute == 60)
+        #expect(configuration.maxBodyBytes == 1_024 && configuration.ratePerMinute == 60 && configuration.idleSeconds == 5)
         try configuration.applyEnvironment(["GATEHOUSE_LISTEN": "127.0.0.1:7000", "GATEHOUSE_TOKEN_MODERATOR": "m1,m2"])
         #expect(configuration.port == 7000)
         let store = configuration.tokenStore
