@@ -23,6 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
                 json_depth: 8
                 rate_per_minute: 600000         # per token
                 idle_seconds: 60                # an idle connection is closed
+                idempotency_hours: 168          # clientRef answers kept this long
               tokens:                           # GATEHOUSE_TOKEN_<ROLE>
                 - {role: intake, token: "a long random string"}
                 - {role: admin, sha256: "<hex SHA-256 of a token>"}

@@ -395,6 +395,20 @@ public final class Gateway: Sendable {
         }
     }
 
+    /// Deletes what is past its retention: fingerprints older than the duplicate index keeps
+    /// (30 days), and `clientRef` answers older than `limits.idempotency_hours`. The
+    /// maintenance service runs it on start and every ten minutes.
+    @discardableResult
+    public func maintain(now: Date = Date()) async throws -> (fingerprints: Int, answers: Int) {
+        let pruned = try await recorder.prune(
+            fingerprintsBefore: now.addingTimeInterval(-fingerprints.retention),
+            answersBefore: now.addingTimeInterval(-Double(configuration.idempotencyHours) * 3_600))
+        if pruned.fingerprints + pruned.answers > 0 {
+            logger.info("pruned past retention", metadata: ["fingerprints": "\(pruned.fingerprints)", "answers": "\(pruned.answers)"])
+        }
+        return pruned
+    }
+
     /// The number of rules in force.
     public var ruleCount: Int { ruleSets.withLock { $0.live.ruleCount } }
 

@@ -28,6 +28,9 @@ public struct ServerConfiguration: Sendable {
     public var ratePerMinute = 600_000
     /// Seconds a connection may sit idle before the server closes it (default 60).
     public var idleSeconds = 60
+    /// Hours a `clientRef` answer is kept for retries (default 168, a week); after that the
+    /// same `clientRef` is a new submission.
+    public var idempotencyHours = 168
     /// API tokens by role: plain tokens (hashed on load) or `sha256:` hex hashes.
     public var tokens: [(value: String, role: Role)] = []
 
@@ -72,7 +75,7 @@ public struct ServerConfiguration: Sendable {
         }
         if let limits = map["limits"] {
             guard let limits = limits as? [String: Any] else { throw ConfigurationError("\(path): 'limits' must be a mapping") }
-            let known = ["body_bytes", "text_chars", "json_depth", "rate_per_minute", "idle_seconds"]
+            let known = ["body_bytes", "text_chars", "json_depth", "rate_per_minute", "idle_seconds", "idempotency_hours"]
             for (key, value) in limits {
                 guard known.contains(key) else { throw ConfigurationError("\(path): unknown key 'limits.\(key)' (known: \(known.joined(separator: ", ")))") }
                 guard let number = value as? Int, number > 0 else { throw ConfigurationError("\(path): 'limits.\(key)' must be a positive whole number") }
@@ -81,6 +84,7 @@ public struct ServerConfiguration: Sendable {
                 case "text_chars": configuration.maxTextCharacters = number
                 case "json_depth": configuration.maxJSONDepth = number
                 case "idle_seconds": configuration.idleSeconds = number
+                case "idempotency_hours": configuration.idempotencyHours = number
                 default: configuration.ratePerMinute = number
                 }
             }

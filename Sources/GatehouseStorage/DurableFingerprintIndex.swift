@@ -12,8 +12,12 @@ public final class DurableFingerprintIndex: FingerprintIndex, @unchecked Sendabl
     private let lock = NSLock()
     private var pending: [StoredFingerprint] = []
 
+    /// How long fingerprints are kept, in seconds.
+    public let retention: TimeInterval
+
     /// Loads the fingerprints received within `retention` of now from `database`.
     public init(database: GatehouseDatabase, retention: TimeInterval = 30 * 24 * 3600, now: Date = Date()) throws {
+        self.retention = retention
         memory = MemoryFingerprintIndex(retention: retention)
         let rows = try database.pool.read { db in
             try Row.fetchAll(

@@ -123,6 +123,10 @@ public final class GatehouseDatabase: Sendable {
                 CREATE INDEX heldItem_pending ON heldItem(seq) WHERE status = 'pending';
                 """)
         }
+        migrator.registerMigration("v3-idempotency-created") { db in
+            // Old idempotency answers are pruned by age.
+            try db.execute(sql: "CREATE INDEX idempotency_created ON idempotency(createdAt)")
+        }
         return migrator
     }
 }

@@ -7,6 +7,7 @@ import GatehouseCore
 /// shared transaction.
 public struct SQLiteSubmissionRecorder: SubmissionRecorder {
     let committer: GroupCommitter
+    private let database: GatehouseDatabase
     /// The group committer's counters (for metrics).
     public var commitStatistics: CommitStatistics { committer.statistics }
     private let store: SQLiteContributionStore
@@ -14,6 +15,7 @@ public struct SQLiteSubmissionRecorder: SubmissionRecorder {
     /// A recorder on `database`; `fingerprints` (if any) are drained into each batch.
     public init(database: GatehouseDatabase, fingerprints: DurableFingerprintIndex?) {
         committer = GroupCommitter(database: database) { db in try fingerprints?.drain(into: db) }
+        self.database = database
         store = SQLiteContributionStore(database: database)
     }
 
@@ -87,6 +89,38 @@ extension SQLiteSubmissionRecorder {
                 itemId: resolution.itemId, decision: resolution.action.decision.rawValue, findings: resolution.findings,
                 textHash: textHash)
             return published
+        }
+    }
+}
+
+extension SQLiteSubmissionRecorder {
+    public func prune(fingerprintsBefore: Date, answersBefore: Date) async throws -> (fingerprints: Int, answers: Int) {
+        try await prune(fingerprintsBefore: fingerprintsBefore, answersBefore: answersBefore, batch: 1_000)
+    }
+
+    /// `prune` with `batch` rows at most per transaction.
+    public func prune(fingerprintsBefore: Date, answersBefore: Date, batch: Int) async throws -> (fingerprints: Int, answers: Int) {
+        let fingerprints = try await deleteInBatches(from: "fingerprint", key: "seq", time: "time", before: fingerprintsBefore, batch: batch)
+        let answers = try await deleteInBatches(from: "idempotency", key: "rowid", time: "createdAt", before: answersBefore, batch: batch)
+        return (fingerprints, answers)
+    }
+
+    /// Deletes rows of `table` whose `time` column is before `before`, `batch` at a time, each
+    /// batch its own transaction. Nothing to delete costs one indexed read and no transaction.
+    private func deleteInBatches(from table: String, key: String, time: String, before: Date, batch: Int) async throws -> Int {
+        let due = try await database.pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table) WHERE \(time) < ?)", arguments: [before.timeIntervalSince1970])
+        }
+        guard due == true else { return 0 }
+        let sql = "DELETE FROM \(table) WHERE \(key) IN (SELECT \(key) FROM \(table) WHERE \(time) < ? ORDER BY \(time) LIMIT ?)"
+        var total = 0
+        while true {
+            let deleted = try await committer.write { db -> Int in
+                try db.cachedStatement(sql: sql).execute(arguments: [before.timeIntervalSince1970, batch])
+                return db.changesCount
+            }
+            total += deleted
+            if deleted < batch { return total }
         }
     }
 }

@@ -131,6 +131,29 @@ struct GatewayHTTPTests {
         #expect(audited == 1)
     }
 
+    @Test("maintenance: a clientRef answer is kept for idempotency_hours, fingerprints for the index's 30 days")
+    func retention() async throws {
+        let directory = try TemporaryDirectory()
+        var configuration = testConfiguration(directory)
+        configuration.idempotencyHours = 24
+        let gateway = try Gateway(configuration: configuration)
+        let body = json(["text": "The hydrotherapy pool sessions helped my knee a great deal", "clientRef": "ref-1"])
+        try await buildApplication(gateway: gateway).test(.router) { client in
+            let first = try await client.execute(uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: body) {
+                decode($0)["id"] as? String
+            }
+            var pruned = try await gateway.maintain(now: Date().addingTimeInterval(12 * 3_600))
+            #expect(pruned.fingerprints == 0 && pruned.answers == 0)
+            try await client.execute(uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: body) { response in
+                #expect(decode(response)["id"] as? String == first)
+            }
+            pruned = try await gateway.maintain(now: Date().addingTimeInterval(25 * 3_600))
+            #expect(pruned.fingerprints == 0 && pruned.answers == 1)
+            pruned = try await gateway.maintain(now: Date().addingTimeInterval(31 * 86_400))
+            #expect(pruned.fingerprints == 1 && pruned.answers == 0)
+        }
+    }
+
     @Test("the role matrix: every role on every route")
     func roleMatrix() async throws {
         let directory = try TemporaryDirectory()

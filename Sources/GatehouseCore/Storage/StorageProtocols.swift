@@ -126,6 +126,10 @@ public protocol SubmissionRecorder: Sendable {
     /// the held copy of its text is erased. Throws `ReviewError` when the item is unknown or
     /// already resolved, and then changes nothing.
     func resolve(_ resolution: ReviewResolution) async throws -> Contribution?
+    /// Deletes fingerprints of items received before `fingerprintsBefore` and idempotency
+    /// answers stored before `answersBefore`, a bounded batch per transaction so that
+    /// submissions are never held up for long. Returns how many of each went.
+    func prune(fingerprintsBefore: Date, answersBefore: Date) async throws -> (fingerprints: Int, answers: Int)
 }
 
 /// A moderator's decision on a held item.
