@@ -1,4 +1,5 @@
 import Crypto
+import GatehouseCore
 import Foundation
 
 /// Who may call what. Every route names the roles it admits.
@@ -26,17 +27,25 @@ public struct Caller: Sendable, Hashable {
 
 /// API tokens, held only as SHA-256 hashes and compared in constant time.
 public struct TokenStore: Sendable {
-    private let entries: [(hash: [UInt8], role: Role)]
+    /// Each token's hash and the caller it stands for, labelled once here rather than per request.
+    private let entries: [(hash: [UInt8], caller: Caller)]
 
     /// Hashes each token; the plain tokens are not kept.
     public init(tokens: [(token: String, role: Role)]) {
-        entries = tokens.map { (Self.digest($0.token), $0.role) }
+        self.init(hashed: tokens.map { (Self.digest($0.token), $0.role) })
     }
 
     /// From already hashed tokens (hex SHA-256), as a configuration file may hold them.
     public init(hashes: [(sha256Hex: String, role: Role)], tokens: [(token: String, role: Role)] = []) {
-        entries = hashes.compactMap { entry in Self.bytes(hex: entry.sha256Hex).map { ($0, entry.role) } }
-            + tokens.map { (Self.digest($0.token), $0.role) }
+        self.init(
+            hashed: hashes.compactMap { entry in Self.bytes(hex: entry.sha256Hex).map { ($0, entry.role) } }
+                + tokens.map { (Self.digest($0.token), $0.role) })
+    }
+
+    private init(hashed: [(hash: [UInt8], role: Role)]) {
+        entries = hashed.enumerated().map { index, entry in
+            (entry.hash, Caller(role: entry.role, label: "\(entry.role.rawValue):" + Hex.string(entry.hash.prefix(6)), index: index))
+        }
     }
 
     /// The role of `token`, or nil. Every stored hash is compared, in constant time each.
@@ -45,18 +54,11 @@ public struct TokenStore: Sendable {
     /// The caller presenting `token`, or nil. Every stored hash is compared, in constant time each.
     public func caller(presenting token: String) -> Caller? {
         let presented = Self.digest(token)
-        var found: Int?
-        for (index, entry) in entries.enumerated() where Self.constantTimeEqual(entry.hash, presented) {
-            found = index
+        var found: Caller?
+        for entry in entries where Self.constantTimeEqual(entry.hash, presented) {
+            found = entry.caller
         }
-        guard let found else { return nil }
-        let hex = Array("0123456789abcdef".utf8)
-        var label = Array("\(entries[found].role.rawValue):".utf8)
-        for byte in entries[found].hash.prefix(6) {
-            label.append(hex[Int(byte >> 4)])
-            label.append(hex[Int(byte & 0xF)])
-        }
-        return Caller(role: entries[found].role, label: String(decoding: label, as: UTF8.self), index: found)
+        return found
     }
 
     /// True when no token is configured.

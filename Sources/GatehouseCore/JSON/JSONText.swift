@@ -123,8 +123,6 @@ public struct JSONText: Sendable {
     /// The text as a String.
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
-    private static let hex = Array("0123456789abcdef".utf8)
-
     private mutating func quoted(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
         var value = value
@@ -144,8 +142,8 @@ public struct JSONText: Sendable {
                 case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
                 default:
                     bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-                    bytes.append(Self.hex[Int(byte >> 4)])
-                    bytes.append(Self.hex[Int(byte & 0xF)])
+                    bytes.append(Hex.digits[Int(byte >> 4)])
+                    bytes.append(Hex.digits[Int(byte & 0xF)])
                 }
             }
             if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }

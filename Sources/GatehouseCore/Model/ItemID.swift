@@ -7,34 +7,29 @@ import Foundation
 public enum ItemID {
     /// A new id for an item received at `date`.
     public static func make(at date: Date = Date()) -> String {
+        let milliseconds = UInt64(max(0, date.timeIntervalSince1970 * 1_000))
         var generator = SystemRandomNumberGenerator()
-        return make(milliseconds: UInt64(max(0, date.timeIntervalSince1970 * 1_000)), random: generator.next())
-    }
-
-    static func make(milliseconds: UInt64, random: UInt64) -> String {
+        // 48 bits of time, then 80 random bits: bytes 6 to 15 of two 64-bit draws.
         var bytes = [UInt8](repeating: 0, count: 16)
         for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: milliseconds >> (40 - 8 * index)) }
-        var random = random
-        var more = UInt64.random(in: .min ... .max)
-        for index in 6..<16 {
-            if index < 14 {
-                bytes[index] = UInt8(truncatingIfNeeded: random)
-                random >>= 8
-            } else {
-                bytes[index] = UInt8(truncatingIfNeeded: more)
-                more >>= 8
-            }
+        withUnsafeBytes(of: (generator.next() as UInt64, generator.next() as UInt64)) { random in
+            for index in 6..<16 { bytes[index] = random[index] }
         }
         bytes[6] = 0x70 | (bytes[6] & 0x0F)  // version 7
         bytes[8] = 0x80 | (bytes[8] & 0x3F)  // variant 10
-        let hex = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(36)
-        for (index, byte) in bytes.enumerated() {
-            if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
-            text.append(hex[Int(byte >> 4)])
-            text.append(hex[Int(byte & 0xF)])
+        // 8-4-4-4-12 hex digits, written into one buffer.
+        return String(unsafeUninitializedCapacity: 36) { text in
+            var count = 0
+            for (index, byte) in bytes.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    text[count] = UInt8(ascii: "-")
+                    count += 1
+                }
+                text[count] = Hex.digits[Int(byte >> 4)]
+                text[count + 1] = Hex.digits[Int(byte & 0xF)]
+                count += 2
+            }
+            return count
         }
-        return String(decoding: text, as: UTF8.self)
     }
 }

@@ -22,7 +22,7 @@ public struct KeyedHasher: Sendable {
         var hmac = keyed
         var text = token
         text.withUTF8 { hmac.update(data: UnsafeRawBufferPointer($0)) }
-        return hmac.finalize().withUnsafeBytes { Self.hex($0) }
+        return hmac.finalize().withUnsafeBytes { Hex.string($0) }
     }
 
     /// HMAC-SHA256 of `text` under a domain label, hex-encoded (audit text hashes, idempotency keys).
@@ -30,7 +30,7 @@ public struct KeyedHasher: Sendable {
         var hmac = keyed(domain)
         var copy = text
         copy.withUTF8 { hmac.update(data: UnsafeRawBufferPointer($0)) }
-        return hmac.finalize().withUnsafeBytes { Self.hex($0) }
+        return hmac.finalize().withUnsafeBytes { Hex.string($0) }
     }
 
     /// The first 64 bits of HMAC-SHA256 over `bytes`, with a domain label so that
@@ -58,17 +58,5 @@ public struct KeyedHasher: Sendable {
         domain.withUTF8Buffer { hmac.update(data: UnsafeRawBufferPointer($0)) }
         withUnsafeBytes(of: UInt8(0)) { hmac.update(data: $0) }
         return hmac
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    private static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
-        String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
-            for (index, byte) in bytes.enumerated() {
-                buffer[2 * index] = hexDigits[Int(byte >> 4)]
-                buffer[2 * index + 1] = hexDigits[Int(byte & 0xF)]
-            }
-            return bytes.count * 2
-        }
     }
 }

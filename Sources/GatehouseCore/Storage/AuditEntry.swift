@@ -70,15 +70,7 @@ public struct AuditEntry: Codable, Sendable, Hashable {
             String(seq), String(Int64((time.timeIntervalSince1970 * 1_000).rounded())), actor, event, itemId ?? "",
             decision ?? "", findingsJSON, textHash ?? "", prevHash,
         ]
-        let digest = SHA256.hash(data: Data(fields.joined(separator: "\u{1F}").utf8))
-        let hex = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(64)
-        for byte in digest {
-            text.append(hex[Int(byte >> 4)])
-            text.append(hex[Int(byte & 0xF)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        return SHA256.hash(data: Data(fields.joined(separator: "\u{1F}").utf8)).withUnsafeBytes { Hex.string($0) }
     }
 
     public static let genesis = String(repeating: "0", count: 64)
