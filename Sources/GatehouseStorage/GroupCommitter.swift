@@ -17,10 +17,6 @@ public actor GroupCommitter {
     private var queue: [Pending] = []
     private var running = false
     private let counters = Mutex(CommitStatistics())
-    /// The largest batch committed so far (for metrics and tests).
-    public private(set) var largestBatch = 0
-    /// Transactions committed.
-    public private(set) var commits = 0
 
     /// `beforeCommit` runs once per batch, last, inside the transaction (fingerprints are
     /// drained there).
@@ -46,7 +42,6 @@ public actor GroupCommitter {
         while !queue.isEmpty {
             let batch = queue
             queue.removeAll()
-            largestBatch = max(largestBatch, batch.count)
             let beforeCommit = self.beforeCommit
             var outcomes: [Result<Void, any Error>] = []
             let started = DispatchTime.now().uptimeNanoseconds
@@ -67,7 +62,6 @@ public actor GroupCommitter {
                     try beforeCommit(db)
                     return outcomes
                 }
-                commits += 1
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
                 counters.withLock { $0.count(writes: batch.count, seconds: seconds) }
             } catch {
@@ -88,10 +82,13 @@ public struct CommitStatistics: Sendable, Equatable {
     public var writes = 0
     public var seconds = 0.0
     public var slowestSeconds = 0.0
+    /// The most writes one transaction held.
+    public var largestBatch = 0
 
     mutating func count(writes batch: Int, seconds duration: Double) {
         transactions += 1
         writes += batch
+        largestBatch = max(largestBatch, batch)
         seconds += duration
         slowestSeconds = max(slowestSeconds, duration)
     }

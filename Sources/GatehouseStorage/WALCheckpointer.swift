@@ -13,8 +13,6 @@ final class WALCheckpointer: Sendable {
     private let queue = DispatchQueue(label: "gatehouse.checkpointer")
     private let interval: DispatchTimeInterval
     private let stopped = Atomic<Bool>(false)
-    /// Checkpoints run so far (for tests).
-    let runs = Atomic<Int>(0)
 
     /// Checkpoints every `interval`; `.never` makes one that only truncates when asked.
     init(path: String, interval: DispatchTimeInterval = .milliseconds(50)) throws {
@@ -38,7 +36,6 @@ final class WALCheckpointer: Sendable {
     private func checkpoint() {
         // A failed checkpoint loses nothing: the pages stay in the WAL for the next one.
         _ = try? connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
-        runs.add(1, ordering: .relaxed)
     }
 
     /// Copies every committed page into the database file and cuts the WAL to nothing, so

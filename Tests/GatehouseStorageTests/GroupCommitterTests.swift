@@ -26,8 +26,8 @@ struct GroupCommitterTests {
             }
             try await group.waitForAll()
         }
-        let commits = await committer.commits
-        let largest = await committer.largestBatch
+        let commits = committer.statistics.transactions
+        let largest = committer.statistics.largestBatch
         #expect(commits < 200, "200 writes took \(commits) transactions")
         #expect(largest > 1)
     }
