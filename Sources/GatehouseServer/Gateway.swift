@@ -153,7 +153,7 @@ public final class Gateway: Sendable {
         let now = Date()
         let receivedAt = submission.receivedAt ?? now
         // Rejected items keep no text, so their audit entries carry no text hash either.
-        let textHash = verdict.decision == .rejected ? "" : hasher.hexMAC(verdict.text, domain: "gatehouse.audit.text")
+        let textHash = verdict.decision == .rejected ? "" : auditTextHash(verdict.text)
         let stored = try await store(
             SubmissionRecord(
                 itemId: itemId, actor: caller.label, decision: verdict.decision, conversation: submission.conversation,
@@ -165,6 +165,12 @@ public final class Gateway: Sendable {
             decision: verdict.decision.rawValue, findings: verdict.findings.map { ($0.plugin, $0.rule) },
             seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
         return answer
+    }
+
+    /// The keyed hash of a stored text, as its audit entries carry it: one domain for
+    /// submissions and reviews, so an entry's hash can be checked against the stored text.
+    @Sendable func auditTextHash(_ text: String) -> String {
+        hasher.hexMAC(text, domain: "gatehouse.audit.text")
     }
 
     /// Records a decided submission; a storage failure is logged (its SQLite code and message,
@@ -310,18 +316,17 @@ public final class Gateway: Sendable {
             findings = verdict.findings
         } else if !body.isEmpty {
             // Approve and reject take no fields; an empty object is allowed for clients that always send one.
-            guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any], object.isEmpty else {
+            guard let object = try? decoder.parseObject(body), object.isEmpty else {
                 throw GatewayError(400, "\(action.rawValue) takes no body (or an empty JSON object)")
             }
         }
-        let hasher = self.hasher
         let published: Contribution?
         do {
             published = try await recorder.resolve(
                 ReviewResolution(
                     itemId: itemId, action: action, actor: caller.label, editedText: editedText,
                     findings: findings.map(AuditFinding.init), time: Date(),
-                    textHash: { hasher.hexMAC($0, domain: "gatehouse.audit.text") }))
+                    textHash: auditTextHash))
         } catch let error as ReviewError {
             switch error {
             case .notFound: throw GatewayError(404, error.description)
