@@ -1,10 +1,16 @@
 import Foundation
 import GRDB
 import GatehouseStorage
+import Synchronization
 import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+
+/// Bytes a child process wrote, gathered as they arrive.
+final class OutputBuffer: Sendable {
+    let text = Mutex<String>("")
+}
 
 /// Runs the real `gatehouse serve` binary, built with the package.
 final class ServerProcess {
@@ -19,19 +25,44 @@ final class ServerProcess {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
 
-    init(binary: URL, dataDirectory: String, port: Int) throws {
+    /// What the server wrote to standard output and standard error, when `captureLog` was set.
+    let log = OutputBuffer()
+
+    init(binary: URL, dataDirectory: String, port: Int, rules: String? = nil, captureLog: Bool = false) throws {
         self.port = port
         process.executableURL = binary
         process.arguments = [
             "serve", "--listen", "127.0.0.1:\(port)", "--data-dir", dataDirectory,
-            "--rules", repositoryRoot.appendingPathComponent("rules").path, "--log-level", "warning",
+            "--rules", rules ?? repositoryRoot.appendingPathComponent("rules").path, "--log-level", captureLog ? "info" : "warning",
         ]
         var environment = ProcessInfo.processInfo.environment
         environment["GATEHOUSE_TOKEN_INTAKE"] = tokens[.intake]
         process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if captureLog {
+            let pipe = Pipe()
+            let log = self.log
+            pipe.fileHandleForReading.readabilityHandler = { handle in
+                let data = handle.availableData
+                guard !data.isEmpty else { handle.readabilityHandler = nil; return }
+                log.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
+            }
+            process.standardOutput = pipe
+            process.standardError = pipe
+        } else {
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
+    }
+
+    /// Waits until the server's log holds `text` `count` times; false if it does not within `seconds`.
+    func waitForLog(_ text: String, count: Int = 1, seconds: Double = 20) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if log.text.withLock({ $0.components(separatedBy: text).count - 1 }) >= count { return true }
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+        return false
     }
 
     /// Waits until /healthz answers.
@@ -56,18 +87,23 @@ final class ServerProcess {
 
 @Suite("Crash safety", .serialized)
 struct CrashTests {
-    /// POSTs one submission; the id when the answer is 201 or 202.
-    static func submit(port: Int, text: String) async -> String? {
+    /// POSTs one submission; its status and JSON answer, nil when no answer came.
+    static func post(port: Int, text: String) async -> (status: Int, body: [String: Any])? {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/submissions")!)
         request.httpMethod = "POST"
         request.setValue("Bearer \(tokens[.intake]!)", forHTTPHeaderField: "Authorization")
         request.httpBody = try? JSONSerialization.data(withJSONObject: ["text": text, "conversation": "crash"])
         request.timeoutInterval = 5
         guard let (data, response) = try? await URLSession.shared.data(for: request),
-            let status = (response as? HTTPURLResponse)?.statusCode, status == 201 || status == 202,
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            let status = (response as? HTTPURLResponse)?.statusCode
         else { return nil }
-        return object["id"] as? String
+        return (status, (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
+    }
+
+    /// POSTs one submission; the id when the answer is 201 or 202.
+    static func submit(port: Int, text: String) async -> String? {
+        guard let (status, body) = await post(port: port, text: text), status == 201 || status == 202 else { return nil }
+        return body["id"] as? String
     }
 
     @Test("killed with SIGKILL under load, three times: every answered submission is stored and the chain verifies")
