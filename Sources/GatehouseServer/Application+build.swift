@@ -27,6 +27,17 @@ public enum Routes {
     static func roles(_ method: String, _ path: String) -> Set<Role> {
         table.first { $0.method == method && $0.path == path }!.roles
     }
+
+    /// The methods the table has for a request path (`{id}` matches any one segment); empty
+    /// for a path the server does not have.
+    static func methods(forPath path: Substring) -> [String] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        return table.filter { route in
+            let pattern = route.path.split(separator: "/", omittingEmptySubsequences: false)
+            return pattern.count == segments.count
+                && zip(pattern, segments).allSatisfy { $0.first == "{" ? !$1.isEmpty : $0 == $1 }
+        }.map(\.method)
+    }
 }
 
 /// Builds the HTTP application over `gateway`: the same function serves `gatehouse serve` and the tests.
@@ -34,6 +45,7 @@ public func buildApplication(gateway: Gateway, logger: Logger = Logger(label: "g
     let router = Router(context: BasicRequestContext.self)
     // The access log: method, path and status only; never a body, an IP address or a user agent.
     router.middlewares.add(AccessLogMiddleware(logger: logger))
+    router.middlewares.add(MethodNotAllowedMiddleware())
     let maxBody = gateway.configuration.maxBodyBytes
 
     @Sendable func authorize(_ request: Request, _ method: String, _ path: String) throws -> Caller {
@@ -56,12 +68,23 @@ public func buildApplication(gateway: Gateway, logger: Logger = Logger(label: "g
 
     @Sendable func query(_ request: Request, _ name: String) -> String? { request.uri.queryParameters.get(name) }
 
-    @Sendable func integer(_ request: Request, _ name: String, default value: Int64) throws -> Int64 {
-        guard let text = query(request, name) else { return value }
-        guard let number = Int64(text), number >= 0 else {
-            throw HTTPError(.badRequest, message: "query parameter '\(name)' must be a whole number ≥ 0")
+    /// The `after` and `limit` query parameters of a paged route, or a 400 naming the one that is wrong.
+    @Sendable func page(_ request: Request) throws -> (after: Int64, limit: Int) {
+        var after: Int64 = 0
+        var limit = 100
+        if let text = query(request, "after") {
+            guard let number = Int64(text), number >= 0 else {
+                throw HTTPError(.badRequest, message: "query parameter 'after' must be a whole number ≥ 0 (the last seq seen)")
+            }
+            after = number
         }
-        return number
+        if let text = query(request, "limit") {
+            guard let number = Int(text), (1...Gateway.maxPageSize).contains(number) else {
+                throw HTTPError(.badRequest, message: "query parameter 'limit' must be a whole number from 1 to \(Gateway.maxPageSize)")
+            }
+            limit = number
+        }
+        return (after, limit)
     }
 
     router.post("/v1/submissions") { request, _ -> Response in
@@ -84,13 +107,13 @@ public func buildApplication(gateway: Gateway, logger: Logger = Logger(label: "g
     }
     router.get("/v1/contributions") { request, _ -> Response in
         _ = try authorize(request, "GET", "/v1/contributions")
-        return .json(try await gateway.contributions(
-            conversation: query(request, "conversation"), after: try integer(request, "after", default: 0),
-            limit: Int(try integer(request, "limit", default: 100))))
+        let (after, limit) = try page(request)
+        return .json(try await gateway.contributions(conversation: query(request, "conversation"), after: after, limit: limit))
     }
     router.get("/v1/review") { request, _ -> Response in
         _ = try authorize(request, "GET", "/v1/review")
-        return .json(try await gateway.reviewQueue(after: try integer(request, "after", default: 0), limit: Int(try integer(request, "limit", default: 100))))
+        let (after, limit) = try page(request)
+        return .json(try await gateway.reviewQueue(after: after, limit: limit))
     }
     for action in ReviewResolution.Action.allCases {
         let path = "/v1/review/{id}/\(action.rawValue)"
@@ -107,7 +130,8 @@ public func buildApplication(gateway: Gateway, logger: Logger = Logger(label: "g
     }
     router.get("/v1/audit") { request, _ -> Response in
         _ = try authorize(request, "GET", "/v1/audit")
-        return .json(try await gateway.auditEntries(after: try integer(request, "after", default: 0), limit: Int(try integer(request, "limit", default: 100))))
+        let (after, limit) = try page(request)
+        return .json(try await gateway.auditEntries(after: after, limit: limit))
     }
     router.get("/v1/audit/verify") { request, _ -> Response in
         _ = try authorize(request, "GET", "/v1/audit/verify")
@@ -156,7 +180,9 @@ public func buildApplication(gateway: Gateway, logger: Logger = Logger(label: "g
 extension GatewayError {
     /// As an HTTP error with the same status and message.
     var http: HTTPError {
-        HTTPError(HTTPResponse.Status(code: status), message: message)
+        var headers = HTTPFields()
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        return HTTPError(HTTPResponse.Status(code: status), headers: headers, message: message)
     }
 }
 
@@ -165,6 +191,22 @@ extension Response {
         Response(
             status: HTTPResponse.Status(code: response.status), headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(bytes: response.body)))
+    }
+}
+
+/// A path the server has, asked with a method it does not take: 405 with an `Allow` header
+/// instead of the router's 404. A 404 from a route itself (an unknown item id) passes through.
+struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPResponseError where error.status == .notFound {
+            let methods = Routes.methods(forPath: Substring(request.uri.path))
+            guard !methods.isEmpty, !methods.contains(request.method.rawValue) else { throw error }
+            throw HTTPError(
+                .methodNotAllowed, headers: [.allow: methods.joined(separator: ", ")],
+                message: "\(request.method.rawValue) is not allowed on this path; use \(methods.joined(separator: " or "))")
+        }
     }
 }
 

@@ -120,9 +120,10 @@ public final class Gateway: Sendable {
             metrics.refused(status: 403)
             throw GatewayError(403, "the \(caller.role.rawValue) role may not use this route")
         }
-        guard rateLimiter.allow(caller.index) else {
+        if let wait = rateLimiter.secondsToWait(caller.index) {
             metrics.refused(status: 429)
-            throw GatewayError(429, "too many requests for this token; the limit is \(configuration.ratePerMinute) a minute")
+            throw GatewayError(
+                429, "too many requests for this token; the limit is \(configuration.ratePerMinute) a minute", retryAfter: wait)
         }
         return caller
     }
@@ -183,7 +184,7 @@ public final class Gateway: Sendable {
             logger.error(
                 "could not store a submission",
                 metadata: ["sqlite": "\(error.resultCode)", "message": "\(error.message ?? "")"])
-            throw GatewayError(503, "the store could not commit this submission; nothing was kept; retry")
+            throw GatewayError(503, "the store could not commit this submission; nothing was kept; retry", retryAfter: 1)
         }
     }
 
@@ -254,9 +255,12 @@ public final class Gateway: Sendable {
         }
     }
 
+    /// The most items a page holds; a larger `limit` is taken as this.
+    public static let maxPageSize = 1_000
+
     /// `GET /v1/contributions`: accepted items, paged by `after` (the last `seq` seen).
     public func contributions(conversation: String?, after: Int64, limit: Int) async throws -> GatewayResponse {
-        let items = try await contributionStore.contributions(conversation: conversation, after: after, limit: min(max(limit, 1), 1_000))
+        let items = try await contributionStore.contributions(conversation: conversation, after: after, limit: min(max(limit, 1), Self.maxPageSize))
         let formatter = ISO8601DateFormatter()
         return Self.page(items, after: after, seq: \.seq, bytes: { $0.text.utf8.count + 160 }) { item, json in
             json.field("seq", item.seq)
@@ -269,7 +273,7 @@ public final class Gateway: Sendable {
 
     /// `GET /v1/review`: held items waiting for a moderator.
     public func reviewQueue(after: Int64, limit: Int) async throws -> GatewayResponse {
-        let items = try await reviewQueue.pending(after: after, limit: min(max(limit, 1), 1_000))
+        let items = try await reviewQueue.pending(after: after, limit: min(max(limit, 1), Self.maxPageSize))
         let formatter = ISO8601DateFormatter()
         return Self.page(items, after: after, seq: \.seq, bytes: { $0.text.utf8.count + 200 }) { item, json in
             json.field("seq", item.seq)
@@ -355,7 +359,7 @@ public final class Gateway: Sendable {
 
     /// `GET /v1/audit`: audit entries after `seq`.
     public func auditEntries(after: Int64, limit: Int) async throws -> GatewayResponse {
-        let entries = try await audit.entries(after: after, limit: min(max(limit, 1), 1_000))
+        let entries = try await audit.entries(after: after, limit: min(max(limit, 1), Self.maxPageSize))
         return Self.page(entries, after: after, seq: \.seq, bytes: { _ in 400 }) { entry, json in entry.writeJSON(into: &json) }
     }
 
@@ -430,18 +434,22 @@ final class RateLimiter: Sendable {
 
     init(perMinute: Int) { limit = perMinute }
 
-    /// Counts one request by the token at `key`, made at `now` (monotonic nanoseconds); false
-    /// past the limit.
+    private static let window: UInt64 = 60_000_000_000
+
+    /// Counts one request by the token at `key`, made at `now` (monotonic nanoseconds): nil
+    /// within the limit, else the whole seconds until the token's window reopens (at least 1).
     ///
     /// Requests race for the lock, so one that read the clock earlier may come in after a
     /// later one has opened a new window: `now` can be before `window.start`.
-    func allow(_ key: Int, now: UInt64 = DispatchTime.now().uptimeNanoseconds) -> Bool {
+    func secondsToWait(_ key: Int, now: UInt64 = DispatchTime.now().uptimeNanoseconds) -> Int? {
         windows.withLock { windows in
             var window = windows[key] ?? (now, 0)
-            if now > window.start, now - window.start > 60_000_000_000 { window = (now, 0) }
+            if now > window.start, now - window.start > Self.window { window = (now, 0) }
             window.count += 1
             windows[key] = window
-            return window.count <= limit
+            guard window.count > limit else { return nil }
+            let elapsed = now > window.start ? now - window.start : 0
+            return max(1, Int((Self.window - elapsed + 999_999_999) / 1_000_000_000))
         }
     }
 }

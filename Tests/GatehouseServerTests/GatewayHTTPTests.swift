@@ -65,6 +65,8 @@ struct GatewayHTTPTests {
         (#"{"text": "hi", "contibutor": "x"}"#, 400, "field 'contibutor' is not known"),
         (#"{"text": "a\u0000b"}"#, 400, "NUL"),
         (#"{"text": "hi", "receivedAt": "yesterday"}"#, 400, "field 'receivedAt'"),
+        (#"{"text": "hi", "receivedAt": "2026-12-09T23:44:10+19:50"}"#, 400, "field 'receivedAt'"),
+        (#"{"text": "hi", "contributor": "a\u0000b"}"#, 400, "field 'contributor' contains a NUL"),
         (#"[1, 2]"#, 400, "expected a JSON object"),
         (#"{"text": "hi""#, 400, "not valid JSON"),
         (#"{"text": "hi", "conversation": [[[[[[[[[["deep"]]]]]]]]]]}"#, 400, "nested more than 8"),
@@ -107,6 +109,22 @@ struct GatewayHTTPTests {
             ) { response in
                 #expect(response.status == .contentTooLarge)
                 #expect(String(buffer: response.body).contains("field 'text'"))
+            }
+        }
+    }
+
+    @Test("an optional field given as null is taken as absent; a null text is still missing")
+    func nullOptionalFields() async throws {
+        let directory = try TemporaryDirectory()
+        let gateway = try Gateway(configuration: testConfiguration(directory))
+        try await buildApplication(gateway: gateway).test(.router) { client in
+            let body = #"{"text": "The paramedics were calm and kind.", "conversation": null, "contributor": null, "clientRef": null, "receivedAt": null}"#
+            try await client.execute(uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: ByteBuffer(string: body)) {
+                #expect($0.status == .created)
+            }
+            try await client.execute(uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: ByteBuffer(string: #"{"text": null}"#)) {
+                #expect($0.status == .badRequest)
+                #expect(String(buffer: $0.body).contains("field 'text' is required"))
             }
         }
     }
@@ -189,7 +207,49 @@ struct GatewayHTTPTests {
         }
     }
 
-    @Test("per-token rate limit: 429 past the limit")
+    @Test("paging parameters out of range get 400 naming the parameter", arguments: [
+        ("/v1/contributions?limit=0", "'limit' must be a whole number from 1 to 1000"),
+        ("/v1/audit?limit=1001", "'limit' must be a whole number from 1 to 1000"),
+        ("/v1/review?limit=ten", "'limit' must be a whole number from 1 to 1000"),
+        ("/v1/review?after=-1", "'after' must be a whole number ≥ 0"),
+        ("/v1/audit?after=17292239677424273408", "'after' must be a whole number ≥ 0"),
+    ])
+    func pagingParameters(uri: String, message: String) async throws {
+        let directory = try TemporaryDirectory()
+        let gateway = try Gateway(configuration: testConfiguration(directory))
+        try await buildApplication(gateway: gateway).test(.router) { client in
+            try await client.execute(uri: uri, method: .get, headers: bearer(.admin)) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains(message), "\(String(buffer: response.body))")
+            }
+            try await client.execute(uri: "/v1/audit?after=0&limit=1000", method: .get, headers: bearer(.admin)) { #expect($0.status == .ok) }
+        }
+    }
+
+    @Test("a path asked with a method it does not take is 405 with Allow; unknown paths and items stay 404")
+    func methodNotAllowed() async throws {
+        let directory = try TemporaryDirectory()
+        let gateway = try Gateway(configuration: testConfiguration(directory))
+        try await buildApplication(gateway: gateway).test(.router) { client in
+            try await client.execute(uri: "/v1/submissions", method: .get, headers: bearer(.intake)) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "POST")
+            }
+            try await client.execute(uri: "/v1/review/some-id/approve", method: .delete, headers: bearer(.moderator)) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "POST")
+            }
+            try await client.execute(uri: "/healthz", method: .post) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "GET")
+            }
+            try await client.execute(uri: "/v1/review/some-id/approve", method: .post, headers: bearer(.moderator)) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "/v1/review//approve", method: .post, headers: bearer(.moderator)) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "/v1/nothing-here", method: .get, headers: bearer(.admin)) { #expect($0.status == .notFound) }
+        }
+    }
+
+    @Test("per-token rate limit: 429 past the limit, with Retry-After")
     func rateLimit() async throws {
         let directory = try TemporaryDirectory()
         var configuration = testConfiguration(directory)
@@ -201,6 +261,11 @@ struct GatewayHTTPTests {
                 statuses.append(try await client.execute(uri: "/v1/contributions", method: .get, headers: bearer(.intake)) { UInt($0.status.code) })
             }
             #expect(statuses == [200, 200, 200, 429, 429])
+            try await client.execute(uri: "/v1/contributions", method: .get, headers: bearer(.intake)) { response in
+                #expect(response.status == .tooManyRequests)
+                let wait = try #require(response.headers[.retryAfter].flatMap { Int($0) })
+                #expect((1...60).contains(wait))
+            }
             // Another token has its own budget.
             try await client.execute(uri: "/v1/contributions", method: .get, headers: bearer(.admin)) { #expect($0.status == .ok) }
         }

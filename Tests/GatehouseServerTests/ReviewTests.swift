@@ -214,6 +214,7 @@ struct StorageFailureTests {
             try await other.write { db in try db.execute(sql: "ALTER TABLE contribution RENAME TO contribution_moved") }
             try await client.execute(uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: json(["text": text])) { response in
                 #expect(response.status == .serviceUnavailable)
+                #expect(response.headers[.retryAfter] == "1")
                 #expect(String(buffer: response.body).contains("nothing was kept"))
             }
         }
