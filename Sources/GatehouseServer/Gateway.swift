@@ -140,13 +140,15 @@ public final class Gateway: Sendable {
     }
 
     /// `POST /v1/submissions`: decide, store (accepted or held) and audit in one transaction;
-    /// answer only after it has committed. A repeated `clientRef` gets the first answer.
+    /// answer only after it has committed. A repeated `clientRef` from the same token gets the
+    /// first answer; the same `clientRef` with a different submission is a 409.
     public func submit(_ body: Data, caller: Caller) async throws -> GatewayResponse {
         let started = DispatchTime.now().uptimeNanoseconds
         let submission = try submission(in: body)
-        let idempotencyKey = submission.clientRef.map { hasher.hexMAC("\(caller.role.rawValue)\u{1F}\($0)", domain: "gatehouse.clientRef") }
+        let idempotencyKey = submission.clientRef.map { hasher.hexMAC("\(caller.label)\u{1F}\($0)", domain: "gatehouse.clientRef") }
+        let request = idempotencyKey == nil ? nil : requestDigest(submission)
         if let idempotencyKey, let stored = try await recorder.storedResponse(key: idempotencyKey) {
-            return GatewayResponse(status: stored.status, body: stored.body)
+            return try replay(stored, request: request)
         }
         let itemId = ItemID.make()
         let verdict = ruleSets.withLock { $0.live }.evaluate(submission, itemId: itemId)
@@ -160,12 +162,34 @@ public final class Gateway: Sendable {
                 itemId: itemId, actor: caller.label, decision: verdict.decision, conversation: submission.conversation,
                 text: verdict.text, textHash: textHash, findings: verdict.findings.map(AuditFinding.init),
                 reasons: Self.reasonCodes(verdict), receivedAt: receivedAt, decidedAt: now, idempotencyKey: idempotencyKey,
-                response: StoredResponse(status: response.status, body: response.body)))
-        let answer = GatewayResponse(status: stored.status, body: stored.body)
+                response: StoredResponse(status: response.status, body: response.body, request: request)))
+        // Another request with the same key may have committed first.
+        let answer = try replay(stored, request: request)
         metrics.record(
             decision: verdict.decision.rawValue, findings: verdict.findings.map { ($0.plugin, $0.rule) },
             seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
         return answer
+    }
+
+    /// The answer stored under an idempotency key, if it was for `request`; a 409 if the key
+    /// was used for a different submission. Answers stored without a digest match any request.
+    private func replay(_ stored: StoredResponse, request: String?) throws(GatewayError) -> GatewayResponse {
+        guard stored.request == nil || stored.request == request else {
+            throw GatewayError(409, "this clientRef was already used for a different submission; use a new clientRef for each submission")
+        }
+        return GatewayResponse(status: stored.status, body: stored.body)
+    }
+
+    /// A keyed digest that tells a retry from a different submission sent with the same
+    /// `clientRef`: the text's length in characters (the audit log's offsets show it anyway),
+    /// the conversation, the contributor token and `receivedAt`. The text itself is left out,
+    /// so nothing kept could confirm a guess at a redacted value.
+    func requestDigest(_ submission: Submission) -> String {
+        let fields = [
+            String(submission.text.unicodeScalars.count), submission.conversation ?? "", submission.contributor ?? "",
+            submission.receivedAt.map { String($0.timeIntervalSince1970) } ?? "",
+        ]
+        return hasher.hexMAC(fields.map { "\($0.utf8.count):\($0)" }.joined(), domain: "gatehouse.clientRef.request")
     }
 
     /// The keyed hash of a stored text, as its audit entries carry it: one domain for

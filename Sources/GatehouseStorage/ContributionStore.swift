@@ -67,22 +67,21 @@ public struct SQLiteContributionStore: ContributionStore, ReviewQueue {
     }
 
     /// The stored answer for an idempotency key, if a submission with it was committed.
-    public func storedResponse(key: String) async throws -> (status: Int, body: Data)? {
-        try await database.pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT status, body FROM idempotency WHERE key = ?", arguments: [key]).map {
-                (status: $0["status"], body: $0["body"])
-            }
-        }
+    public func storedResponse(key: String) async throws -> StoredResponse? {
+        try await database.pool.read { db in try Self.storedResponse(in: db, key: key) }
     }
 
-    /// Claims an idempotency key inside `db`'s transaction; returns the answer already stored
-    /// under it when another submission got there first.
-    public static func claim(in db: Database, key: String, status: Int, body: Data, at time: Date) throws -> (status: Int, body: Data)? {
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO idempotency (key, status, body, createdAt) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [key, status, body, time.timeIntervalSince1970])
+    static func storedResponse(in db: Database, key: String) throws -> StoredResponse? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT status, body, request FROM idempotency WHERE key = ?"), arguments: [key])
+            .map { StoredResponse(status: $0["status"], body: $0["body"], request: $0["request"]) }
+    }
+
+    /// Claims an idempotency key inside `db`'s transaction for `response`; returns the answer
+    /// already stored under it when another submission got there first.
+    public static func claim(in db: Database, key: String, response: StoredResponse, at time: Date) throws -> StoredResponse? {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO idempotency (key, status, body, request, createdAt) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [key, response.status, response.body, response.request, time.timeIntervalSince1970])
         if db.changesCount == 1 { return nil }
-        return try Row.fetchOne(db, sql: "SELECT status, body FROM idempotency WHERE key = ?", arguments: [key]).map {
-            (status: $0["status"], body: $0["body"])
-        }
+        return try storedResponse(in: db, key: key)
     }
 }

@@ -127,6 +127,11 @@ public final class GatehouseDatabase: Sendable {
             // Old idempotency answers are pruned by age.
             try db.execute(sql: "CREATE INDEX idempotency_created ON idempotency(createdAt)")
         }
+        migrator.registerMigration("v4-idempotency-request") { db in
+            // A keyed digest of the request each answer was for: a clientRef sent again with a
+            // different submission is refused instead of answered with another item's answer.
+            try db.execute(sql: "ALTER TABLE idempotency ADD COLUMN request TEXT")
+        }
         return migrator
     }
 }

@@ -22,10 +22,9 @@ public struct SQLiteSubmissionRecorder: SubmissionRecorder {
     public func record(_ record: SubmissionRecord) async throws -> StoredResponse {
         try await committer.write { db -> StoredResponse in
             if let key = record.idempotencyKey,
-                let existing = try SQLiteContributionStore.claim(
-                    in: db, key: key, status: record.response.status, body: record.response.body, at: record.decidedAt)
+                let existing = try SQLiteContributionStore.claim(in: db, key: key, response: record.response, at: record.decidedAt)
             {
-                return StoredResponse(status: existing.status, body: existing.body)
+                return existing
             }
             switch record.decision {
             case .accepted:
@@ -48,7 +47,7 @@ public struct SQLiteSubmissionRecorder: SubmissionRecorder {
     }
 
     public func storedResponse(key: String) async throws -> StoredResponse? {
-        try await store.storedResponse(key: key).map { StoredResponse(status: $0.status, body: $0.body) }
+        try await store.storedResponse(key: key)
     }
 
     public func recordEvent(actor: String, event: String, at time: Date) async throws {

@@ -149,6 +149,52 @@ struct GatewayHTTPTests {
         #expect(audited == 1)
     }
 
+    @Test("a clientRef used again for a different submission is 409 and stores nothing; keys are per token")
+    func clientRefReuse() async throws {
+        let directory = try TemporaryDirectory()
+        var configuration = testConfiguration(directory)
+        configuration.tokens.append(("intake-token-2", .intake))
+        let gateway = try Gateway(configuration: configuration)
+        @Sendable func count() async throws -> Int? {
+            try await gateway.database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM contribution") }
+        }
+        try await buildApplication(gateway: gateway).test(.router) { client in
+            let first = json(["text": "The podiatrist was kind and thorough.", "conversation": "feet", "clientRef": "ref-7"])
+            let firstId = try await client.execute(uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: first) { response in
+                #expect(response.status == .created)
+                return decode(response)["id"] as? String
+            }
+            // A different text, a different conversation, a receivedAt: each is another submission.
+            for other in [
+                ["text": "The dietitian was rushed and curt with me.", "conversation": "feet", "clientRef": "ref-7"],
+                ["text": "The podiatrist was kind and thorough.", "conversation": "hands", "clientRef": "ref-7"],
+                ["text": "The podiatrist was kind and thorough.", "conversation": "feet", "clientRef": "ref-7", "receivedAt": "2026-11-30T10:00:00Z"],
+            ] {
+                try await client.execute(uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: json(other)) { response in
+                    #expect(response.status == .conflict)
+                    #expect(String(buffer: response.body).contains("clientRef was already used for a different submission"))
+                }
+            }
+            #expect(try await count() == 1)
+            // Another intake token has keys of its own.
+            let secondId = try await client.execute(
+                uri: "/v1/submissions", method: .post, headers: [.authorization: "Bearer intake-token-2"], body: first
+            ) { response in
+                #expect(response.status == .created)
+                return decode(response)["id"] as? String
+            }
+            #expect(secondId != nil && secondId != firstId)
+            // An answer stored before requests were digested is replayed for any request.
+            try await gateway.database.pool.write { db in try db.execute(sql: "UPDATE idempotency SET request = NULL") }
+            let other = json(["text": "Something else entirely about radiography.", "clientRef": "ref-7"])
+            try await client.execute(uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: other) { response in
+                #expect(response.status == .created)
+                #expect(decode(response)["id"] as? String == firstId)
+            }
+        }
+        #expect(try await count() == 2)
+    }
+
     @Test("maintenance: a clientRef answer is kept for idempotency_hours, fingerprints for the index's 30 days")
     func retention() async throws {
         let directory = try TemporaryDirectory()

@@ -104,10 +104,14 @@ public struct SubmissionRecord: Sendable {
 public struct StoredResponse: Sendable, Equatable {
     public var status: Int
     public var body: Data
+    /// A keyed digest of the request the answer was for, so that a retry can be told from a
+    /// different submission sent under the same key; nil for answers stored before it was kept.
+    public var request: String?
 
-    public init(status: Int, body: Data) {
+    public init(status: Int, body: Data, request: String? = nil) {
         self.status = status
         self.body = body
+        self.request = request
     }
 }
 
