@@ -19,23 +19,24 @@ public final class DurableFingerprintIndex: FingerprintIndex, @unchecked Sendabl
     public init(database: GatehouseDatabase, retention: TimeInterval = 30 * 24 * 3600, now: Date = Date()) throws {
         self.retention = retention
         memory = MemoryFingerprintIndex(retention: retention)
-        let rows = try database.pool.read { db in
-            try Row.fetchAll(
+        // Row by row from a cursor: the rows are never all in memory at once beside the index.
+        var rootContributors: [String: UInt64] = [:]
+        try database.pool.read { db in
+            let rows = try Row.fetchCursor(
                 db, sql: "SELECT * FROM fingerprint WHERE time >= ? ORDER BY seq",
                 arguments: [now.addingTimeInterval(-retention).timeIntervalSince1970])
-        }
-        var rootContributors: [String: UInt64] = [:]
-        try memory.transaction { transaction in
-            for row in rows {
-                let fingerprint = Self.fingerprint(row)
-                if fingerprint.cluster == fingerprint.itemId, let contributor = fingerprint.contributor {
-                    rootContributors[fingerprint.itemId] = contributor
+            try memory.transaction { transaction in
+                while let row = try rows.next() {
+                    let fingerprint = Self.fingerprint(row)
+                    if fingerprint.cluster == fingerprint.itemId, let contributor = fingerprint.contributor {
+                        rootContributors[fingerprint.itemId] = contributor
+                    }
+                    let root = fingerprint.cluster == fingerprint.itemId ? nil :
+                        StoredFingerprint(itemId: fingerprint.cluster, contributor: rootContributors[fingerprint.cluster],
+                                          conversation: nil, time: fingerprint.time, exact: 0, signature: [], bands: [],
+                                          cluster: fingerprint.cluster)
+                    try transaction.insert(fingerprint, joining: root)
                 }
-                let root = fingerprint.cluster == fingerprint.itemId ? nil :
-                    StoredFingerprint(itemId: fingerprint.cluster, contributor: rootContributors[fingerprint.cluster],
-                                      conversation: nil, time: fingerprint.time, exact: 0, signature: [], bands: [],
-                                      cluster: fingerprint.cluster)
-                try transaction.insert(fingerprint, joining: root)
             }
         }
     }
