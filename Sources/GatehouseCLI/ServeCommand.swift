@@ -110,6 +110,13 @@ struct ServeCommand: AsyncParsableCommand {
             metadata: ["address": "\(configuration.host):\(configuration.port)", "rules": "\(gateway.ruleCount)",
                        "data": "\(configuration.dataDirectory)"])
         try await buildApplication(gateway: gateway, logger: logger).runService()
+        // Everything in flight has committed. Fold the WAL into the database file and cut it,
+        // so the data directory holds one complete file and no earlier versions of erased rows.
+        do {
+            try await gateway.database.eraseOldVersions()
+        } catch {
+            logger.warning("could not truncate the WAL on shutdown; it is folded in on the next start", metadata: ["error": "\(type(of: error))"])
+        }
     }
 
     func resolvedConfiguration() throws -> ServerConfiguration {

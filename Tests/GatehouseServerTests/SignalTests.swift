@@ -36,7 +36,7 @@ struct SignalTests {
         #expect(await CrashTests.post(port: server.port, text: "My radiographer explained the scan well but the porter was a twat")?.status == 201)
     }
 
-    @Test("SIGTERM: a request already being read is finished and answered, then the server exits 0")
+    @Test("SIGTERM: a request already being read is finished and answered, then the server truncates the WAL and exits 0")
     func terminateFinishesInFlight() async throws {
         let binary = try #require(ServerProcess.binary, "build the gatehouse executable first (swift build)")
         let directory = try TemporaryDirectory()
@@ -61,6 +61,10 @@ struct SignalTests {
 
         server.process.waitUntilExit()
         #expect(server.process.terminationStatus == 0)
+        // The WAL was folded into the database file and cut on the way out.
+        let wal = (data as NSString).appendingPathComponent("gatehouse.sqlite-wal")
+        let walSize = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0
+        #expect(walSize == 0)
         let id = try #require(answer.split(separator: "\r\n\r\n").last.flatMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
         }?["id"] as? String)
