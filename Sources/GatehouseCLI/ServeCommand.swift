@@ -40,8 +40,8 @@ struct ServeCommand: AsyncParsableCommand {
             \(ServeCommand.routeList)
 
             SIGHUP reloads the rules (compiled and tested first; a bad set is
-            refused). SIGTERM stops accepting, finishes what is in flight and
-            exits 0.
+            refused). SIGTERM stops accepting, finishes what is in flight, folds
+            the WAL into the database file and exits 0.
             """
     )
 
