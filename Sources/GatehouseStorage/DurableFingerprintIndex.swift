@@ -3,14 +3,17 @@ import GRDB
 import GatehouseCore
 
 /// A `FingerprintIndex` that survives restarts: lookups run on an in-memory index (atomic under
-/// its lock, no disk I/O on the hot path), and every new fingerprint is written to the
-/// gateway's database in the same transaction as its item and audit entry (`drain(into:)`).
-/// On start the memory index is rebuilt from the table, so a restart forgets nothing.
+/// its lock, no disk I/O on the hot path), and each item's new fingerprint is written to the
+/// gateway's database in the same savepoint as its item and audit entry (`persist`), or
+/// withdrawn from memory when that fails (`withdraw`), so that only stored submissions are
+/// ever found as earlier items. On start the memory index is rebuilt from the table, so a
+/// restart forgets nothing.
 public final class DurableFingerprintIndex: FingerprintIndex, @unchecked Sendable {
     // @unchecked Sendable: `pending` is only touched while `lock` is held; `memory` is Sendable.
     private let memory: MemoryFingerprintIndex
     private let lock = NSLock()
-    private var pending: [StoredFingerprint] = []
+    /// Fingerprints inserted in memory and not yet persisted or withdrawn, by item id.
+    private var pending: [String: [StoredFingerprint]] = [:]
 
     /// How long fingerprints are kept, in seconds.
     public let retention: TimeInterval
@@ -54,19 +57,16 @@ public final class DurableFingerprintIndex: FingerprintIndex, @unchecked Sendabl
         }
     }
 
-    /// Writes the fingerprints recorded since the last call, inside the caller's transaction.
-    public func drain(into db: Database) throws {
-        let batch: [StoredFingerprint] = lock.withLock {
-            defer { pending.removeAll(keepingCapacity: true) }
-            return pending
-        }
-        guard !batch.isEmpty else { return }
+    /// Writes the fingerprints `itemId`'s evaluation inserted, inside the caller's transaction
+    /// (the item's own savepoint, so they are kept exactly when the item is).
+    public func persist(itemId: String, into db: Database) throws {
+        guard let fingerprints = lock.withLock({ pending.removeValue(forKey: itemId) }) else { return }
         let insert = try db.cachedStatement(
             sql: """
                 INSERT INTO fingerprint (itemId, contributor, conversation, time, exact, signature, bands, cluster)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-        for fingerprint in batch {
+        for fingerprint in fingerprints {
             try insert.execute(
                 arguments: [
                     fingerprint.itemId, fingerprint.contributor.map { Int64(bitPattern: $0) }, fingerprint.conversation,
@@ -77,8 +77,15 @@ public final class DurableFingerprintIndex: FingerprintIndex, @unchecked Sendabl
         }
     }
 
+    /// Forgets `itemId`'s fingerprints: its submission was not stored (the commit failed, or
+    /// another request with the same idempotency key got there first).
+    public func withdraw(itemId: String) {
+        lock.withLock { _ = pending.removeValue(forKey: itemId) }
+        memory.withdraw(itemId: itemId)
+    }
+
     fileprivate func record(_ fingerprint: StoredFingerprint) {
-        lock.withLock { pending.append(fingerprint) }
+        lock.withLock { pending[fingerprint.itemId, default: []].append(fingerprint) }
     }
 
     private static func fingerprint(_ row: Row) -> StoredFingerprint {

@@ -13,16 +13,12 @@ public actor GroupCommitter {
     }
 
     private let database: GatehouseDatabase
-    private let beforeCommit: @Sendable (Database) throws -> Void
     private var queue: [Pending] = []
     private var running = false
     private let counters = Mutex(CommitStatistics())
 
-    /// `beforeCommit` runs once per batch, last, inside the transaction (fingerprints are
-    /// drained there).
-    public init(database: GatehouseDatabase, beforeCommit: @escaping @Sendable (Database) throws -> Void = { _ in }) {
+    public init(database: GatehouseDatabase) {
         self.database = database
-        self.beforeCommit = beforeCommit
     }
 
     /// Runs `work` in the next shared transaction and returns once that transaction has committed.
@@ -42,7 +38,6 @@ public actor GroupCommitter {
         while !queue.isEmpty {
             let batch = queue
             queue.removeAll()
-            let beforeCommit = self.beforeCommit
             var outcomes: [Result<Void, any Error>] = []
             let started = DispatchTime.now().uptimeNanoseconds
             do {
@@ -59,7 +54,6 @@ public actor GroupCommitter {
                             outcomes.append(.failure(error))
                         }
                     }
-                    try beforeCommit(db)
                     return outcomes
                 }
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9

@@ -3,47 +3,65 @@ import GRDB
 import GatehouseCore
 
 /// Records submissions in the gateway's SQLite database through the group committer: item,
-/// audit entry, idempotency answer and the fingerprints gathered since the last batch, in one
+/// audit entry, idempotency answer and the item's duplicate fingerprint, in one savepoint of a
 /// shared transaction.
 public struct SQLiteSubmissionRecorder: SubmissionRecorder {
     let committer: GroupCommitter
     private let database: GatehouseDatabase
+    private let fingerprints: DurableFingerprintIndex?
     /// The group committer's counters (for metrics).
     public var commitStatistics: CommitStatistics { committer.statistics }
     private let store: SQLiteContributionStore
 
-    /// A recorder on `database`; `fingerprints` (if any) are drained into each batch.
+    /// A recorder on `database`; each item's fingerprint in `fingerprints` (if any) is kept
+    /// with the item, or withdrawn when the item is not stored.
     public init(database: GatehouseDatabase, fingerprints: DurableFingerprintIndex?) {
-        committer = GroupCommitter(database: database) { db in try fingerprints?.drain(into: db) }
+        committer = GroupCommitter(database: database)
         self.database = database
+        self.fingerprints = fingerprints
         store = SQLiteContributionStore(database: database)
     }
 
     public func record(_ record: SubmissionRecord) async throws -> StoredResponse {
-        try await committer.write { db -> StoredResponse in
-            if let key = record.idempotencyKey,
-                let existing = try SQLiteContributionStore.claim(in: db, key: key, response: record.response, at: record.decidedAt)
-            {
-                return existing
-            }
-            switch record.decision {
-            case .accepted:
-                try SQLiteContributionStore.insertAccepted(
-                    in: db, id: record.itemId, conversation: record.conversation, text: record.text,
-                    receivedAt: record.receivedAt, decidedAt: record.decidedAt)
-            case .held:
-                try SQLiteContributionStore.insertHeld(
-                    in: db, id: record.itemId, conversation: record.conversation, text: record.text, reasons: record.reasons,
-                    receivedAt: record.receivedAt, heldAt: record.decidedAt)
-            case .rejected:
-                break
-            }
-            try SQLiteAuditLog.append(
-                in: db, time: record.decidedAt, actor: record.actor, event: "submission.\(record.decision.rawValue)",
-                itemId: record.itemId, decision: record.decision.rawValue, findings: record.findings,
-                textHash: record.decision == .rejected ? nil : record.textHash)
-            return record.response
+        let fingerprints = self.fingerprints
+        let outcome: (response: StoredResponse, stored: Bool)
+        do {
+            outcome = try await committer.write { db in try Self.write(record, fingerprints: fingerprints, in: db) }
+        } catch {
+            fingerprints?.withdraw(itemId: record.itemId)
+            throw error
         }
+        if !outcome.stored { fingerprints?.withdraw(itemId: record.itemId) }
+        return outcome.response
+    }
+
+    /// One submission's writes; `stored` is false when its idempotency key was already taken.
+    private static func write(
+        _ record: SubmissionRecord, fingerprints: DurableFingerprintIndex?, in db: Database
+    ) throws -> (response: StoredResponse, stored: Bool) {
+        if let key = record.idempotencyKey,
+            let existing = try SQLiteContributionStore.claim(in: db, key: key, response: record.response, at: record.decidedAt)
+        {
+            return (existing, false)
+        }
+        switch record.decision {
+        case .accepted:
+            try SQLiteContributionStore.insertAccepted(
+                in: db, id: record.itemId, conversation: record.conversation, text: record.text,
+                receivedAt: record.receivedAt, decidedAt: record.decidedAt)
+        case .held:
+            try SQLiteContributionStore.insertHeld(
+                in: db, id: record.itemId, conversation: record.conversation, text: record.text, reasons: record.reasons,
+                receivedAt: record.receivedAt, heldAt: record.decidedAt)
+        case .rejected:
+            break
+        }
+        try SQLiteAuditLog.append(
+            in: db, time: record.decidedAt, actor: record.actor, event: "submission.\(record.decision.rawValue)",
+            itemId: record.itemId, decision: record.decision.rawValue, findings: record.findings,
+            textHash: record.decision == .rejected ? nil : record.textHash)
+        try fingerprints?.persist(itemId: record.itemId, into: db)
+        return (record.response, true)
     }
 
     public func storedResponse(key: String) async throws -> StoredResponse? {

@@ -199,7 +199,7 @@ extension ReviewTests {
 
 @Suite("Storage failures")
 struct StorageFailureTests {
-    @Test("a submission the store cannot commit is answered 503, logged without its text, and leaves nothing behind")
+    @Test("a submission the store cannot commit is answered 503, logged without its text, leaves nothing behind, and can be retried")
     func storeFailure() async throws {
         let directory = try TemporaryDirectory()
         let capture = LogCapture()
@@ -212,16 +212,24 @@ struct StorageFailureTests {
             // Another connection moves the table away: the next insert fails inside the transaction.
             let other = try DatabaseQueue(path: gateway.database.path)
             try await other.write { db in try db.execute(sql: "ALTER TABLE contribution RENAME TO contribution_moved") }
-            try await client.execute(uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: json(["text": text])) { response in
+            let submission = json(["text": text, "contributor": "session-42", "clientRef": "first-try"])
+            try await client.execute(uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: submission) { response in
                 #expect(response.status == .serviceUnavailable)
                 #expect(response.headers[.retryAfter] == "1")
                 #expect(String(buffer: response.body).contains("nothing was kept"))
+            }
+            // Only the first submission's fingerprint is kept.
+            #expect(try await other.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM fingerprint") } == 1)
+            // Once the store is back, the retry is a new submission, not a repeat of one never kept.
+            try await other.write { db in try db.execute(sql: "ALTER TABLE contribution_moved RENAME TO contribution") }
+            try await client.execute(uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: submission) { response in
+                #expect(response.status == .created, "\(String(buffer: response.body))")
             }
         }
         #expect(capture.text.contains("could not store a submission"))
         #expect(!capture.text.contains("orthoptist"))
         let entries = try await gateway.audit.entries(after: 0, limit: 10)
-        #expect(entries.count == 1)
+        #expect(entries.count == 2)
         #expect(try await gateway.audit.verify().ok)
     }
 }

@@ -40,9 +40,12 @@ struct DurableFingerprintIndexTests {
             let ruleSet = try rules(index)
             #expect(ruleSet.evaluate(Submission(text: text, contributor: "alice", receivedAt: start), itemId: "first").decision == .accepted)
             _ = ruleSet.evaluate(Submission(text: text, contributor: "bob", receivedAt: start.addingTimeInterval(10)), itemId: "second")
-            try database.pool.write { db in try index.drain(into: db) }
-            // Drained once: a second drain writes nothing more.
-            try database.pool.write { db in try index.drain(into: db) }
+            try database.pool.write { db in
+                try index.persist(itemId: "first", into: db)
+                try index.persist(itemId: "second", into: db)
+            }
+            // Persisted once: a second call writes nothing more.
+            try database.pool.write { db in try index.persist(itemId: "first", into: db) }
             #expect(try database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM fingerprint") } == 2)
         }
         let database = try GatehouseDatabase(path: directory.path("gatehouse.sqlite"))
@@ -64,11 +67,34 @@ struct DurableFingerprintIndexTests {
         let index = try DurableFingerprintIndex(database: database)
         let ruleSet = try rules(index)
         _ = ruleSet.evaluate(Submission(text: "A distinctive sentence about podiatry waits", contributor: "token-xyz-123"), itemId: "i1")
-        try database.pool.write { db in try index.drain(into: db) }
+        try database.pool.write { db in try index.persist(itemId: "i1", into: db) }
         try database.pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         let bytes = try Data(contentsOf: URL(fileURLWithPath: directory.path("gatehouse.sqlite")))
         #expect(bytes.range(of: Data("podiatry".utf8)) == nil)
         #expect(bytes.range(of: Data("token-xyz-123".utf8)) == nil)
         #expect(bytes.range(of: Data("i1".utf8)) != nil)
+    }
+
+    @Test("a withdrawn item is not found as an earlier one and never reaches the disk")
+    func withdrawn() throws {
+        let directory = try TemporaryDirectory()
+        let database = try GatehouseDatabase(path: directory.path("gatehouse.sqlite"))
+        let index = try DurableFingerprintIndex(database: database, now: start)
+        let ruleSet = try rules(index)
+        let text = "The hand therapist made me a splint the same day, which was wonderful."
+        #expect(ruleSet.evaluate(Submission(text: text, contributor: "alice", receivedAt: start), itemId: "never-stored").decision == .accepted)
+        index.withdraw(itemId: "never-stored")
+        // The retry is judged on its own, not as a repeat of the item that was never stored.
+        let retry = ruleSet.evaluate(Submission(text: text, contributor: "alice", receivedAt: start.addingTimeInterval(1)), itemId: "retry")
+        #expect(retry.decision == .accepted)
+        #expect(retry.findings.isEmpty)
+        try database.pool.write { db in
+            try index.persist(itemId: "never-stored", into: db)
+            try index.persist(itemId: "retry", into: db)
+        }
+        #expect(try database.pool.read { db in try String.fetchAll(db, sql: "SELECT itemId FROM fingerprint") } == ["retry"])
+        // And the stored one is found as usual.
+        let again = ruleSet.evaluate(Submission(text: text, contributor: "alice", receivedAt: start.addingTimeInterval(2)), itemId: "again")
+        #expect(again.findings.first { $0.rule == "duplicate.exact_repeat" }?.attributes["duplicate_of"] == "retry")
     }
 }

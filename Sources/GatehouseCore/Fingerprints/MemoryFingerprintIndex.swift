@@ -33,6 +33,13 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
     /// The number of items held.
     public var count: Int { lock.withLock { storage.live } }
 
+    /// Withdraws an item whose submission was never stored (its commit failed): lookups no
+    /// longer find it, so a retry is not taken for a repeat of it. Its share of flood and
+    /// campaign counts stays until it ages out.
+    public func withdraw(itemId: String) {
+        lock.withLock { _ = storage.withdrawn.insert(itemId) }
+    }
+
     /// Per-item fields other than the signature and band chains.
     struct Meta {
         var itemId: String
@@ -63,6 +70,8 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
         var byContributor: [UInt64: [Date]] = [:]
         var byConversation: [String: [Date]] = [:]
         var newest = Date.distantPast
+        /// Items withdrawn because their submissions were never stored.
+        var withdrawn: Set<String> = []
 
         static let bins = 64
         static let bands = 16
@@ -91,6 +100,9 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
         }
 
         func isLive(_ sequence: Int) -> Bool { sequence >= firstLive && sequence < nextSequence }
+
+        /// False for an item withdrawn after a failed commit (and the check is free while none is).
+        func isFindable(_ meta: Meta) -> Bool { withdrawn.isEmpty || !withdrawn.contains(meta.itemId) }
     }
 
     /// The index of the first time at or after `time` in sorted `times`.
@@ -113,7 +125,9 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
             while storage.isLive(sequence), result.count < limit {
                 let meta = storage.metas[sequence - storage.base]
                 guard meta.time >= since || meta.time > storage.newest else { break }
-                if meta.exact == exact { result.append(storage.fingerprint(at: sequence, withSignature: false)) }
+                if meta.exact == exact, storage.isFindable(meta) {
+                    result.append(storage.fingerprint(at: sequence, withSignature: false))
+                }
                 sequence = meta.nextExact
             }
             return result
@@ -124,7 +138,7 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
                 storage.isLive(sequence)
             else { return nil }
             let meta = storage.metas[sequence - storage.base]
-            guard meta.exact == exact, meta.contributor == contributor, meta.time >= since else { return nil }
+            guard meta.exact == exact, meta.contributor == contributor, meta.time >= since, storage.isFindable(meta) else { return nil }
             return storage.fingerprint(at: sequence, withSignature: false)
         }
 
@@ -142,7 +156,9 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
                             let slot = sequence - storage.base
                             let next = Int(storage.bandNext[slot * Storage.bands + band])
                             defer { sequence = next }
-                            guard storage.metas[slot].time >= since, examined.insert(sequence).inserted else { continue }
+                            guard storage.metas[slot].time >= since, storage.isFindable(storage.metas[slot]),
+                                examined.insert(sequence).inserted
+                            else { continue }
                             let stored = UnsafeBufferPointer(rebasing: signatures[(slot * Storage.bins)..<((slot + 1) * Storage.bins)])
                             let similarity = StoredFingerprint.similarity(query, stored)
                             if similarity >= minimum {
