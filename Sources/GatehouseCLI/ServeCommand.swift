@@ -29,7 +29,9 @@ struct ServeCommand: AsyncParsableCommand {
                 - {role: admin, sha256: "<hex SHA-256 of a token>"}
 
             The data directory holds gatehouse.sqlite and secret.key (32
-            random bytes, mode 0600, generated on first run).
+            random bytes, mode 0600, generated on first run). Back them up
+            together: with the database present and the key missing, the
+            server refuses to start.
 
             Roles: intake posts submissions and reads published contributions;
             moderator reads the review queue and the audit log, and approves,

@@ -54,8 +54,15 @@ public final class Gateway: Sendable {
         self.logger = logger
         let manager = FileManager.default
         try manager.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        hasher = KeyedHasher(secret: try Self.secret(in: configuration.dataDirectory, logger: logger))
-        database = try GatehouseDatabase(path: (configuration.dataDirectory as NSString).appendingPathComponent("gatehouse.sqlite"))
+        if let mode = try? manager.attributesOfItem(atPath: configuration.dataDirectory)[.posixPermissions] as? Int, mode & 0o077 != 0 {
+            logger.warning(
+                "the data directory can be read by other users; chmod 700 it",
+                metadata: ["path": "\(configuration.dataDirectory)", "mode": "\(String(mode, radix: 8))"])
+        }
+        let databasePath = (configuration.dataDirectory as NSString).appendingPathComponent("gatehouse.sqlite")
+        hasher = KeyedHasher(
+            secret: try Self.secret(in: configuration.dataDirectory, databaseExists: manager.fileExists(atPath: databasePath), logger: logger))
+        database = try GatehouseDatabase(path: databasePath)
         fingerprints = try DurableFingerprintIndex(database: database)
         let recorder = SQLiteSubmissionRecorder(database: database, fingerprints: fingerprints)
         self.recorder = recorder
@@ -74,21 +81,54 @@ public final class Gateway: Sendable {
     }
 
     /// The secret key for pseudonyms and keyed hashes: read from `secret.key`, or generated
-    /// there (32 random bytes, mode 0600) on first run.
-    static func secret(in directory: String, logger: Logger) throws -> Data {
+    /// there (32 random bytes, mode 0600 from the moment it exists, synced to disk) on first run.
+    ///
+    /// Fails closed when the key is missing but the database is not: everything in it that is
+    /// keyed (fingerprints, pseudonyms, idempotency keys, text hashes) was made with the lost
+    /// key, and a new one would silently stop earlier items being recognised as repeats.
+    static func secret(in directory: String, databaseExists: Bool, logger: Logger) throws -> Data {
         let path = (directory as NSString).appendingPathComponent("secret.key")
         if let existing = FileManager.default.contents(atPath: path) {
             guard existing.count >= 16 else { throw ConfigurationError("\(path): the secret key must be at least 16 bytes") }
+            if let mode = try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int, mode & 0o077 != 0 {
+                logger.warning("the secret key can be read by other users; chmod 600 it", metadata: ["path": "\(path)", "mode": "\(String(mode, radix: 8))"])
+            }
             return existing
+        }
+        guard !databaseExists else {
+            throw ConfigurationError(
+                """
+                \(path) is missing, but the database beside it exists and its fingerprints, pseudonyms, \
+                idempotency keys and text hashes were made with that key. Restore the key from a backup. \
+                Only to go on without recognising earlier items as repeats, make a new one: \
+                head -c 32 /dev/urandom > \(path) && chmod 600 \(path)
+                """)
         }
         var bytes = [UInt8](repeating: 0, count: 32)
         var generator = SystemRandomNumberGenerator()
         for index in bytes.indices { bytes[index] = UInt8.random(in: .min ... .max, using: &generator) }
-        guard FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
-            throw ConfigurationError("\(path): cannot create the secret key")
-        }
+        try writeNewFile(path, bytes: bytes, mode: 0o600)
         logger.notice("generated a new secret key", metadata: ["path": "\(path)"])
         return Data(bytes)
+    }
+
+    /// Creates `path` with `mode` (never wider, not even for a moment), writes `bytes` and
+    /// syncs the file and its directory, so the key is on disk before anything keyed with it.
+    /// Fails if the file exists: two servers starting at once do not overwrite each other's key.
+    private static func writeNewFile(_ path: String, bytes: [UInt8], mode: mode_t) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard descriptor >= 0 else { throw ConfigurationError("\(path): cannot create the secret key (\(String(cString: strerror(errno))))") }
+        defer { close(descriptor) }
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        guard written == bytes.count, fsync(descriptor) == 0 else {
+            unlink(path)
+            throw ConfigurationError("\(path): cannot write the secret key (\(String(cString: strerror(errno))))")
+        }
+        let directory = open((path as NSString).deletingLastPathComponent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directory >= 0 {
+            _ = fsync(directory)
+            close(directory)
+        }
     }
 
     private static func compile(
