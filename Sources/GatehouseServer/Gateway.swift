@@ -197,12 +197,14 @@ public final class Gateway: Sendable {
         let receivedAt = submission.receivedAt ?? now
         // Rejected items keep no text, so their audit entries carry no text hash either.
         let textHash = verdict.decision == .rejected ? "" : auditTextHash(verdict.text)
-        let stored = try await store(
-            SubmissionRecord(
-                itemId: itemId, actor: caller.label, decision: verdict.decision, conversation: submission.conversation,
-                text: verdict.text, textHash: textHash, findings: verdict.findings.map(AuditFinding.init),
-                reasons: Self.reasonCodes(verdict), receivedAt: receivedAt, decidedAt: now, idempotencyKey: idempotencyKey,
-                response: StoredResponse(status: response.status, body: response.body, request: request)))
+        let record = SubmissionRecord(
+            itemId: itemId, actor: caller.label, decision: verdict.decision, conversation: submission.conversation,
+            text: verdict.text, textHash: textHash, findings: verdict.findings.map(AuditFinding.init),
+            reasons: Self.reasonCodes(verdict), receivedAt: receivedAt, decidedAt: now, idempotencyKey: idempotencyKey,
+            response: StoredResponse(status: response.status, body: response.body, request: request))
+        let stored = try await committing("a submission", refusal: "the store could not commit this submission; nothing was kept; retry") {
+            try await recorder.record(record)
+        }
         // Another request with the same key may have committed first.
         let answer = try replay(stored, request: request)
         metrics.record(
@@ -238,17 +240,16 @@ public final class Gateway: Sendable {
         hasher.hexMAC(text, domain: "gatehouse.audit.text")
     }
 
-    /// Records a decided submission; a storage failure is logged (its SQLite code and message,
-    /// never a value) and answered 503: nothing was kept, and the intake may retry.
-    private func store(_ record: SubmissionRecord) async throws -> StoredResponse {
+    /// Runs a write to the store; a storage failure is logged (its SQLite code and message,
+    /// never a value) and answered 503 with `refusal`: the transaction rolled back, so nothing
+    /// changed, and the caller may retry.
+    private func committing<T>(_ what: String, refusal: String, _ write: () async throws -> T) async throws -> T {
         do {
-            return try await recorder.record(record)
+            return try await write()
         } catch let error as DatabaseError {
             metrics.refused(status: 503)
-            logger.error(
-                "could not store a submission",
-                metadata: ["sqlite": "\(error.resultCode)", "message": "\(error.message ?? "")"])
-            throw GatewayError(503, "the store could not commit this submission; nothing was kept; retry", retryAfter: 1)
+            logger.error("could not store \(what)", metadata: ["sqlite": "\(error.resultCode)", "message": "\(error.message ?? "")"])
+            throw GatewayError(503, refusal, retryAfter: 1)
         }
     }
 
@@ -390,11 +391,12 @@ public final class Gateway: Sendable {
         }
         let published: Contribution?
         do {
-            published = try await recorder.resolve(
-                ReviewResolution(
-                    itemId: itemId, action: action, actor: caller.label, editedText: editedText,
-                    findings: findings.map(AuditFinding.init), time: Date(),
-                    textHash: auditTextHash))
+            let resolution = ReviewResolution(
+                itemId: itemId, action: action, actor: caller.label, editedText: editedText,
+                findings: findings.map(AuditFinding.init), time: Date(), textHash: auditTextHash)
+            published = try await committing("a review decision", refusal: "the store could not commit this decision; the item is unchanged; retry") {
+                try await recorder.resolve(resolution)
+            }
         } catch let error as ReviewError {
             switch error {
             case .notFound: throw GatewayError(404, error.description)

@@ -232,4 +232,34 @@ struct StorageFailureTests {
         #expect(entries.count == 2)
         #expect(try await gateway.audit.verify().ok)
     }
+
+    @Test("a moderator's decision the store cannot commit is 503; the item stays pending and can be decided again")
+    func reviewStoreFailure() async throws {
+        let directory = try TemporaryDirectory()
+        let capture = LogCapture()
+        let gateway = try Gateway(configuration: testConfiguration(directory), logger: capture.logger)
+        try await buildApplication(gateway: gateway, logger: capture.logger).test(.router) { client in
+            let id = try await client.execute(
+                uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: json(["text": "The physio on the ward was a twat to my dad"])
+            ) { response in
+                #expect(response.status == .accepted)
+                return try #require(decode(response)["id"] as? String)
+            }
+            let other = try DatabaseQueue(path: gateway.database.path)
+            try await other.write { db in try db.execute(sql: "ALTER TABLE contribution RENAME TO contribution_moved") }
+            try await client.execute(uri: "/v1/review/\(id)/approve", method: .post, headers: bearer(.moderator)) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(response.headers[.retryAfter] == "1")
+                #expect(String(buffer: response.body).contains("the item is unchanged"))
+            }
+            try await other.write { db in try db.execute(sql: "ALTER TABLE contribution_moved RENAME TO contribution") }
+            try await client.execute(uri: "/v1/review", method: .get, headers: bearer(.moderator)) { response in
+                #expect((decode(response)["items"] as? [Any])?.count == 1)
+            }
+            try await client.execute(uri: "/v1/review/\(id)/approve", method: .post, headers: bearer(.moderator)) { #expect($0.status == .ok) }
+        }
+        #expect(capture.text.contains("could not store a review decision"))
+        #expect(!capture.text.contains("twat"))
+        #expect(try await gateway.audit.verify().ok)
+    }
 }
