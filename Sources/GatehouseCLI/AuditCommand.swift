@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GatehouseCore
 import GatehouseStorage
 
 /// `gatehouse audit`: check and export the tamper-evident audit log.
@@ -27,14 +28,27 @@ struct AuditCommand: AsyncParsableCommand {
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check the hash chain; name the first bad entry. Exit status 1 if it is broken.")
+            abstract: "Check the hash chain; name the first bad entry. Exit status 1 if it is broken.",
+            discussion: "A hash chain shows an entry changed in place, but not a log cut short or rewritten from some entry on with fresh hashes. For that, keep the anchor this prints (the newest entry's SEQ:HASH) somewhere the server cannot write, and pass it to a later check with --anchor.")
 
         @OptionGroup var location: Location
 
+        @Option(help: ArgumentHelp("An anchor printed by an earlier check: that entry must still be there with that hash.", valueName: "seq:hash"))
+        var anchor: String?
+
+        func validate() throws {
+            if let anchor, AuditAnchor(anchor) == nil {
+                throw ValidationError("--anchor must be SEQ:HASH, a sequence number and 64 hex digits, as an earlier check printed it")
+            }
+        }
+
         func run() async throws {
-            let result = try await SQLiteAuditLog(database: try location.open()).verify()
+            let result = try await SQLiteAuditLog(database: try location.open()).verify(anchor: anchor.flatMap(AuditAnchor.init))
             if result.ok {
                 print("audit log ok: \(result.checked) entries verified")
+                if let seq = result.lastSeq, let hash = result.lastHash {
+                    print("anchor: \(AuditAnchor(seq: seq, hash: hash))")
+                }
             } else {
                 print("audit log BROKEN at entry \(result.firstBadSeq ?? 0): \(result.reason ?? "") (\(result.checked) entries before it verified)")
                 throw ExitCode(1)

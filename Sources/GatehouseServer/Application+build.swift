@@ -135,7 +135,11 @@ public func buildApplication(gateway: Gateway, logger: Logger = Logger(label: "g
     }
     router.get("/v1/audit/verify") { request, _ -> Response in
         _ = try authorize(request, "GET", "/v1/audit/verify")
-        return .json(try await gateway.verifyAudit())
+        do {
+            return .json(try await gateway.verifyAudit(anchor: query(request, "anchor")))
+        } catch let error as GatewayError {
+            throw error.http
+        }
     }
     router.post("/v1/rules/reload") { request, _ -> Response in
         let caller = try authorize(request, "POST", "/v1/rules/reload")

@@ -430,13 +430,21 @@ public final class Gateway: Sendable {
     }
 
     /// `GET /v1/audit/verify`: the chain checked; the first bad entry named.
-    public func verifyAudit() async throws -> GatewayResponse {
-        let result = try await audit.verify()
+    public func verifyAudit(anchor: String? = nil) async throws -> GatewayResponse {
+        var parsed: AuditAnchor?
+        if let anchor {
+            guard let value = AuditAnchor(anchor) else {
+                throw GatewayError(400, "query parameter 'anchor' must be SEQ:HASH, a sequence number and 64 hex digits, as an earlier check returned it")
+            }
+            parsed = value
+        }
+        let result = try await audit.verify(anchor: parsed)
         return GatewayResponse(200) { json in
             json.field("ok", result.ok)
             json.field("checked", result.checked)
             if let seq = result.firstBadSeq { json.field("firstBadSeq", seq) }
             if let reason = result.reason { json.field("reason", reason) }
+            if let seq = result.lastSeq, let hash = result.lastHash { json.field("anchor", AuditAnchor(seq: seq, hash: hash).description) }
         }
     }
 

@@ -47,7 +47,7 @@ public struct SQLiteAuditLog: AuditLog {
     }
 
     /// Walks the whole chain and names the first entry whose hash or link is wrong.
-    public func verify() async throws -> AuditVerification {
+    public func verify(anchor: AuditAnchor?) async throws -> AuditVerification {
         try await database.pool.read { db in
             let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM auditEntry ORDER BY seq")
             var previous = AuditEntry.genesis
@@ -68,11 +68,21 @@ public struct SQLiteAuditLog: AuditLog {
                     seq: seq, time: time, actor: row["actor"], event: row["event"], itemId: row["itemId"],
                     decision: row["decision"], findingsJSON: findingsJSON, textHash: row["textHash"], prevHash: prevHash)
                 guard recomputed == stored else { return bad("hash does not match the entry's contents") }
+                if let anchor, anchor.seq == seq, anchor.hash != stored {
+                    return bad("the hash is not the one recorded for this entry: the log was rewritten from here or earlier")
+                }
                 previous = stored
                 expectedSeq += 1
                 checked += 1
             }
-            return AuditVerification(ok: true, checked: checked, firstBadSeq: nil, reason: nil)
+            if let anchor, anchor.seq >= expectedSeq {
+                return AuditVerification(
+                    ok: false, checked: checked, firstBadSeq: expectedSeq,
+                    reason: "the log ends at entry \(expectedSeq - 1), but entry \(anchor.seq) was recorded: entries were removed from the end")
+            }
+            return AuditVerification(
+                ok: true, checked: checked, firstBadSeq: nil, reason: nil, lastSeq: checked > 0 ? expectedSeq - 1 : nil,
+                lastHash: checked > 0 ? previous : nil)
         }
     }
 

@@ -76,14 +76,45 @@ public struct AuditEntry: Codable, Sendable, Hashable {
     public static let genesis = String(repeating: "0", count: 64)
 }
 
+/// An audit entry's place and hash, kept outside the database (printed by `audit verify`,
+/// returned by the API) so that a later check can tell whether the log was cut short or
+/// rewritten since: written `SEQ:HASH`.
+public struct AuditAnchor: Sendable, Equatable, CustomStringConvertible {
+    public var seq: Int64
+    public var hash: String
+
+    public init(seq: Int64, hash: String) {
+        self.seq = seq
+        self.hash = hash
+    }
+
+    /// Parses `SEQ:HASH` (a positive sequence number and 64 hex digits); nil otherwise.
+    public init?(_ text: String) {
+        let parts = text.split(separator: ":", maxSplits: 1)
+        guard parts.count == 2, let seq = Int64(parts[0]), seq > 0, parts[1].count == 64,
+            parts[1].allSatisfy(\.isHexDigit)
+        else { return nil }
+        self.init(seq: seq, hash: parts[1].lowercased())
+    }
+
+    public var description: String { "\(seq):\(hash)" }
+}
+
 /// The result of checking the chain.
 public struct AuditVerification: Codable, Sendable, Equatable {
-    public init(ok: Bool, checked: Int, firstBadSeq: Int64?, reason: String?) {
+    public init(ok: Bool, checked: Int, firstBadSeq: Int64?, reason: String?, lastSeq: Int64? = nil, lastHash: String? = nil) {
         self.ok = ok
         self.checked = checked
         self.firstBadSeq = firstBadSeq
         self.reason = reason
+        self.lastSeq = lastSeq
+        self.lastHash = lastHash
     }
+
+    /// The newest entry checked (when the chain is sound): record `lastSeq:lastHash` outside
+    /// the database and pass it to a later check as its anchor.
+    public var lastSeq: Int64?
+    public var lastHash: String?
 
     /// True when every entry's hash and link check out.
     public var ok: Bool

@@ -56,8 +56,16 @@ public protocol ReviewQueue: Sendable {
 public protocol AuditLog: Sendable {
     /// Entries after `seq`, oldest first, at most `limit`.
     func entries(after seq: Int64, limit: Int) async throws -> [AuditEntry]
-    /// Walks the whole chain and names the first entry whose hash or link is wrong.
-    func verify() async throws -> AuditVerification
+    /// Walks the whole chain and names the first entry whose hash or link is wrong. With an
+    /// `anchor` (an entry's seq and hash recorded outside the database earlier), also fails if
+    /// that entry has another hash now (the log was rewritten, hashes and all) or is gone (the
+    /// log was cut short): what a hash chain on its own cannot show.
+    func verify(anchor: AuditAnchor?) async throws -> AuditVerification
+}
+
+extension AuditLog {
+    /// Walks the whole chain (no anchor).
+    public func verify() async throws -> AuditVerification { try await verify(anchor: nil) }
 }
 
 /// One decided submission, ready to be recorded. Holds the redacted text only.
