@@ -168,10 +168,18 @@ public final class Gateway: Sendable {
         return caller
     }
 
-    /// The submission in a request body, or a 400/413 naming the field.
-    private func submission(in body: Data) throws(GatewayError) -> Submission {
-        do {
-            return try decoder.decode(body)
+    /// How far ahead of the gateway's clock a `receivedAt` may be (clock skew between hosts).
+    static let allowedClockSkew: TimeInterval = 300
+
+    /// The submission in a request body, or a 400/413 naming the field. A `receivedAt` more
+    /// than `allowedClockSkew` ahead of `now` is refused: it is an error on the intake's side.
+    private func submission(in body: Data, now: Date) throws(GatewayError) -> Submission {
+        do throws(SubmissionInputError) {
+            let submission = try decoder.decode(body)
+            if let receivedAt = submission.receivedAt, receivedAt.timeIntervalSince(now) > Self.allowedClockSkew {
+                throw SubmissionInputError("field 'receivedAt' is ahead of the gateway's clock by more than \(Int(Self.allowedClockSkew / 60)) minutes")
+            }
+            return submission
         } catch {
             let refusal = GatewayError(error)
             metrics.refused(status: refusal.status)
@@ -179,21 +187,30 @@ public final class Gateway: Sendable {
         }
     }
 
+    /// The submission as the rules judge it: on the gateway's clock. Duplicate, flood and
+    /// campaign windows and the fingerprint index's retention run on that clock alone, so a
+    /// `receivedAt` (stored as sent) can neither widen nor narrow them.
+    private static func judged(_ submission: Submission, at now: Date) -> Submission {
+        var judged = submission
+        judged.receivedAt = now
+        return judged
+    }
+
     /// `POST /v1/submissions`: decide, store (accepted or held) and audit in one transaction;
     /// answer only after it has committed. A repeated `clientRef` from the same token gets the
     /// first answer; the same `clientRef` with a different submission is a 409.
     public func submit(_ body: Data, caller: Caller) async throws -> GatewayResponse {
         let started = DispatchTime.now().uptimeNanoseconds
-        let submission = try submission(in: body)
+        let now = Date()
+        let submission = try submission(in: body, now: now)
         let idempotencyKey = submission.clientRef.map { hasher.hexMAC("\(caller.label)\u{1F}\($0)", domain: "gatehouse.clientRef") }
         let request = idempotencyKey == nil ? nil : requestDigest(submission)
         if let idempotencyKey, let stored = try await recorder.storedResponse(key: idempotencyKey) {
             return try replay(stored, request: request)
         }
         let itemId = ItemID.make()
-        let verdict = ruleSets.withLock { $0.live }.evaluate(submission, itemId: itemId)
+        let verdict = ruleSets.withLock { $0.live }.evaluate(Self.judged(submission, at: now), itemId: itemId)
         let response = Self.response(for: verdict, itemId: itemId)
-        let now = Date()
         let receivedAt = submission.receivedAt ?? now
         // Rejected items keep no text, so their audit entries carry no text hash either.
         let textHash = verdict.decision == .rejected ? "" : auditTextHash(verdict.text)
@@ -312,9 +329,10 @@ public final class Gateway: Sendable {
 
     /// `POST /v1/check`: the pipeline's explained verdict; nothing is stored or remembered.
     public func check(_ body: Data) throws -> GatewayResponse {
-        let submission = try submission(in: body)
+        let now = Date()
+        let submission = try submission(in: body, now: now)
         let ruleSet = ruleSets.withLock { $0.dryRun }
-        let verdict = ruleSet.evaluate(submission, itemId: nil, explain: true)
+        let verdict = ruleSet.evaluate(Self.judged(submission, at: now), itemId: nil, explain: true)
         return GatewayResponse(200, capacity: verdict.text.utf8.count * 2 + 512) { json in
             verdict.writeJSON(into: &json, explain: true)
         }

@@ -129,6 +129,40 @@ struct GatewayHTTPTests {
         }
     }
 
+    @Test("receivedAt is stored as sent but never moves the duplicate windows: backdating does not dodge them, a future time is refused")
+    func receivedAtIsNotTrustedForWindows() async throws {
+        let directory = try TemporaryDirectory()
+        let gateway = try Gateway(configuration: testConfiguration(directory))
+        try await buildApplication(gateway: gateway).test(.router) { client in
+            let text = "The occupational therapist fitted rails in my bathroom within a week."
+            try await client.execute(uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: json(["text": text, "contributor": "c1"])) {
+                #expect($0.status == .created)
+            }
+            // The same text from the same contributor, dated a year back: still a repeat.
+            let backdated = json(["text": text, "contributor": "c1", "receivedAt": "2025-11-01T09:00:00Z"])
+            try await client.execute(uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: backdated) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(decode(response)["reasons"] as? [String] == ["duplicate"])
+            }
+            // A time ahead of the gateway's clock is refused, so it cannot push earlier items out of the index.
+            let future = json(["text": "Another view entirely, on the speech therapy waiting list.", "contributor": "c2", "receivedAt": "2522-12-09T23:44:10Z"])
+            try await client.execute(uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: future) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("field 'receivedAt' is ahead of the gateway's clock"))
+            }
+            try await client.execute(uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: json(["text": text, "contributor": "c1"])) {
+                #expect($0.status == .unprocessableContent)
+            }
+            // What the intake said is what is stored.
+            let dated = json(["text": "A late delivery about the podiatry clinic in Leeds.", "receivedAt": "2026-01-02T03:04:05Z"])
+            try await client.execute(uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: dated) { #expect($0.status == .created) }
+            try await client.execute(uri: "/v1/contributions", method: .get, headers: bearer(.intake)) { response in
+                let items = decode(response)["items"] as? [[String: Any]]
+                #expect(items?.last?["receivedAt"] as? String == "2026-01-02T03:04:05Z")
+            }
+        }
+    }
+
     @Test("a clientRef makes a retry idempotent: the same answer, no second item")
     func idempotentRetry() async throws {
         let directory = try TemporaryDirectory()

@@ -25,5 +25,6 @@ for _ in $(seq 100); do curl -sf "$GATEHOUSE_URL/healthz" >/dev/null && break; s
 GATEHOUSE_HELD_ID="$(curl -sf -X POST "$GATEHOUSE_URL/v1/submissions" -H "Authorization: Bearer $GATEHOUSE_ADMIN_TOKEN" \
     -d '{"text": "The physio on the ward was a twat to my dad"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')"
 export GATEHOUSE_HELD_ID
-"$venv/bin/schemathesis" --config-file docs/fuzz/schemathesis.toml run docs/openapi.yaml \
-    --max-examples "$examples" --seed 1
+PYTHONPATH=docs/fuzz SCHEMATHESIS_HOOKS=hooks \
+    "$venv/bin/schemathesis" --config-file docs/fuzz/schemathesis.toml run docs/openapi.yaml \
+    --max-examples "$examples" --seed 1 "${@:2}"

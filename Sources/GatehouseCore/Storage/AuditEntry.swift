@@ -88,11 +88,12 @@ public struct AuditAnchor: Sendable, Equatable, CustomStringConvertible {
         self.hash = hash
     }
 
-    /// Parses `SEQ:HASH` (a positive sequence number and 64 hex digits); nil otherwise.
+    /// Parses `SEQ:HASH` (a positive sequence number of at most 18 digits and 64 hex digits);
+    /// nil otherwise.
     public init?(_ text: String) {
         let parts = text.split(separator: ":", maxSplits: 1)
-        guard parts.count == 2, let seq = Int64(parts[0]), seq > 0, parts[1].count == 64,
-            parts[1].allSatisfy(\.isHexDigit)
+        guard parts.count == 2, (1...18).contains(parts[0].count), parts[0].allSatisfy({ $0.isASCII && $0.isWholeNumber }),
+            let seq = Int64(parts[0]), seq > 0, parts[1].count == 64, parts[1].allSatisfy({ $0.isASCII && $0.isHexDigit })
         else { return nil }
         self.init(seq: seq, hash: parts[1].lowercased())
     }
