@@ -167,6 +167,28 @@ struct DuplicateSpamPluginTests {
         #expect(index.count == 7)
     }
 
+    @Test("the memory index's tables hold only what is live: items past retention leave nothing behind")
+    func tablesStayBounded() throws {
+        let index = MemoryFingerprintIndex(retention: 3_600)
+        // 20,000 different items, contributors and conversations over 20 hours, one every 3.6 s.
+        var largest = 0
+        for number in 0..<20_000 {
+            let value = UInt64(number) &* 0x9E37_79B9_7F4A_7C15
+            let fingerprint = StoredFingerprint(
+                itemId: "t\(number)", contributor: value, conversation: "topic-\(number)",
+                time: Date(timeIntervalSince1970: 1_790_000_000 + Double(number) * 3.6), exact: value,
+                signature: (0..<64).map { UInt32(truncatingIfNeeded: value &+ UInt64($0)) },
+                bands: (0..<16).map { value &+ UInt64($0) }, cluster: "t\(number)")
+            try index.transaction { try $0.insert(fingerprint, joining: nil) }
+            if number >= 5_000 { largest = max(largest, index.tableEntries) }
+        }
+        // An hour holds 1,000 items. Each has 16 band keys, an exact hash and its pairing with the
+        // contributor, a contributor and a conversation: 20 entries. Between compactions up to as
+        // many dead items again wait, so at most 2,000+1,025 items' worth, never 20,000.
+        #expect(index.count == 1_001)
+        #expect(largest <= 3_100 * 20, "\(largest) table entries")
+    }
+
     @Test("bad duplicate rules are refused with the file, rule and key", arguments: [
         ("check: twice", "key 'check'", "exact_repeat, near_repeat, campaign, flood"),
         ("description: x", "key 'check'", "is required"),

@@ -33,6 +33,15 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
     /// The number of items held.
     public var count: Int { lock.withLock { storage.live } }
 
+    /// Entries in the lookup tables (exact hashes, band keys, contributors, conversations):
+    /// bounded by the items held, not by every item ever seen.
+    public var tableEntries: Int {
+        lock.withLock {
+            storage.exactHeads.count + storage.exactByContributor.count + storage.bandHeads.reduce(0) { $0 + $1.count }
+                + storage.byContributor.count + storage.byConversation.count
+        }
+    }
+
     /// Withdraws an item whose submission was never stored (its commit failed): lookups no
     /// longer find it, so a retry is not taken for a repeat of it. Its share of flood and
     /// campaign counts stays until it ages out.
@@ -100,6 +109,31 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
         }
 
         func isLive(_ sequence: Int) -> Bool { sequence >= firstLive && sequence < nextSequence }
+
+        /// Drops the items before `firstLive` from the arrays, and every table entry that only
+        /// leads to them: a head that is dead has a dead chain behind it, and a time list whose
+        /// times are all before `cutoff` counts nothing any more. Run when more than half the
+        /// arrays are dead, so the work is paid for by the inserts since the last compaction.
+        func compact(cutoff: Date) {
+            let dead = firstLive - base
+            metas.removeFirst(dead)
+            signatures.removeFirst(dead * Self.bins)
+            bandLengths.removeFirst(dead)
+            bandNext.removeFirst(dead * Self.bands)
+            base = firstLive
+            let first = base
+            exactHeads = exactHeads.filter { $0.value >= first }
+            exactByContributor = exactByContributor.filter { $0.value >= first }
+            for band in bandHeads.indices { bandHeads[band] = bandHeads[band].filter { Int($0.value) >= first } }
+            byContributor = byContributor.compactMapValues { Self.trimmed($0, cutoff) }
+            byConversation = byConversation.compactMapValues { Self.trimmed($0, cutoff) }
+        }
+
+        /// The times at or after `cutoff` (nil when none is).
+        static func trimmed(_ times: [Date], _ cutoff: Date) -> [Date]? {
+            let start = MemoryFingerprintIndex.firstIndex(in: times, atOrAfter: cutoff)
+            return start == times.count ? nil : start == 0 ? times : Array(times[start...])
+        }
 
         /// False for an item withdrawn after a failed commit (and the check is free while none is).
         func isFindable(_ meta: Meta) -> Bool { withdrawn.isEmpty || !withdrawn.contains(meta.itemId) }
@@ -237,21 +271,15 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
             }
         }
 
-        /// Drops items older than the retention, oldest first; compacts the arrays when more
-        /// than half of them is dead.
+        /// Drops items older than the retention, oldest first; compacts the arrays and tables
+        /// when more than half of the arrays is dead.
         private func prune(after fingerprint: StoredFingerprint) {
             let cutoff = storage.newest.addingTimeInterval(-storage.retention)
             while storage.firstLive < storage.nextSequence, storage.metas[storage.firstLive - storage.base].time < cutoff {
                 storage.firstLive += 1
             }
             let dead = storage.firstLive - storage.base
-            if dead > 1_024, dead * 2 > storage.metas.count {
-                storage.metas.removeFirst(dead)
-                storage.signatures.removeFirst(dead * Storage.bins)
-                storage.bandLengths.removeFirst(dead)
-                storage.bandNext.removeFirst(dead * Storage.bands)
-                storage.base = storage.firstLive
-            }
+            if dead > 1_024, dead * 2 > storage.metas.count { storage.compact(cutoff: cutoff) }
             if let contributor = fingerprint.contributor, let times = storage.byContributor[contributor],
                 times.count % 64 == 0, let first = times.first, first < cutoff
             {
