@@ -214,7 +214,9 @@ struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-/// Logs each request's method, path (without the query) and status, and nothing else.
+/// Logs each request's method, route, status and time, and nothing else. The route is the
+/// matched pattern (`/v1/review/{id}/approve`), never the path as sent: a path is whatever the
+/// caller typed, and could carry personal data; an unmatched one is logged as `NotFound`.
 struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
 
@@ -222,25 +224,28 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
         let started = DispatchTime.now().uptimeNanoseconds
         do {
             let response = try await next(request, context)
-            log(request, status: Int(response.status.code), started: started)
+            log(request, context, status: Int(response.status.code), started: started)
             return response
         } catch let error as HTTPResponseError {
-            log(request, status: Int(error.status.code), started: started)
+            log(request, context, status: Int(error.status.code), started: started)
             throw error
         } catch {
             // Anything else becomes a 500. The error's type names what failed; its description
             // is not logged, as it might quote a value.
-            logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(type(of: error))"])
-            log(request, status: 500, started: started)
+            logger.error("request failed", metadata: ["route": "\(Self.route(context))", "error": "\(type(of: error))"])
+            log(request, context, status: 500, started: started)
             throw error
         }
     }
 
-    private func log(_ request: Request, status: Int, started: UInt64) {
+    /// The matched route pattern, as the router recorded it.
+    static func route(_ context: Context) -> String { context.endpointPath ?? "NotFound" }
+
+    private func log(_ request: Request, _ context: Context, status: Int, started: UInt64) {
         logger.info(
             "request",
             metadata: [
-                "method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "status": "\(status)",
+                "method": "\(request.method.rawValue)", "route": "\(Self.route(context))", "status": "\(status)",
                 "ms": "\(String(format: "%.1f", Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6))",
             ])
     }

@@ -29,7 +29,7 @@ struct PrivacyTests {
             "NHS no 9434765919, the physio was a fucking disgrace",  // held: stored redacted
             accepted, rejected,
         ]
-        try await buildApplication(gateway: gateway, logger: capture.logger).test(.live) { client in
+        let held = try await buildApplication(gateway: gateway, logger: capture.logger).test(.live) { client in
             var statuses: [UInt] = []
             for text in texts {
                 let body = json(["text": text, "contributor": "contributor-token-secret-77", "conversation": "physio"])
@@ -46,6 +46,11 @@ struct PrivacyTests {
             try await client.execute(uri: "/v1/review/\(held)/edit", method: .post, headers: bearer(.moderator), body: edit) { response in
                 #expect(response.status == .ok)
             }
+            // A caller that puts personal data in a path: the access log names routes, not paths.
+            try await client.execute(uri: "/v1/contributors/sarah.jones@example.com", method: .get, headers: bearer(.intake)) { response in
+                #expect(response.status == .notFound)
+            }
+            return held
         }
         var files: [String] = []
         let enumerator = FileManager.default.enumerator(atPath: gateway.configuration.dataDirectory)!
@@ -61,7 +66,9 @@ struct PrivacyTests {
             }
         }
         let log = capture.text
-        #expect(log.contains("path=/v1/submissions"))
+        #expect(log.contains("route=/v1/submissions"))
+        #expect(log.contains("route=/v1/review/{id}/edit"))
+        #expect(!log.contains(held))
         for value in Self.personal + [rejected, "07700 900456", "07700 900789", "physio", "podiatry", tokens[.moderator]!, tokens[.intake]!] {
             #expect(!log.contains(value), "\(value) found in the log")
         }
