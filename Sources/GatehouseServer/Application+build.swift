@@ -43,7 +43,8 @@ public enum Routes {
 /// Builds the HTTP application over `gateway`: the same function serves `gatehouse serve` and the tests.
 public func buildApplication(gateway: Gateway, logger: Logger = Logger(label: "gatehouse.http")) -> some ApplicationProtocol {
     let router = Router(context: BasicRequestContext.self)
-    // The access log: method, path and status only; never a body, an IP address or a user agent.
+    // The access log: method, route pattern and status only; never a path as sent, a body, an
+    // IP address or a user agent.
     router.middlewares.add(AccessLogMiddleware(logger: logger))
     router.middlewares.add(MethodNotAllowedMiddleware())
     let maxBody = gateway.configuration.maxBodyBytes
