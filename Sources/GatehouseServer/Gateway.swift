@@ -71,7 +71,7 @@ public final class Gateway: Sendable {
         contributionStore = store
         reviewQueue = store
         audit = SQLiteAuditLog(database: database)
-        tokens = configuration.tokenStore
+        tokens = try configuration.tokenStore(logger: logger)
         decoder = SubmissionDecoder(policy: .api(maxTextCharacters: configuration.maxTextCharacters, maxDepth: configuration.maxJSONDepth))
         rateLimiter = RateLimiter(perMinute: configuration.ratePerMinute)
         ruleSets = Mutex(try Self.compile(configuration, fingerprints: fingerprints, hasher: hasher, logger: logger))

@@ -1,5 +1,6 @@
 import Foundation
 import GatehouseCore
+import Logging
 import Yams
 
 /// Everything `gatehouse serve` can be told, with safe defaults for every key.
@@ -130,11 +131,40 @@ public struct ServerConfiguration: Sendable {
         self.port = port
     }
 
-    /// The token store: plain tokens hashed, `sha256:` entries taken as hashes.
-    public var tokenStore: TokenStore {
-        TokenStore(
-            hashes: tokens.filter { $0.value.hasPrefix("sha256:") }.map { (String($0.value.dropFirst(7)), $0.role) },
-            tokens: tokens.filter { !$0.value.hasPrefix("sha256:") }.map { ($0.value, $0.role) })
+    /// Tokens shorter than this are warned about: they could be guessed.
+    static let shortToken = 16
+
+    /// The token store: plain tokens (surrounding spaces trimmed) hashed, `sha256:` entries
+    /// taken as hashes. Refuses a hash that is not 64 hex digits and a token given for two
+    /// roles (one of them would silently win); warns about short tokens.
+    public func tokenStore(logger: Logger? = nil) throws -> TokenStore {
+        var hashes: [(sha256Hex: String, role: Role)] = []
+        for (value, role) in tokens {
+            if value.hasPrefix("sha256:") {
+                let hex = value.dropFirst(7).lowercased()
+                guard hex.count == 64, hex.allSatisfy({ $0.isASCII && $0.isHexDigit }) else {
+                    throw ConfigurationError("tokens: the sha256 for role \(role.rawValue) must be 64 hex digits (the SHA-256 of the token)")
+                }
+                hashes.append((hex, role))
+            } else {
+                let token = value.trimmingCharacters(in: .whitespaces)
+                guard !token.isEmpty else { throw ConfigurationError("tokens: a token for role \(role.rawValue) is empty") }
+                if token.count < Self.shortToken {
+                    logger?.warning(
+                        "a token is short enough to guess; use a long random string (openssl rand -hex 32)",
+                        metadata: ["role": "\(role.rawValue)", "characters": "\(token.count)"])
+                }
+                hashes.append((Hex.string(TokenStore.digest(token)), role))
+            }
+        }
+        var roles: [String: Role] = [:]
+        for (hash, role) in hashes {
+            if let other = roles.updateValue(role, forKey: hash), other != role {
+                throw ConfigurationError(
+                    "tokens: the same token is given for roles \(other.rawValue) and \(role.rawValue); give each role a token of its own")
+            }
+        }
+        return TokenStore(hashes: hashes)
     }
 }
 
