@@ -8,12 +8,18 @@ struct DataDirectoryTests {
         try #require(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
     }
 
-    @Test("first start: the directory is 0700 and the key is 32 random bytes at 0600, kept across restarts")
-    func firstStart() throws {
+    /// A data directory a gateway has started on once, and the path of its key.
+    func startedOnce() throws -> (directory: TemporaryDirectory, configuration: ServerConfiguration, key: String) {
         let directory = try TemporaryDirectory()
         let configuration = testConfiguration(directory)
-        let key = (configuration.dataDirectory as NSString).appendingPathComponent("secret.key")
         _ = try Gateway(configuration: configuration)
+        return (directory, configuration, (configuration.dataDirectory as NSString).appendingPathComponent("secret.key"))
+    }
+
+    @Test("first start: the directory is 0700 and the key is 32 random bytes at 0600, kept across restarts")
+    func firstStart() throws {
+        let (directory, configuration, key) = try startedOnce()
+        _ = directory
         #expect(try mode(configuration.dataDirectory) == 0o700)
         #expect(try mode(key) == 0o600)
         let first = try Data(contentsOf: URL(fileURLWithPath: key))
@@ -24,10 +30,8 @@ struct DataDirectoryTests {
 
     @Test("a lost key beside an existing database stops the start instead of silently making a new one")
     func lostKey() throws {
-        let directory = try TemporaryDirectory()
-        let configuration = testConfiguration(directory)
-        let key = (configuration.dataDirectory as NSString).appendingPathComponent("secret.key")
-        _ = try Gateway(configuration: configuration)
+        let (directory, configuration, key) = try startedOnce()
+        _ = directory
         try FileManager.default.removeItem(atPath: key)
         let error = try #require(throws: ConfigurationError.self) { try Gateway(configuration: configuration) }
         #expect(error.description.contains("secret.key is missing, but the database beside it exists"))
@@ -37,10 +41,8 @@ struct DataDirectoryTests {
 
     @Test("a key or directory other users can read is warned about")
     func loosePermissions() throws {
-        let directory = try TemporaryDirectory()
-        let configuration = testConfiguration(directory)
-        let key = (configuration.dataDirectory as NSString).appendingPathComponent("secret.key")
-        _ = try Gateway(configuration: configuration)
+        let (directory, configuration, key) = try startedOnce()
+        _ = directory
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: key)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: configuration.dataDirectory)
         let capture = LogCapture()
