@@ -93,10 +93,15 @@ public final class DurableFingerprintIndex: FingerprintIndex, @unchecked Sendabl
         let bands: Data = row["bands"]
         let contributor: Int64? = row["contributor"]
         let exact: Int64 = row["exact"]
+        let itemId: String = row["itemId"]
+        let cluster: String = row["cluster"]
         return StoredFingerprint(
-            itemId: row["itemId"], contributor: contributor.map { UInt64(bitPattern: $0) }, conversation: row["conversation"],
+            itemId: itemId, contributor: contributor.map { UInt64(bitPattern: $0) }, conversation: row["conversation"],
             time: Date(timeIntervalSince1970: row["time"]), exact: UInt64(bitPattern: exact),
             signature: signature.withUnsafeBytes { Array($0.bindMemory(to: UInt32.self)) },
-            bands: bands.withUnsafeBytes { Array($0.bindMemory(to: UInt64.self)) }, cluster: row["cluster"])
+            bands: bands.withUnsafeBytes { Array($0.bindMemory(to: UInt64.self)) },
+            // Most items start their own cluster: share the id's storage, as a live insert does,
+            // rather than hold a second copy of the same 36 characters for each of them.
+            cluster: cluster == itemId ? itemId : cluster)
     }
 }
