@@ -29,6 +29,10 @@ struct CheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         let input = text == "-" ? try readStandardInput() : text
+        guard !input.isEmpty else {
+            printError("gatehouse check: no text to check: give it as an argument, or on standard input")
+            throw ExitCode(2)
+        }
         let ruleSet = try rules.loadRuleSet()
         let verdict = ruleSet.pipeline.evaluate(text: input, context: EvaluationContext(explain: explain))
         if json {

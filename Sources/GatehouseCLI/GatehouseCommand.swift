@@ -61,11 +61,14 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
-/// Reads all of standard input as UTF-8 text.
+/// Reads all of standard input as UTF-8 text, without the one line ending that `echo` and
+/// editors put at the end.
 func readStandardInput() throws -> String {
     let data = FileHandle.standardInput.readDataToEndOfFile()
-    guard let text = String(data: data, encoding: .utf8) else {
+    guard var text = String(data: data, encoding: .utf8) else {
         throw ValidationError("standard input is not valid UTF-8")
     }
+    // "\r\n" is a single Character, so one removeLast drops either ending.
+    if text.hasSuffix("\n") || text.hasSuffix("\r\n") { text.removeLast() }
     return text
 }

@@ -10,17 +10,7 @@ import Testing
 @Suite("gatehouse audit")
 struct AuditCommandTests {
     func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let binary = try #require(ServerProcess.binary, "build the gatehouse binary first (swift build)")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try runGatehouse(arguments)
     }
 
     @Test("export writes one JSON object per entry, no text; verify names a tampered entry and exits 1")

@@ -85,6 +85,26 @@ final class ServerProcess {
     }
 }
 
+/// Runs the `gatehouse` binary with `arguments` and `input` on standard input; its exit status
+/// and everything it wrote to standard output and standard error.
+func runGatehouse(_ arguments: [String], input: String = "") throws -> (status: Int32, output: String) {
+    let binary = try #require(ServerProcess.binary, "build the gatehouse binary first (swift build)")
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = arguments
+    let output = Pipe()
+    let standardInput = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    process.standardInput = standardInput
+    try process.run()
+    standardInput.fileHandleForWriting.write(Data(input.utf8))
+    try standardInput.fileHandleForWriting.close()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
 @Suite("Crash safety", .serialized)
 struct CrashTests {
     /// POSTs one submission; its status and JSON answer, nil when no answer came.
