@@ -45,6 +45,7 @@ public final class Gateway: Sendable {
     private let ruleSets: Mutex<(live: RuleSet, dryRun: RuleSet)>
     private let decoder: SubmissionDecoder
     private let rateLimiter: RateLimiter
+    private let inFlight = InFlightKeys()
     private let logger: Logger
 
     /// Opens the data directory (creating it, the database and the secret key as needed) and
@@ -205,9 +206,16 @@ public final class Gateway: Sendable {
         let submission = try submission(in: body, now: now)
         let idempotencyKey = submission.clientRef.map { hasher.hexMAC("\(caller.label)\u{1F}\($0)", domain: "gatehouse.clientRef") }
         let request = idempotencyKey == nil ? nil : requestDigest(submission)
-        if let idempotencyKey, let stored = try await recorder.storedResponse(key: idempotencyKey) {
-            return try replay(stored, request: request)
+        if let idempotencyKey {
+            // A second request with this key (a double click, a quick retry) waits for the
+            // first to finish, then gets its answer: judged side by side, the second would see
+            // the first as a repeat, and whichever committed first would decide both.
+            await inFlight.acquire(idempotencyKey)
         }
+        defer { if let idempotencyKey { inFlight.release(idempotencyKey) } }
+        // A retry is judged again and then answered from the store: its key is looked up only
+        // inside the commit (`record`), not read first. Retries are rare, and a read before
+        // every submission, through the reader pool, held up every intake that sends a clientRef.
         let itemId = ItemID.make()
         let verdict = ruleSets.withLock { $0.live }.evaluate(Self.judged(submission, at: now), itemId: itemId)
         let response = Self.response(for: verdict, itemId: itemId)
@@ -219,15 +227,17 @@ public final class Gateway: Sendable {
             text: verdict.text, textHash: textHash, findings: verdict.findings.map(AuditFinding.init),
             reasons: Self.reasonCodes(verdict), receivedAt: receivedAt, decidedAt: now, idempotencyKey: idempotencyKey,
             response: StoredResponse(status: response.status, body: response.body, request: request))
-        let stored = try await committing("a submission", refusal: "the store could not commit this submission; nothing was kept; retry") {
+        let outcome = try await committing("a submission", refusal: "the store could not commit this submission; nothing was kept; retry") {
             try await recorder.record(record)
         }
-        // Another request with the same key may have committed first.
-        let answer = try replay(stored, request: request)
+        guard outcome.recorded else {
+            // An earlier submission with this key was stored: its answer, if it was the same one.
+            return try replay(outcome.response, request: request)
+        }
         metrics.record(
             decision: verdict.decision.rawValue, findings: verdict.findings.map { ($0.plugin, $0.rule) },
             seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
-        return answer
+        return GatewayResponse(status: outcome.response.status, body: outcome.response.body)
     }
 
     /// The answer stored under an idempotency key, if it was for `request`; a 409 if the key
@@ -520,6 +530,37 @@ public final class Gateway: Sendable {
 }
 
 /// A fixed one-minute window per token.
+/// Idempotency keys of submissions being decided: one request per key at a time, the others
+/// waiting their turn.
+final class InFlightKeys: Sendable {
+    private let holders = Mutex<[String: [CheckedContinuation<Void, Never>]]>([:])
+
+    /// Returns once no other request holds `key`, holding it.
+    func acquire(_ key: String) async {
+        while !holders.withLock({ table in
+            guard table[key] == nil else { return false }
+            table[key] = []
+            return true
+        }) {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                // Released between the check and here: try again at once.
+                let queued = holders.withLock { table in
+                    guard table[key] != nil else { return false }
+                    table[key]!.append(continuation)
+                    return true
+                }
+                if !queued { continuation.resume() }
+            }
+        }
+    }
+
+    /// Lets the requests waiting for `key` try again (one of them will hold it next).
+    func release(_ key: String) {
+        let waiting = holders.withLock { $0.removeValue(forKey: key) ?? [] }
+        for continuation in waiting { continuation.resume() }
+    }
+}
+
 final class RateLimiter: Sendable {
     private let limit: Int
     private let windows = Mutex([Int: (start: UInt64, count: Int)]())

@@ -67,10 +67,6 @@ public struct SQLiteContributionStore: ContributionStore, ReviewQueue {
     }
 
     /// The stored answer for an idempotency key, if a submission with it was committed.
-    public func storedResponse(key: String) async throws -> StoredResponse? {
-        try await database.pool.read { db in try Self.storedResponse(in: db, key: key) }
-    }
-
     static func storedResponse(in db: Database, key: String) throws -> StoredResponse? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT status, body, request FROM idempotency WHERE key = ?"), arguments: [key])
             .map { StoredResponse(status: $0["status"], body: $0["body"], request: $0["request"]) }

@@ -22,23 +22,23 @@ public struct SQLiteSubmissionRecorder: SubmissionRecorder {
         store = SQLiteContributionStore(database: database)
     }
 
-    public func record(_ record: SubmissionRecord) async throws -> StoredResponse {
+    public func record(_ record: SubmissionRecord) async throws -> (response: StoredResponse, recorded: Bool) {
         let fingerprints = self.fingerprints
-        let outcome: (response: StoredResponse, stored: Bool)
+        let outcome: (response: StoredResponse, recorded: Bool)
         do {
             outcome = try await committer.write { db in try Self.write(record, fingerprints: fingerprints, in: db) }
         } catch {
             fingerprints?.withdraw(itemId: record.itemId)
             throw error
         }
-        if !outcome.stored { fingerprints?.withdraw(itemId: record.itemId) }
-        return outcome.response
+        if !outcome.recorded { fingerprints?.withdraw(itemId: record.itemId) }
+        return outcome
     }
 
-    /// One submission's writes; `stored` is false when its idempotency key was already taken.
+    /// One submission's writes; `recorded` is false when its idempotency key was already taken.
     private static func write(
         _ record: SubmissionRecord, fingerprints: DurableFingerprintIndex?, in db: Database
-    ) throws -> (response: StoredResponse, stored: Bool) {
+    ) throws -> (response: StoredResponse, recorded: Bool) {
         if let key = record.idempotencyKey,
             let existing = try SQLiteContributionStore.claim(in: db, key: key, response: record.response, at: record.decidedAt)
         {
@@ -62,10 +62,6 @@ public struct SQLiteSubmissionRecorder: SubmissionRecorder {
             textHash: record.decision == .rejected ? nil : record.textHash)
         try fingerprints?.persist(itemId: record.itemId, into: db)
         return (record.response, true)
-    }
-
-    public func storedResponse(key: String) async throws -> StoredResponse? {
-        try await store.storedResponse(key: key)
     }
 
     public func recordEvent(actor: String, event: String, at time: Date) async throws {

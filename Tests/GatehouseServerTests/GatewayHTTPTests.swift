@@ -183,6 +183,34 @@ struct GatewayHTTPTests {
         #expect(audited == 1)
     }
 
+    @Test("the same submission sent twice at once with one clientRef (a double click): one item, the same answer to both")
+    func concurrentDuplicateClientRef() async throws {
+        let directory = try TemporaryDirectory()
+        let gateway = try Gateway(configuration: testConfiguration(directory))
+        try await buildApplication(gateway: gateway).test(.router) { client in
+            for pair in 0..<30 {
+                let body = json([
+                    "text": "Pair \(pair): the stroke team's speech therapist got my dad talking again.",
+                    "contributor": "double-\(pair)", "clientRef": "click-\(pair)",
+                ])
+                let answers = try await withThrowingTaskGroup(of: (UInt, String?).self) { group in
+                    for _ in 0..<2 {
+                        group.addTask {
+                            try await client.execute(uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: body) {
+                                (UInt($0.status.code), decode($0)["id"] as? String)
+                            }
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(answers.map(\.0) == [201, 201], "pair \(pair): \(answers)")
+                #expect(answers[0].1 != nil && answers[0].1 == answers[1].1, "pair \(pair): \(answers)")
+            }
+        }
+        let count = try await gateway.database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM contribution") }
+        #expect(count == 30)
+    }
+
     @Test("a clientRef used again for a different submission is 409 and stores nothing; keys are per token")
     func clientRefReuse() async throws {
         let directory = try TemporaryDirectory()

@@ -3,6 +3,7 @@
 # Builds the release binary, starts `gatehouse serve` on a fresh data directory, drives it
 # with wrk (Debian's package) for DURATION seconds, prints the numbers, stops the server.
 #   docs/bench/http.sh [DURATION] [CONNECTIONS]
+#   BENCH_CLIENTREF=1 docs/bench/http.sh ...   # each request with a contributor and a clientRef
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration="${1:-15}"

@@ -50,6 +50,9 @@ local words = {"a", "about", "advice", "after", "again", "aid", "aids", "all", "
   "without", "words", "work", "worked", "worry", "worse", "would", "wrong", "year", "years", "you"}
 local counter = 0
 local token = os.getenv("GATEHOUSE_TOKEN") or "bench-intake-token"
+-- BENCH_CLIENTREF=1: every request also carries a contributor and a clientRef, as an intake
+-- that retries safely sends them (an idempotency lookup and record per submission).
+local with_client_ref = os.getenv("BENCH_CLIENTREF") == "1"
 local thread_id = 0
 
 function setup(thread)
@@ -67,7 +70,12 @@ request = function()
   local parts = {}
   for i = 1, 60 do parts[i] = words[math.random(#words)] end
   local text = table.concat(parts, " ") .. " " .. id .. "-" .. counter
-  local body = '{"text":"' .. text .. '"}'
+  local body
+  if with_client_ref then
+    body = '{"text":"' .. text .. '","contributor":"session-' .. id .. '-' .. counter .. '","clientRef":"ref-' .. id .. '-' .. counter .. '"}'
+  else
+    body = '{"text":"' .. text .. '"}'
+  end
   return wrk.format("POST", "/v1/submissions", {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token}, body)
 end
 

@@ -126,11 +126,10 @@ public struct StoredResponse: Sendable, Equatable {
 /// Writes decided submissions and other audited events durably.
 public protocol SubmissionRecorder: Sendable {
     /// Records the item (accepted or held), its audit entry and its idempotency answer in one
-    /// transaction, and returns once it has committed. When the idempotency key was taken by an
-    /// earlier submission, records nothing and returns that submission's answer.
-    func record(_ record: SubmissionRecord) async throws -> StoredResponse
-    /// The answer stored under an idempotency key, if any.
-    func storedResponse(key: String) async throws -> StoredResponse?
+    /// transaction, and returns once it has committed, with `recorded` true. When the
+    /// idempotency key was taken by an earlier submission, records nothing and returns that
+    /// submission's answer, with `recorded` false.
+    func record(_ record: SubmissionRecord) async throws -> (response: StoredResponse, recorded: Bool)
     /// Appends an audit entry for an event that is not a submission (`rules.reloaded` …).
     func recordEvent(actor: String, event: String, at time: Date) async throws
     /// Applies a moderator's decision on a pending held item, with its audit entry, in one
