@@ -46,7 +46,13 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
     /// longer find it, so a retry is not taken for a repeat of it. Its share of flood and
     /// campaign counts stays until it ages out.
     public func withdraw(itemId: String) {
-        lock.withLock { _ = storage.withdrawn.insert(itemId) }
+        lock.withLock {
+            // Withdrawn moments after it was inserted, so it is among the newest: look back from
+            // the end, no further than any number of submissions in flight could reach.
+            let recent = storage.metas.indices.suffix(65_536)
+            guard let slot = recent.last(where: { storage.metas[$0].itemId == itemId }), storage.isLive(storage.base + slot) else { return }
+            storage.withdrawn.insert(storage.base + slot)
+        }
     }
 
     /// Per-item fields other than the signature and band chains.
@@ -79,8 +85,8 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
         var byContributor: [UInt64: [Date]] = [:]
         var byConversation: [String: [Date]] = [:]
         var newest = Date.distantPast
-        /// Items withdrawn because their submissions were never stored.
-        var withdrawn: Set<String> = []
+        /// Sequence numbers of items withdrawn because their submissions were never stored.
+        var withdrawn: Set<Int> = []
 
         static let bins = 64
         static let bands = 16
@@ -127,6 +133,7 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
             for band in bandHeads.indices { bandHeads[band] = bandHeads[band].filter { Int($0.value) >= first } }
             byContributor = byContributor.compactMapValues { Self.trimmed($0, cutoff) }
             byConversation = byConversation.compactMapValues { Self.trimmed($0, cutoff) }
+            withdrawn = withdrawn.filter { $0 >= first }
         }
 
         /// The times at or after `cutoff` (nil when none is).
@@ -136,7 +143,7 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
         }
 
         /// False for an item withdrawn after a failed commit (and the check is free while none is).
-        func isFindable(_ meta: Meta) -> Bool { withdrawn.isEmpty || !withdrawn.contains(meta.itemId) }
+        func isFindable(_ sequence: Int) -> Bool { withdrawn.isEmpty || !withdrawn.contains(sequence) }
     }
 
     /// The index of the first time at or after `time` in sorted `times`.
@@ -159,7 +166,7 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
             while storage.isLive(sequence), result.count < limit {
                 let meta = storage.metas[sequence - storage.base]
                 guard meta.time >= since || meta.time > storage.newest else { break }
-                if meta.exact == exact, storage.isFindable(meta) {
+                if meta.exact == exact, storage.isFindable(sequence) {
                     result.append(storage.fingerprint(at: sequence, withSignature: false))
                 }
                 sequence = meta.nextExact
@@ -172,7 +179,7 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
                 storage.isLive(sequence)
             else { return nil }
             let meta = storage.metas[sequence - storage.base]
-            guard meta.exact == exact, meta.contributor == contributor, meta.time >= since, storage.isFindable(meta) else { return nil }
+            guard meta.exact == exact, meta.contributor == contributor, meta.time >= since, storage.isFindable(sequence) else { return nil }
             return storage.fingerprint(at: sequence, withSignature: false)
         }
 
@@ -190,7 +197,7 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
                             let slot = sequence - storage.base
                             let next = Int(storage.bandNext[slot * Storage.bands + band])
                             defer { sequence = next }
-                            guard storage.metas[slot].time >= since, storage.isFindable(storage.metas[slot]),
+                            guard storage.metas[slot].time >= since, storage.isFindable(sequence),
                                 examined.insert(sequence).inserted
                             else { continue }
                             let stored = UnsafeBufferPointer(rebasing: signatures[(slot * Storage.bins)..<((slot + 1) * Storage.bins)])
