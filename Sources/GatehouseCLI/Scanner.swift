@@ -74,6 +74,8 @@ public struct Scanner: Sendable {
         let submission: Submission
         do {
             submission = try decoder.decode(object: object)
+            // A recording holds past times; one in the future would empty the duplicate index.
+            try submission.checkReceivedAt(now: Date())
         } catch {
             return errorLine(id: id, lineNumber: lineNumber, "line \(lineNumber): \(error.message)")
         }

@@ -169,17 +169,12 @@ public final class Gateway: Sendable {
         return caller
     }
 
-    /// How far ahead of the gateway's clock a `receivedAt` may be (clock skew between hosts).
-    static let allowedClockSkew: TimeInterval = 300
-
-    /// The submission in a request body, or a 400/413 naming the field. A `receivedAt` more
-    /// than `allowedClockSkew` ahead of `now` is refused: it is an error on the intake's side.
+    /// The submission in a request body, or a 400/413 naming the field; a `receivedAt` ahead
+    /// of the gateway's clock is refused (`Submission.checkReceivedAt`).
     private func submission(in body: Data, now: Date) throws(GatewayError) -> Submission {
         do throws(SubmissionInputError) {
             let submission = try decoder.decode(body)
-            if let receivedAt = submission.receivedAt, receivedAt.timeIntervalSince(now) > Self.allowedClockSkew {
-                throw SubmissionInputError("field 'receivedAt' is ahead of the gateway's clock by more than \(Int(Self.allowedClockSkew / 60)) minutes")
-            }
+            try submission.checkReceivedAt(now: now)
             return submission
         } catch {
             let refusal = GatewayError(error)

@@ -47,6 +47,7 @@ struct ScannerTests {
         (#"{"id": "a", "text": 12}"#, "field 'text' must be a string"),
         (#"{"id": "a"}"#, "field 'text' is required"),
         (#"{"id": "a", "text": "x", "receivedAt": "yesterday"}"#, "field 'receivedAt'"),
+        (#"{"id": "a", "text": "x", "receivedAt": "2062-01-01T00:00:00Z"}"#, "field 'receivedAt' is ahead of the clock"),
         (#"{"id": "a", "text": "x", "conversation": 3}"#, "field 'conversation' must be a string"),
         (#"{"id": "a", "text": "x\u0000y"}"#, "NUL"),
         (#"{"id": "a", "text": "#, "not valid JSON"),

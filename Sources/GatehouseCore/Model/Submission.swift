@@ -24,3 +24,16 @@ public struct Submission: Sendable, Hashable, Codable {
         self.receivedAt = receivedAt
     }
 }
+
+extension Submission {
+    /// How far ahead of the clock a `receivedAt` may be (clock skew between hosts).
+    public static let allowedClockSkew: TimeInterval = 300
+
+    /// Refuses a `receivedAt` more than `allowedClockSkew` after `now`. No submission is
+    /// received in the future, and a time there would be taken by the duplicate index as its
+    /// present, so that every earlier fingerprint fell out of its window at once.
+    public func checkReceivedAt(now: Date) throws(SubmissionInputError) {
+        guard let receivedAt, receivedAt.timeIntervalSince(now) > Self.allowedClockSkew else { return }
+        throw SubmissionInputError("field 'receivedAt' is ahead of the clock by more than \(Int(Self.allowedClockSkew / 60)) minutes")
+    }
+}
