@@ -23,11 +23,16 @@ public final class DurableFingerprintIndex: FingerprintIndex, @unchecked Sendabl
         self.retention = retention
         memory = MemoryFingerprintIndex(retention: retention)
         // Row by row from a cursor: the rows are never all in memory at once beside the index.
+        // Times ahead of the clock (which only an earlier version let in, from a receivedAt) are
+        // left out: the index takes its newest time as the present and would drop the rest.
         var rootContributors: [String: UInt64] = [:]
         try database.pool.read { db in
             let rows = try Row.fetchCursor(
-                db, sql: "SELECT * FROM fingerprint WHERE time >= ? ORDER BY seq",
-                arguments: [now.addingTimeInterval(-retention).timeIntervalSince1970])
+                db, sql: "SELECT * FROM fingerprint WHERE time >= ? AND time <= ? ORDER BY seq",
+                arguments: [
+                    now.addingTimeInterval(-retention).timeIntervalSince1970,
+                    now.addingTimeInterval(Submission.allowedClockSkew).timeIntervalSince1970,
+                ])
             try memory.transaction { transaction in
                 while let row = try rows.next() {
                     let fingerprint = Self.fingerprint(row)

@@ -60,6 +60,31 @@ struct DurableFingerprintIndexTests {
         #expect(campaign.attributes["campaign"] == "first")
     }
 
+    @Test("a fingerprint dated in the future (an earlier version let one in) is not loaded, so it cannot empty the index")
+    func futureFingerprintIgnored() throws {
+        let directory = try TemporaryDirectory()
+        let text = "The wheelchair service fixed my chair in two days, a real help."
+        do {
+            let database = try GatehouseDatabase(path: directory.path("gatehouse.sqlite"))
+            let index = try DurableFingerprintIndex(database: database, now: start)
+            let ruleSet = try rules(index)
+            _ = ruleSet.evaluate(Submission(text: text, contributor: "alice", receivedAt: start), itemId: "present")
+            _ = ruleSet.evaluate(
+                Submission(text: "Something else about the orthotics clinic and its long wait.", contributor: "bob",
+                           receivedAt: start.addingTimeInterval(40 * 365 * 86_400)),
+                itemId: "future")
+            try database.pool.write { db in
+                try index.persist(itemId: "present", into: db)
+                try index.persist(itemId: "future", into: db)
+            }
+        }
+        let database = try GatehouseDatabase(path: directory.path("gatehouse.sqlite"))
+        let index = try DurableFingerprintIndex(database: database, now: start.addingTimeInterval(60))
+        #expect(index.count == 1)
+        let again = try rules(index).evaluate(Submission(text: text, contributor: "alice", receivedAt: start.addingTimeInterval(60)), itemId: "again")
+        #expect(again.findings.first { $0.rule == "duplicate.exact_repeat" }?.attributes["duplicate_of"] == "present")
+    }
+
     @Test("fingerprints on disk hold keyed hashes only, never the text or the contributor token")
     func noTextOnDisk() throws {
         let directory = try TemporaryDirectory()
