@@ -339,17 +339,16 @@ struct GatewayHTTPTests {
         let directory = try TemporaryDirectory()
         let gateway = try Gateway(configuration: testConfiguration(directory))
         try await buildApplication(gateway: gateway).test(.router) { client in
-            try await client.execute(uri: "/v1/submissions", method: .get, headers: bearer(.intake)) { response in
-                #expect(response.status == .methodNotAllowed)
-                #expect(response.headers[.allow] == "POST")
-            }
-            try await client.execute(uri: "/v1/review/some-id/approve", method: .delete, headers: bearer(.moderator)) { response in
-                #expect(response.status == .methodNotAllowed)
-                #expect(response.headers[.allow] == "POST")
-            }
-            try await client.execute(uri: "/healthz", method: .post) { response in
-                #expect(response.status == .methodNotAllowed)
-                #expect(response.headers[.allow] == "GET")
+            let wrongMethods: [(uri: String, method: HTTPRequest.Method, headers: HTTPFields, allow: String)] = [
+                ("/v1/submissions", .get, bearer(.intake), "POST"),
+                ("/v1/review/some-id/approve", .delete, bearer(.moderator), "POST"),
+                ("/healthz", .post, [:], "GET"),
+            ]
+            for wrong in wrongMethods {
+                try await client.execute(uri: wrong.uri, method: wrong.method, headers: wrong.headers) { response in
+                    #expect(response.status == .methodNotAllowed, "\(wrong.method) \(wrong.uri)")
+                    #expect(response.headers[.allow] == wrong.allow)
+                }
             }
             try await client.execute(uri: "/v1/review/some-id/approve", method: .post, headers: bearer(.moderator)) { #expect($0.status == .notFound) }
             try await client.execute(uri: "/v1/review//approve", method: .post, headers: bearer(.moderator)) { #expect($0.status == .notFound) }
