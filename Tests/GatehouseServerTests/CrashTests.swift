@@ -65,9 +65,19 @@ final class ServerProcess {
         return false
     }
 
-    /// Waits until /healthz answers.
+    struct NotReady: Error, CustomStringConvertible {
+        let port: Int
+        var exited = false
+        var description: String {
+            exited ? "gatehouse serve on port \(port) exited before answering (is the port taken?)"
+                : "gatehouse serve on port \(port) did not answer /healthz within 60 s"
+        }
+    }
+
+    /// Waits until /healthz answers (a debug build on a busy machine can take many seconds).
     func waitUntilReady() async throws {
-        for _ in 0..<300 {
+        for _ in 0..<1_200 {
+            guard process.isRunning else { throw NotReady(port: port, exited: true) }
             if let (_, response) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/healthz")!),
                 (response as? HTTPURLResponse)?.statusCode == 200
             {
@@ -75,7 +85,7 @@ final class ServerProcess {
             }
             try await Task.sleep(nanoseconds: 50_000_000)
         }
-        throw CancellationError()
+        throw NotReady(port: port)
     }
 
     func terminate() -> Int32 {
