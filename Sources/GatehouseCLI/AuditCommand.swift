@@ -38,7 +38,7 @@ struct AuditCommand: AsyncParsableCommand {
 
         func validate() throws {
             if let anchor, AuditAnchor(anchor) == nil {
-                throw ValidationError("--anchor must be SEQ:HASH, a sequence number and 64 hex digits, as an earlier check printed it")
+                throw ValidationError("--anchor must be \(AuditAnchor.expectedForm)")
             }
         }
 

@@ -55,11 +55,7 @@ public final class Gateway: Sendable {
         self.logger = logger
         let manager = FileManager.default
         try manager.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        if let mode = try? manager.attributesOfItem(atPath: configuration.dataDirectory)[.posixPermissions] as? Int, mode & 0o077 != 0 {
-            logger.warning(
-                "the data directory can be read by other users; chmod 700 it",
-                metadata: ["path": "\(configuration.dataDirectory)", "mode": "\(String(mode, radix: 8))"])
-        }
+        Self.warnIfOthersCanRead(configuration.dataDirectory, "the data directory can be read by other users; chmod 700 it", logger: logger)
         let databasePath = (configuration.dataDirectory as NSString).appendingPathComponent("gatehouse.sqlite")
         hasher = KeyedHasher(
             secret: try Self.secret(in: configuration.dataDirectory, databaseExists: manager.fileExists(atPath: databasePath), logger: logger))
@@ -91,9 +87,7 @@ public final class Gateway: Sendable {
         let path = (directory as NSString).appendingPathComponent("secret.key")
         if let existing = FileManager.default.contents(atPath: path) {
             guard existing.count >= 16 else { throw ConfigurationError("\(path): the secret key must be at least 16 bytes") }
-            if let mode = try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int, mode & 0o077 != 0 {
-                logger.warning("the secret key can be read by other users; chmod 600 it", metadata: ["path": "\(path)", "mode": "\(String(mode, radix: 8))"])
-            }
+            warnIfOthersCanRead(path, "the secret key can be read by other users; chmod 600 it", logger: logger)
             return existing
         }
         guard !databaseExists else {
@@ -111,6 +105,12 @@ public final class Gateway: Sendable {
         try writeNewFile(path, bytes: bytes, mode: 0o600)
         logger.notice("generated a new secret key", metadata: ["path": "\(path)"])
         return Data(bytes)
+    }
+
+    /// Logs `warning` (with the path and its mode) when `path` grants its group or others any access.
+    private static func warnIfOthersCanRead(_ path: String, _ warning: Logger.Message, logger: Logger) {
+        guard let mode = try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int, mode & 0o077 != 0 else { return }
+        logger.warning(warning, metadata: ["path": "\(path)", "mode": "\(String(mode, radix: 8))"])
     }
 
     /// Creates `path` with `mode` (never wider, not even for a moment), writes `bytes` and
@@ -346,9 +346,12 @@ public final class Gateway: Sendable {
     /// The most items a page holds; a larger `limit` is taken as this.
     public static let maxPageSize = 1_000
 
+    /// `limit` within 1...`maxPageSize`.
+    static func pageSize(_ limit: Int) -> Int { min(max(limit, 1), maxPageSize) }
+
     /// `GET /v1/contributions`: accepted items, paged by `after` (the last `seq` seen).
     public func contributions(conversation: String?, after: Int64, limit: Int) async throws -> GatewayResponse {
-        let items = try await contributionStore.contributions(conversation: conversation, after: after, limit: min(max(limit, 1), Self.maxPageSize))
+        let items = try await contributionStore.contributions(conversation: conversation, after: after, limit: Self.pageSize(limit))
         let formatter = ISO8601DateFormatter()
         return Self.page(items, after: after, seq: \.seq, bytes: { $0.text.utf8.count + 160 }) { item, json in
             json.field("seq", item.seq)
@@ -361,7 +364,7 @@ public final class Gateway: Sendable {
 
     /// `GET /v1/review`: held items waiting for a moderator.
     public func reviewQueue(after: Int64, limit: Int) async throws -> GatewayResponse {
-        let items = try await reviewQueue.pending(after: after, limit: min(max(limit, 1), Self.maxPageSize))
+        let items = try await reviewQueue.pending(after: after, limit: Self.pageSize(limit))
         let formatter = ISO8601DateFormatter()
         return Self.page(items, after: after, seq: \.seq, bytes: { $0.text.utf8.count + 200 }) { item, json in
             json.field("seq", item.seq)
@@ -448,7 +451,7 @@ public final class Gateway: Sendable {
 
     /// `GET /v1/audit`: audit entries after `seq`.
     public func auditEntries(after: Int64, limit: Int) async throws -> GatewayResponse {
-        let entries = try await audit.entries(after: after, limit: min(max(limit, 1), Self.maxPageSize))
+        let entries = try await audit.entries(after: after, limit: Self.pageSize(limit))
         return Self.page(entries, after: after, seq: \.seq, bytes: { _ in 400 }) { entry, json in entry.writeJSON(into: &json) }
     }
 
@@ -457,7 +460,7 @@ public final class Gateway: Sendable {
         var parsed: AuditAnchor?
         if let anchor {
             guard let value = AuditAnchor(anchor) else {
-                throw GatewayError(400, "query parameter 'anchor' must be SEQ:HASH, a sequence number and 64 hex digits, as an earlier check returned it")
+                throw GatewayError(400, "query parameter 'anchor' must be \(AuditAnchor.expectedForm)")
             }
             parsed = value
         }

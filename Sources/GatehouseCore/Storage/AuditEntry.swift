@@ -88,6 +88,9 @@ public struct AuditAnchor: Sendable, Equatable, CustomStringConvertible {
         self.hash = hash
     }
 
+    /// What `init?(_:)` takes, for error messages.
+    public static let expectedForm = "SEQ:HASH, a sequence number and 64 hex digits, as an earlier check gave it"
+
     /// Parses `SEQ:HASH` (a positive sequence number of at most 18 digits and 64 hex digits);
     /// nil otherwise.
     public init?(_ text: String) {
