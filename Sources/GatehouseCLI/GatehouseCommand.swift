@@ -22,11 +22,27 @@ public struct GatehouseCommand: AsyncParsableCommand {
               gatehouse serve --config gatehouse.yaml
               gatehouse audit verify --data-dir data
             """,
-        version: "0.1.0",
+        version: GatehouseCommand.versionText,
         subcommands: [CheckCommand.self, ScanCommand.self, RulesCommand.self, ServeCommand.self, AuditCommand.self]
     )
 
     public init() {}
+
+    /// The release of this build.
+    public static let release = "0.2.0"
+
+    /// `gatehouse --version`: the release, and the version of the rule set this binary would
+    /// load from where it is run (or why none loads).
+    static var versionText: String {
+        let found = RulePackLocator().locate(explicit: [])
+        let rules: String
+        if let digest = try? RuleSetVersion.digest(paths: found.paths) {
+            rules = "rules \(digest.prefix(RuleSetVersion.displayLength)) (\(found.paths.joined(separator: ", ")), \(found.source))"
+        } else {
+            rules = "rules: none found (looked in ./rules, beside the binary and in the source checkout)"
+        }
+        return "gatehouse \(release)\n\(rules)"
+    }
 }
 
 /// Where to find rule packs; shared by every command that evaluates text.
@@ -34,26 +50,39 @@ struct RulesOptions: ParsableArguments {
     @Option(
         name: .customLong("rules"),
         help: ArgumentHelp(
-            "A rule pack file or a directory of them (repeatable). Default: $GATEHOUSE_RULES, else ./rules.",
+            "A rule pack file or a directory of them (repeatable). Default: $GATEHOUSE_RULES, else ./rules, "
+                + "else the packs installed beside the binary, else the checkout it was built from.",
             valueName: "path"))
     var paths: [String] = []
 
-    var resolvedPaths: [String] {
-        if !paths.isEmpty { return paths }
-        if let fromEnvironment = ProcessInfo.processInfo.environment["GATEHOUSE_RULES"], !fromEnvironment.isEmpty {
-            return fromEnvironment.split(separator: ":").map(String.init)
-        }
-        return ["rules"]
+    @Flag(name: .customLong("quiet-rules"), help: "Do not say on stderr which rule packs were loaded.")
+    var quietRules = false
+
+    /// The paths to load and where they came from.
+    var located: RulePackLocator.Found { RulePackLocator().locate(explicit: paths) }
+
+    /// Loads and compiles the rule set, turning a bad pack into a clear error and exit status 2,
+    /// and says on stderr which packs it loaded.
+    func loadRuleSet(environment: PluginEnvironment = PluginEnvironment()) throws -> RuleSet {
+        let found = located
+        let ruleSet = try RulesOptions.load(found, environment: environment)
+        if !quietRules { printError(RulesOptions.describe(ruleSet, found: found)) }
+        return ruleSet
     }
 
-    /// Loads and compiles the rule set, turning a bad pack into a clear error and exit status 2.
-    func loadRuleSet(environment: PluginEnvironment = PluginEnvironment()) throws -> RuleSet {
+    static func load(_ found: RulePackLocator.Found, environment: PluginEnvironment = PluginEnvironment()) throws -> RuleSet {
         do {
-            return try RuleSet.load(paths: resolvedPaths, environment: environment)
+            return try RuleSet.load(paths: found.paths, environment: environment)
         } catch let error as RulePackError {
-            printError("gatehouse: cannot load rules: \(error)")
+            printError("gatehouse: cannot load rules (from \(found.source)): \(error)")
             throw ExitCode(2)
         }
+    }
+
+    /// One line for a person: which packs, from where, and the rule-set version.
+    static func describe(_ ruleSet: RuleSet, found: RulePackLocator.Found) -> String {
+        "rules: \(ruleSet.ruleCount) rules in \(ruleSet.packs.count) packs from \(found.paths.joined(separator: ", ")) "
+            + "(\(found.source)), version \(ruleSet.shortVersion)"
     }
 }
 

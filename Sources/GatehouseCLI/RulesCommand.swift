@@ -22,11 +22,15 @@ struct RulesCommand: AsyncParsableCommand {
                 """
         )
 
-        @Argument(help: ArgumentHelp("Rule pack files or directories. Default: ./rules.", valueName: "path"))
+        @Argument(help: ArgumentHelp(
+            "Rule pack files or directories. Default: $GATEHOUSE_RULES, ./rules, the installed packs, the checkout's.",
+            valueName: "path"))
         var paths: [String] = []
 
         func run() async throws {
-            let paths = self.paths.isEmpty ? ["rules"] : self.paths
+            let found = RulePackLocator().locate(explicit: paths, explicitSource: "arguments")
+            let paths = found.paths
+            printError("rules: testing \(paths.joined(separator: ", ")) (\(found.source))")
             let packs: [RulePack]
             let report: RuleTestRunner.Report
             do {
@@ -55,11 +59,15 @@ struct RulesCommand: AsyncParsableCommand {
             discussion: "Exit status 2 if a pack does not compile, 1 if a rule has no tests."
         )
 
-        @Argument(help: ArgumentHelp("Rule pack files or directories. Default: ./rules.", valueName: "path"))
+        @Argument(help: ArgumentHelp(
+            "Rule pack files or directories. Default: $GATEHOUSE_RULES, ./rules, the installed packs, the checkout's.",
+            valueName: "path"))
         var paths: [String] = []
 
         func run() async throws {
-            let paths = self.paths.isEmpty ? ["rules"] : self.paths
+            let found = RulePackLocator().locate(explicit: paths, explicitSource: "arguments")
+            let paths = found.paths
+            printError("rules: linting \(paths.joined(separator: ", ")) (\(found.source))")
             let ruleSet: RuleSet
             do {
                 ruleSet = try RuleSet.load(paths: paths)

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import GatehouseCore
+import GatehouseRuntime
 import GatehouseServer
 import Hummingbird
 import Logging
@@ -15,7 +17,8 @@ struct ServeCommand: AsyncParsableCommand {
 
               listen: 127.0.0.1:8080            # GATEHOUSE_LISTEN
               data_dir: data                    # GATEHOUSE_DATA_DIR
-              rules: [rules]                    # GATEHOUSE_RULES (a:b)
+              rules: [rules]                    # GATEHOUSE_RULES (a:b); default ./rules, else
+                                                # the packs beside the binary or its checkout
               pipeline: [pii, profanity, duplicate]
               limits:
                 body_bytes: 65536
@@ -110,6 +113,8 @@ struct ServeCommand: AsyncParsableCommand {
         logger.notice(
             "gatehouse listening",
             metadata: ["address": "\(configuration.host):\(configuration.port)", "rules": "\(gateway.ruleCount)",
+                       "rules_from": "\(RulePackLocator().locate(explicit: configuration.rules).paths.joined(separator: ":"))",
+                       "rules_version": "\(gateway.ruleSetVersion.prefix(RuleSetVersion.displayLength))",
                        "data": "\(configuration.dataDirectory)"])
         try await buildApplication(gateway: gateway, logger: logger).runService()
         // Everything in flight has committed. Fold the WAL into the database file and cut it,

@@ -17,6 +17,12 @@ public struct RuleSet: Sendable {
     /// The plugins that judge a text on its own (redaction, profanity), without those that
     /// judge it against earlier items: for a moderator's edit of a held item.
     public let textOnlyPipeline: Pipeline
+    /// The content hash of every file the set was read from (`RuleSetVersion`), full hex;
+    /// `"unversioned"` for a set built from packs in memory.
+    public private(set) var version: String = "unversioned"
+
+    /// The version as shown to people: its first 12 hex digits.
+    public var shortVersion: String { String(version.prefix(RuleSetVersion.displayLength)) }
 
     /// Reads and compiles every pack under `paths`.
     ///
@@ -30,7 +36,9 @@ public struct RuleSet: Sendable {
         guard !packs.isEmpty else {
             throw RulePackError(file: paths.joined(separator: ", "), message: "no rule packs (*.yaml) found")
         }
-        return try RuleSet(packs: packs, order: order, registry: registry, environment: environment, logger: logger)
+        var ruleSet = try RuleSet(packs: packs, order: order, registry: registry, environment: environment, logger: logger)
+        ruleSet.version = try RuleSetVersion.digest(paths: paths)
+        return ruleSet
     }
 
     /// Compiles `packs` into a pipeline.

@@ -136,7 +136,7 @@ public final class Gateway: Sendable {
         _ configuration: ServerConfiguration, fingerprints: DurableFingerprintIndex, hasher: KeyedHasher, logger: Logger
     ) throws -> (live: RuleSet, dryRun: RuleSet) {
         let live = try RuleSet.load(
-            paths: configuration.rules, order: configuration.pipeline,
+            paths: RulePackLocator().locate(explicit: configuration.rules).paths, order: configuration.pipeline,
             environment: PluginEnvironment(fingerprints: fingerprints, hasher: hasher), logger: logger)
         let dryRun = try RuleSet(
             packs: live.packs, order: configuration.pipeline,
@@ -496,11 +496,12 @@ public final class Gateway: Sendable {
         ruleSets.withLock { $0 = compiled }
         let count = compiled.live.ruleCount
         try await recorder.recordEvent(actor: actor, event: "rules.reloaded", at: Date())
-        logger.notice("rules reloaded", metadata: ["rules": "\(count)"])
+        logger.notice("rules reloaded", metadata: ["rules": "\(count)", "version": "\(compiled.live.shortVersion)"])
         return GatewayResponse(200) { json in
             json.field("reloaded", true)
             json.field("rules", count)
             json.field("packs", compiled.live.packs.count)
+            json.field("version", compiled.live.version)
         }
     }
 
@@ -520,6 +521,9 @@ public final class Gateway: Sendable {
 
     /// The number of rules in force.
     public var ruleCount: Int { ruleSets.withLock { $0.live.ruleCount } }
+
+    /// The content hash of the rule set in force (`RuleSetVersion`).
+    public var ruleSetVersion: String { ruleSets.withLock { $0.live.version } }
 
     /// `GET /metrics`.
     public func metricsText() async throws -> String {

@@ -14,8 +14,9 @@ public struct ServerConfiguration: Sendable {
     public var port = 8080
     /// Where the database and the secret key live (default ./data).
     public var dataDirectory = "data"
-    /// Rule pack files or directories (default ./rules).
-    public var rules = ["rules"]
+    /// Rule pack files or directories; empty (the default) finds the shipped packs as
+    /// `RulePackLocator` does: ./rules, then beside the binary, then the source checkout.
+    public var rules: [String] = []
     /// The order plugins run in.
     public var pipeline = ["pii", "profanity", "duplicate"]
     /// Largest request body in bytes (default 64 KiB).

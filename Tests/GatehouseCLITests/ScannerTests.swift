@@ -138,6 +138,29 @@ struct CheckTests {
         let check = try #require(command as? CheckCommand)
         #expect(check.json && check.explain)
         #expect(check.text == "hello")
-        #expect(check.rules.resolvedPaths == ["rules/pii"])
+        #expect(check.rules.located == RulePackLocator.Found(paths: ["rules/pii"], source: "--rules"))
+    }
+
+    @Test("the locator tries $GATEHOUSE_RULES, ./rules, beside the binary, then the checkout, in that order")
+    func locatorOrder() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-locator-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let work = root.appendingPathComponent("work"), bin = root.appendingPathComponent("prefix/bin")
+        let installed = root.appendingPathComponent("prefix/share/gatehouse/rules"), checkout = root.appendingPathComponent("checkout/rules")
+        for directory in [work, bin, installed, checkout] {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        }
+        func locate(_ environment: [String: String] = [:]) -> RulePackLocator.Found {
+            RulePackLocator(
+                environment: environment, workingDirectory: work.path, executablePath: bin.appendingPathComponent("gatehouse").path,
+                checkoutRules: checkout.path
+            ).locate(explicit: [])
+        }
+        #expect(locate(["GATEHOUSE_RULES": "/a:/b"]) == RulePackLocator.Found(paths: ["/a", "/b"], source: "$GATEHOUSE_RULES"))
+        #expect(locate() == RulePackLocator.Found(paths: [installed.path], source: "installed beside the binary"))
+        try FileManager.default.removeItem(at: installed)
+        #expect(locate() == RulePackLocator.Found(paths: [checkout.path], source: "the source checkout"))
+        try FileManager.default.createDirectory(at: work.appendingPathComponent("rules"), withIntermediateDirectories: true)
+        #expect(locate() == RulePackLocator.Found(paths: [work.appendingPathComponent("rules").path], source: "./rules"))
     }
 }

@@ -97,11 +97,15 @@ final class ServerProcess {
 
 /// Runs the `gatehouse` binary with `arguments` and `input` on standard input; its exit status
 /// and everything it wrote to standard output and standard error.
-func runGatehouse(_ arguments: [String], input: String = "") throws -> (status: Int32, output: String) {
+func runGatehouse(
+    _ arguments: [String], input: String = "", in directory: URL? = nil, environment: [String: String]? = nil
+) throws -> (status: Int32, output: String) {
     let binary = try #require(ServerProcess.binary, "build the gatehouse binary first (swift build)")
     let process = Process()
     process.executableURL = binary
     process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
+    if let environment { process.environment = environment }
     let output = Pipe()
     let standardInput = Pipe()
     process.standardOutput = output
