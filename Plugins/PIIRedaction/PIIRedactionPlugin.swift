@@ -14,6 +14,7 @@ public struct PIIRedactionPlugin: RulePlugin {
     public let name = PIIRedactionPlugin.pluginName
     public let rules: [RuleInfo]
     private let compiled: [PIIRule]
+    private let nameDetectors: [PersonNameDetector]
     private let usesAnchors: Bool
     /// The single-byte anchors the rules use, found in the one pass over each text.
     private let anchorBytes: [UInt8]
@@ -25,6 +26,7 @@ public struct PIIRedactionPlugin: RulePlugin {
     public init(packs: [RulePack], usesAnchors: Bool = true) throws {
         self.usesAnchors = usesAnchors
         var compiled: [PIIRule] = []
+        var detectors: [PersonNameDetector] = []
         var seen: [String: String] = [:]
         for pack in packs {
             try pack.settings.rejectUnknownKeys(allowed: [])
@@ -35,11 +37,19 @@ public struct PIIRedactionPlugin: RulePlugin {
                         message: "rule id already used in \(other)")
                 }
                 seen[definition.id] = pack.file
-                compiled.append(try PIIRule(definition, packFile: pack.file))
+                if let detector = try definition.fields.optionalString("detector") {
+                    guard detector == "person_name" else {
+                        throw definition.fields.error("detector", "unknown detector '\(detector)' (known: person_name)")
+                    }
+                    detectors.append(try PersonNameDetector(definition, packFile: pack.file))
+                } else {
+                    compiled.append(try PIIRule(definition, packFile: pack.file))
+                }
             }
         }
         self.compiled = compiled
-        self.rules = compiled.map(\.info)
+        self.nameDetectors = detectors
+        self.rules = compiled.map(\.info) + detectors.map(\.info)
         self.anchorBytes = compiled.compactMap { rule in
             if case .byte(let byte)? = rule.anchor { return byte }
             return nil
@@ -52,6 +62,7 @@ public struct PIIRedactionPlugin: RulePlugin {
     }
 
     private struct Candidate {
+        /// An index into `compiled`, or `compiled.count + i` for name detector `i`.
         var rule: Int
         var range: Range<Int>
         var score: Double
@@ -85,12 +96,24 @@ public struct PIIRedactionPlugin: RulePlugin {
                 report.failures.append(RuleFailure(rule: rule.info, message: error.description))
             }
         }
+        if !nameDetectors.isEmpty {
+            var tokens: [NameToken] = []
+            tokens.reserveCapacity(bytes.count / 5)
+            for (offset, detector) in nameDetectors.enumerated() {
+                detector.detect(bytes, tokens: &tokens, explain: explain, found: { candidate in
+                    candidates.append(Candidate(
+                        rule: compiled.count + offset, range: candidate.range, score: detector.baseScore, explanation: candidate.explanation))
+                }, letGo: { range, reason in
+                    report.notes.append(CandidateNote(rule: detector.info, range: range, reason: reason))
+                })
+            }
+        }
         guard !candidates.isEmpty else { return report }
 
         // Resolve overlaps: higher priority, then longer, then earlier wins.
         candidates.sort { left, right in
-            let l = compiled[left.rule].priority
-            let r = compiled[right.rule].priority
+            let l = priority(left.rule)
+            let r = priority(right.rule)
             if l != r { return l > r }
             if left.range.count != right.range.count { return left.range.count > right.range.count }
             return left.range.lowerBound < right.range.lowerBound
@@ -102,8 +125,8 @@ public struct PIIRedactionPlugin: RulePlugin {
                 if explain {
                     report.notes.append(
                         CandidateNote(
-                            rule: compiled[candidate.rule].info, range: candidate.range,
-                            reason: "overlaps '\(compiled[winner.rule].info.id)', which wins"))
+                            rule: info(candidate.rule), range: candidate.range,
+                            reason: "overlaps '\(info(winner.rule).id)', which wins"))
                 }
                 continue
             }
@@ -111,11 +134,22 @@ public struct PIIRedactionPlugin: RulePlugin {
         }
         taken.sort { $0.range.lowerBound < $1.range.lowerBound }
         report.detections = taken.map { candidate in
-            let rule = compiled[candidate.rule]
-            return Detection(
-                rule: rule.info, range: candidate.range, score: candidate.score,
-                explanation: candidate.explanation, replacement: rule.replacement)
+            Detection(
+                rule: info(candidate.rule), range: candidate.range, score: candidate.score,
+                explanation: candidate.explanation, replacement: replacement(candidate.rule))
         }
         return report
+    }
+
+    private func priority(_ rule: Int) -> Int {
+        rule < compiled.count ? compiled[rule].priority : nameDetectors[rule - compiled.count].priority
+    }
+
+    private func info(_ rule: Int) -> RuleInfo {
+        rule < compiled.count ? compiled[rule].info : nameDetectors[rule - compiled.count].info
+    }
+
+    private func replacement(_ rule: Int) -> String {
+        rule < compiled.count ? compiled[rule].replacement : nameDetectors[rule - compiled.count].replacement
     }
 }

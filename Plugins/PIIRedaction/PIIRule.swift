@@ -6,7 +6,7 @@ struct PIIRule: Sendable {
     /// Keys a PII rule may carry besides the common ones.
     static let keys: Set<String> = [
         "pattern", "caseless", "group", "validator", "context", "replacement", "priority", "score",
-        "gazetteer", "exclude_words", "match_limit", "anchor", "max_length",
+        "gazetteer", "exclude_words", "match_limit", "anchor", "max_length", "keep",
     ]
     static let contextKeys: Set<String> = ["words", "window", "required", "exclude"]
 
@@ -16,6 +16,8 @@ struct PIIRule: Sendable {
     let group: Int
     let validatorName: String?
     let validator: Validator?
+    /// Why a match is kept as it is (an organisation's contact), when it is; `keep:`.
+    let keep: OrganisationContacts.Check?
     let context: ContextMatcher?
     let contextRequired: Bool
     let exclusions: ContextMatcher?
@@ -65,6 +67,16 @@ struct PIIRule: Sendable {
             validator = nil
         }
 
+        if let keepName = try fields.optionalString("keep") {
+            guard let check = OrganisationContacts.table[keepName] else {
+                let known = OrganisationContacts.table.keys.sorted().joined(separator: ", ")
+                throw fields.error("keep", "unknown check '\(keepName)' (known: \(known))")
+            }
+            keep = check
+        } else {
+            keep = nil
+        }
+
         if let contextFields = try fields.fields("context") {
             try contextFields.rejectUnknownKeys(allowed: Self.contextKeys)
             let window = try contextFields.int("window", default: 40, in: 1...1_000)
@@ -108,6 +120,7 @@ struct PIIRule: Sendable {
         case notInGazetteer
         case vetoed(ContextHit)
         case noContext
+        case kept(String)
     }
 
     /// What became of one match.
@@ -124,6 +137,7 @@ struct PIIRule: Sendable {
         case .notInGazetteer: return "first word not in the gazetteer"
         case .vetoed(let hit): return "exclude word '\(hit.word)' \(hit.before ? "before" : "after") it"
         case .noContext: return "no context word within \(context?.window ?? 0) bytes"
+        case .kept(let reason): return "kept: \(reason)"
         }
     }
 
@@ -131,6 +145,7 @@ struct PIIRule: Sendable {
     func judge(_ text: UnsafeBufferPointer<UInt8>, whole: Range<Int>, value: Range<Int>) throws(PCRE2Error) -> Outcome {
         let valueBytes = UnsafeBufferPointer(rebasing: text[value])
         if let validator, !validator(valueBytes) { return .rejected(.validatorFailed) }
+        if let keep, let reason = keep(valueBytes) { return .rejected(.kept(reason)) }
         var gazetteerChecked = false
         if gazetteer != nil || excludedWords != nil {
             let words = String(decoding: valueBytes, as: UTF8.self)

@@ -17,6 +17,8 @@ struct Options {
     var suites: [String] = []
     var megabytes = 32.0
     var repo = FileManager.default.currentDirectoryPath
+    var file: String?
+    var show = 0
 
     init(_ arguments: [String]) {
         var iterator = arguments.makeIterator()
@@ -24,8 +26,11 @@ struct Options {
             switch argument {
             case "--megabytes": megabytes = Double(iterator.next() ?? "") ?? megabytes
             case "--repo": repo = iterator.next() ?? repo
+            case "--file": file = iterator.next()
+            case "--show": show = Int(iterator.next() ?? "") ?? 20
             case "-h", "--help":
-                print("usage: gatehouse-bench [pii] [pii-rules] [profanity] [duplicate] [--megabytes N] [--repo PATH]")
+                print(
+                    "usage: gatehouse-bench [pii] [pii-rules] [pii-eval --file F] [profanity] [duplicate] [--megabytes N] [--repo PATH] [--show N]")
                 exit(0)
             default: suites.append(argument)
             }
@@ -272,10 +277,16 @@ do {
         switch suite {
         case "pii": try benchPII(options)
         case "pii-rules": try benchRulePatterns(options)
+        case "pii-eval":
+            guard let file = options.file else {
+                print("pii-eval needs --file F.jsonl (make one with scripts/eval/pii_corpus.py --seed N)")
+                exit(2)
+            }
+            try PIIEvaluation.run(file: file, rules: options.path("rules/pii"), show: options.show)
         case "profanity": try benchProfanity(options)
         case "duplicate": try benchDuplicate(options)
         default:
-            print("unknown suite '\(suite)' (known: pii, pii-rules, profanity, duplicate)")
+            print("unknown suite '\(suite)' (known: pii, pii-rules, pii-eval, profanity, duplicate)")
             exit(2)
         }
     }

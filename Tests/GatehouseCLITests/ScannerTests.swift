@@ -111,7 +111,7 @@ struct ScannerTests {
 struct CheckTests {
     @Test("--explain says why each rule fired and what it did, and what was let go")
     func explain() {
-        let text = "NHS number 080 000 0013, thanks"
+        let text = "NHS number 016 977 5801, thanks"
         let verdict = ruleSet.pipeline.evaluate(text: text, context: EvaluationContext(explain: true))
         let rendered = CheckCommand.render(verdict, original: text, explain: true, ruleSet: ruleSet)
         #expect(rendered.contains("decision: accepted"))
@@ -121,6 +121,17 @@ struct CheckTests {
         #expect(rendered.contains("not taken:"))
         #expect(rendered.contains("pii/pii.uk_phone"))
         #expect(rendered.contains("overlaps 'pii.nhs_number', which wins"))
+    }
+
+    @Test("--explain says why an organisation contact and a capitalised word were kept")
+    func explainKept() {
+        let text = "Bookings on 0300 123 4567 or pals@leedsth.nhs.uk; the Queen Elizabeth Hospital was fine"
+        let verdict = ruleSet.pipeline.evaluate(text: text, context: EvaluationContext(explain: true))
+        #expect(verdict.text == text, "nothing here is personal")
+        let rendered = CheckCommand.render(verdict, original: text, explain: true, ruleSet: ruleSet)
+        #expect(rendered.contains(#""0300 123 4567": kept: organisation contact: an 03 number"#), "\(rendered)")
+        #expect(rendered.contains(#""pals@leedsth.nhs.uk": kept: organisation contact: the mailbox names a role or team ('pals')"#), "\(rendered)")
+        #expect(rendered.contains("pii/pii.person_name"), "\(rendered)")
     }
 
     @Test("without --explain no matched value is printed")

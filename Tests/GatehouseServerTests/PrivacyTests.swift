@@ -11,6 +11,9 @@ struct PrivacyTests {
     static let personal = [
         "943 476 5919", "9434765919", "07700 900123", "sarah.jones@example.com", "SW1A 1AA", "JG103759A",
         "4111 1111 1111 1111", "GB82 WEST 1234 5698 7654 32", "contributor-token-secret-77",
+        // Names, and the lower-case and spaced forms that used to go through.
+        "Jacqueline", "Oluwaseun Adeyemi", "Siobhán", "danny mcdonald", "ab123456c", "ab 12 34 56 c",
+        "MORGA 753116 SM9IJ", "12H45678", "7123 4567",
     ]
 
     @Test("no submitted PII value, no raw text of a rejected item, no contributor token in any file or log line")
@@ -38,6 +41,18 @@ struct PrivacyTests {
                 })
             }
             #expect(statuses == [201, 201, 201, 202, 201, 422])
+            // Names, and identifiers in lower case and spaced out, from contributors of their own.
+            let namesAndForms = [
+                "Special thanks to Jacqueline on the stroke ward. I complained to Oluwaseun Adeyemi.\n\nRegards,\nSiobhán",
+                "my physio danny mcdonald asked for my ni number ab123456c (or ab 12 34 56 c), trn 12H45678",
+                "Driving licence MORGA 753116 SM9IJ 35, ring +44 (20) 7123 4567 in the evening",
+            ]
+            for (index, text) in namesAndForms.enumerated() {
+                let body = json(["text": text, "contributor": "another-contributor-\(index)", "conversation": "names"])
+                try await client.execute(uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: body) { response in
+                    #expect(response.status == .created, "\(text)")
+                }
+            }
             // A moderator's edit of the held item, with a phone number of their own: redacted too.
             let held = try await client.execute(uri: "/v1/review", method: .get, headers: bearer(.moderator)) { response in
                 try #require((decode(response)["items"] as? [[String: Any]])?.first?["id"] as? String)

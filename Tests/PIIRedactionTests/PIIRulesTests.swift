@@ -52,8 +52,8 @@ struct PIIRulesTests {
 
     @Test("a phone match inside an NHS number loses, and the span is redacted once")
     func nhsBeatsPhone() {
-        // 080 000 0013 is both a valid NHS number and a 10-digit 0800 number.
-        let verdict = redact("number 080 000 0013 please")
+        // 016 977 5801 is both a valid NHS number and a 10-digit number in a five-digit area code.
+        let verdict = redact("number 016 977 5801 please")
         #expect(verdict.text == "number [NHS number] please")
         #expect(verdict.findings.map(\.category) == ["NHS_NUMBER"])
         #expect(verdict.notes.contains { $0.rule == "pii.uk_phone" && $0.reason.contains("pii.nhs_number") })

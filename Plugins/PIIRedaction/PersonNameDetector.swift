@@ -1,0 +1,413 @@
+import GatehouseCore
+
+/// Finds people's names without a pattern: gazetteers of first names and surnames, a list of
+/// English words that make a capitalised word ambiguous, and cues on both sides.
+///
+/// A run of capitalised words (with initials, `O'`, `Mc`, hyphens and particles such as `van`,
+/// `de`, `bin`) is a name when
+/// - it starts with a listed first name that is not also an English word (`Jacqueline`,
+///   `Oluwaseun`), anywhere but straight after a determiner;
+/// - it starts with a listed first name that is also a word (`Will`, `Grace`) and a surname
+///   follows, or it is not the first word of its sentence;
+/// - a cue comes before it (`thanks to`, `complained to`, `my daughter,`, `the service
+///   manager,`, a role) or after it (`on reception`), and its first word is not an English word;
+/// - it is two or more words ending in a listed surname, none an English word;
+/// - it stands alone on the last line, or after a sign-off, at the very end.
+/// It is not a name when an organisation or place word follows (`Hospital`, `Ward`, `Road`,
+/// `syndrome`), a word such as `St`, `Queen` or `Royal` comes before, it is a listed place,
+/// month or day, or an eponym in the possessive (`Parkinson's`). In a message written all in
+/// lower case, listed first names and surnames are read as if capitalised.
+struct PersonNameDetector: Sendable {
+    static let keys: Set<String> = [
+        "detector", "first_names", "surnames", "common_words", "not_names", "replacement", "priority", "score",
+    ]
+
+    let info: RuleInfo
+    let replacement: String
+    let priority: Int
+    let baseScore: Double
+    private let firstNames: WordSet
+    private let surnames: WordSet
+    private let commonWords: WordSet
+    private let notNames: WordSet
+
+    // Small closed lists: structure, not vocabulary.
+    private static let particles = WordSet(["van", "von", "der", "den", "de", "da", "del", "della", "di", "du", "la", "le", "bin", "binti", "bint", "al", "el", "ap", "ibn", "mac", "mc", "ó", "ni", "ní", "nic", "ua"])
+    private static let blockBefore = WordSet(["st", "saint", "queen", "king", "prince", "princess", "royal", "lady", "great", "mount", "port", "fort", "north", "south", "east", "west", "upper", "lower", "new", "old", "little", "the", "a", "an", "this", "that", "these", "those", "every", "any", "some", "no", "via", "at", "ward", "unit"])
+    private static let followers = WordSet([
+        "hospital", "hospitals", "infirmary", "hospice", "clinic", "centre", "center", "ward", "unit", "wing", "building", "house",
+        "surgery", "practice", "trust", "foundation", "road", "street", "lane", "avenue", "way", "drive", "close", "crescent",
+        "place", "square", "terrace", "gardens", "court", "park", "grove", "rise", "walk", "row", "mews", "station", "line",
+        "university", "college", "school", "academy", "library", "church", "chapel", "syndrome", "disease", "palsy", "cyst",
+        "tendon", "neuroma", "contracture", "test", "scale", "score", "method", "technique", "procedure", "bridge", "medical",
+        "health", "healthcare", "community", "primary", "general", "district", "memorial", "institute", "team", "service",
+        "services", "pharmacy", "group", "partnership", "nhs", "ltd", "limited", "plc", "lodge", "hall", "suite", "department",
+        "dept", "theatre", "block", "estate", "shopping", "retail", "airport", "harbour", "quay", "county", "council", "village",
+        "town", "city", "valley", "heights", "green", "fields", "hill", "end", "cross", "gate", "bank", "sports", "leisure",
+        "stadium", "arena", "museum", "gallery", "hotel", "inn", "arms", "cafe", "café", "restaurant", "bar", "pub", "fc",
+        "united", "rovers", "wanderers", "athletic", "rangers", "pool", "wood", "woods", "forest", "moor", "heath", "common",
+        "syndrome’s", "'s",
+    ])
+    private static let eponyms = WordSet([
+        "parkinson", "alzheimer", "crohn", "asperger", "bell", "down", "baker", "morton", "sever", "raynaud", "huntington",
+        "dupuytren", "achilles", "addenbrooke", "guy", "gray", "thomas", "george", "hodgkin", "tourette", "cushing", "graves",
+        "addison", "hashimoto", "meniere", "ménière", "sjogren", "sjögren", "osgood", "perthes", "bartholin", "barrett",
+        "paget", "wilson", "lyme", "marfan", "raynaud", "bowen", "colles", "smith", "heberden", "baker", "scheuermann",
+        "still", "reiter", "tommy", "bart", "christie", "john", "mary", "luke", "peter", "james", "margaret", "anne",
+    ])
+    private static let monthsAndDays = WordSet([
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+        "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "christmas", "easter",
+        "mondays", "tuesdays", "wednesdays", "thursdays", "fridays", "saturdays", "sundays", "jan", "feb", "mar", "apr",
+        "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri",
+        "sat", "sun", "xmas", "boxing", "new", "bank", "holiday",
+    ])
+    /// Cues before a name: the words that end right before it (commas and brackets allowed in between).
+    private static let cuesBefore: [[String]] = [
+        ["thanks", "to"], ["thank", "you", "to"], ["thanks"], ["thank", "you"], ["complained", "to"], ["complaint", "to"],
+        ["wrote", "to"], ["spoke", "to"], ["speak", "to"], ["talked", "to"], ["spoken", "to"], ["through", "to"],
+        ["thanks", "to"], ["out", "to"], ["shoutout", "to"], ["called"], ["named"], ["name", "is"], ["name's"], ["i'm"],
+        ["i’m"], ["i", "am"], ["this", "is"], ["from"], ["regards"], ["cheers"], ["wishes"], ["sincerely"], ["faithfully"],
+        ["love"], ["manager"], ["lead"], ["leader"], ["coordinator"], ["co-ordinator"], ["director"], ["officer"],
+        ["receptionist"], ["consultant"], ["nurse"], ["sister"], ["matron"], ["paramedic"], ["paramedics"], ["physio"],
+        ["physiotherapist"], ["podiatrist"], ["chiropodist"], ["radiographer"], ["sonographer"], ["therapist"], ["ot"],
+        ["slt"], ["dietitian"], ["dietician"], ["orthoptist"], ["prosthetist"], ["orthotist"], ["osteopath"],
+        ["audiologist"], ["psychologist"], ["pharmacist"], ["midwife"], ["carer"], ["gp"], ["doctor"], ["surgeon"],
+        ["daughter"], ["son"], ["husband"], ["wife"], ["mum"], ["mom"], ["mother"], ["dad"], ["father"], ["partner"],
+        ["grandson"], ["granddaughter"], ["grandma"], ["grandad"], ["granddad"], ["nan"], ["nana"], ["brother"],
+        ["neighbour"], ["friend"], ["uncle"], ["aunt"], ["auntie"], ["cousin"], ["fiancé"], ["fiance"], ["boyfriend"],
+        ["girlfriend"], ["niece"], ["nephew"], ["colleague"], ["worker"], ["assistant"], ["technician"], ["practitioner"],
+        ["ask", "for"], ["asked", "for"], ["see"], ["saw"], ["seen", "by"], ["treated", "by"], ["with"], ["and"],
+        ["by"], ["mr"], ["mrs"], ["ms"], ["miss"], ["mx"], ["dr"], ["prof"],
+    ]
+    /// Cues after a name that point to a person whatever the word: a role, a person's verb.
+    private static let strongCuesAfter: [[String]] = [
+        ["on", "reception"], ["at", "reception"], ["and", "her"], ["and", "his"], ["the", "physio"], ["the", "paramedic"],
+        ["said"], ["told"], ["explained"], ["rang"], ["phoned"], ["listened"], ["smiled"], ["reassured"], ["referred"],
+    ]
+    /// Cues after a name that only help a listed first name or surname.
+    private static let weakCuesAfter: [[String]] = [
+        ["on", "the"], ["in", "the"], ["from", "the"], ["who"], ["was"], ["is"], ["has"], ["never"], ["always"],
+        ["made"], ["really"], ["went"], ["did"], ["called"],
+    ]
+    /// Closed-class words that are never a name, whatever a list says (My, Many, Hope this …).
+    private static let stopWords = WordSet([
+        "my", "the", "a", "an", "i", "we", "you", "he", "she", "it", "they", "me", "him", "her", "us", "them", "this",
+        "that", "these", "those", "and", "but", "or", "so", "if", "when", "what", "who", "how", "why", "where", "there",
+        "here", "all", "any", "many", "much", "more", "most", "some", "no", "not", "yes", "ok", "okay", "hi", "hello",
+        "dear", "thanks", "thank", "please", "sorry", "best", "kind", "regards", "cheers", "also", "just", "very",
+        "really", "still", "even", "after", "before", "since", "until", "while", "with", "without", "from", "into",
+        "over", "under", "up", "down", "out", "off", "on", "in", "at", "to", "for", "of", "by", "about", "as", "like",
+        "than", "then", "now", "today", "tomorrow", "yesterday", "be", "is", "are", "was", "were", "am", "do", "does",
+        "did", "have", "has", "had", "would", "shall", "should", "can", "could", "might", "must", "our",
+        "your", "their", "his", "its", "one", "two", "three", "first", "second", "last", "next", "every", "each",
+        "both", "either", "neither", "other", "another", "such", "only", "well", "good", "great", "overall",
+        "royal", "saint", "queen", "king", "prince", "princess", "lord", "lady", "general", "central", "county",
+        // Titles: the title rule redacts the name after them; they are never part of it.
+        "mr", "mrs", "ms", "miss", "mx", "dr", "doctor", "prof", "professor", "sister", "nurse", "sir", "dame", "rev",
+        "revd", "reverend", "cllr", "councillor",
+        "i'm", "i’m", "i've", "i’ve", "i'd", "i’d", "i'll", "i’ll", "it's", "it’s", "that's", "that’s", "there's",
+        "don't", "don’t", "can't", "can’t", "won't", "won’t", "didn't", "didn’t", "we're", "we’re", "they're", "you're",
+    ])
+    /// Organisation words that are also common surnames (Wood, Green, Hill): after a listed first
+    /// name that is not an English word they are a surname (Karen Wood), else a place.
+    private static let surnameFollowers = WordSet([
+        "wood", "woods", "green", "hill", "hall", "bank", "cross", "fields", "heath", "moor", "end", "gate", "park",
+        "house", "court", "lane", "grove", "field", "brook", "church", "wells", "hospital",
+    ].filter { $0 != "hospital" })
+    /// Words after an ambiguous first name (Hope, Will, May) that show it is used as a word.
+    private static let wordUseAfter = WordSet([
+        "this", "that", "these", "you", "i", "we", "they", "it", "to", "the", "a", "an", "be", "have", "not", "all",
+        "so", "everyone", "someone", "anyone", "for", "he", "she", "there", "of", "is", "are",
+    ])
+    /// Words before a run that make it a place: in Cleethorpes, near Stoke.
+    private static let placeBefore = WordSet(["in", "at", "near", "into", "towards", "toward", "outside", "around", "across", "via", "through"])
+    /// Cues that only count when the word before the name is their last word and not just `and`, `with`, `by` …
+    private static let weakCues: Set<String> = ["and", "with", "by", "see", "saw", "from", "love", "thanks", "thank you"]
+
+    private let cueBeforeHashes: [(words: [UInt64], weak: Bool)]
+    private let strongCueAfterHashes: [[UInt64]]
+    private let weakCueAfterHashes: [[UInt64]]
+
+    init(_ definition: RuleDefinition, packFile: String) throws {
+        let fields = definition.fields
+        try fields.rejectUnknownKeys(allowed: RuleDefinition.commonKeys.union(Self.keys))
+        info = RuleInfo(definition)
+        func list(_ key: String) throws -> WordSet {
+            try WordSet(file: try fields.string(key), relativeTo: packFile, fields: fields, key: key)
+        }
+        firstNames = try list("first_names")
+        surnames = try list("surnames")
+        commonWords = try list("common_words")
+        notNames = try list("not_names")
+        replacement = try fields.optionalString("replacement") ?? "[name]"
+        priority = try fields.int("priority", default: 40, in: 0...1_000)
+        baseScore = try fields.double("score", default: 0.7, in: 0...1)
+        cueBeforeHashes = Self.cuesBefore.map { words in
+            (words.map { WordHash.of($0.utf8) }, words.count == 1 && Self.weakCues.contains(words[0]) || words == ["thank", "you"])
+        }
+        strongCueAfterHashes = Self.strongCuesAfter.map { $0.map { WordHash.of($0.utf8) } }
+        weakCueAfterHashes = Self.weakCuesAfter.map { $0.map { WordHash.of($0.utf8) } }
+    }
+
+    struct Candidate {
+        var range: Range<Int>
+        var explanation: String
+    }
+
+    /// The names in `text`, as byte ranges; `notes` gets the runs let go, when asked.
+    func detect(
+        _ text: UnsafeBufferPointer<UInt8>, tokens: inout [NameToken], explain: Bool, found: (Candidate) -> Void,
+        letGo: (Range<Int>, String) -> Void
+    ) {
+        NameTokenizer.tokens(text, into: &tokens)
+        guard !tokens.isEmpty else { return }
+        let lowerCaseText = !tokens.contains { $0.capitalised && !$0.initial }
+        var index = 0
+        while index < tokens.count {
+            let token = tokens[index]
+            guard isCandidateStart(token, lowerCaseText: lowerCaseText), !Self.followers.contains(token.hash),
+                  !Self.stopWords.contains(token.hash)
+            else {
+                index += 1
+                continue
+            }
+            // Extend the run: capitalised words, initials, particles, joined by spaces only.
+            var end = index + 1
+            while end < tokens.count, end - index < 4, tokens[end].joinedToPrevious {
+                let next = tokens[end]
+                if Self.followers.contains(next.hash),
+                   !(Self.surnameFollowers.contains(next.hash) && end == index + 1 && isFirst(token) && !isWord(token)
+                     && !(end + 1 < tokens.count && tokens[end + 1].joinedToPrevious && Self.followers.contains(tokens[end + 1].hash))) {
+                    break
+                }
+                if nameWord(next, lowerCaseText: lowerCaseText) || next.initial {
+                    end += 1
+                    if next.possessive { break }
+                } else if Self.particles.contains(next.hash), end + 1 < tokens.count, tokens[end + 1].joinedToPrevious,
+                          nameWord(tokens[end + 1], lowerCaseText: lowerCaseText) {
+                    end += 2
+                } else {
+                    break
+                }
+            }
+            let run = index..<end
+            let verdict = judge(text, tokens, run, lowerCaseText: lowerCaseText)
+            let range = tokens[run.lowerBound].range.lowerBound..<tokens[run.upperBound - 1].range.upperBound
+            if let reason = verdict.accepted {
+                // A possessive name is redacted without its 's.
+                var valueEnd = range.upperBound
+                if tokens[run.upperBound - 1].possessive { valueEnd = trimPossessive(text, range) }
+                found(Candidate(range: range.lowerBound..<valueEnd, explanation: reason))
+                index = end
+                // "Priya and Tavoren": a name joined by "and" to an accepted one.
+                if end + 1 < tokens.count, tokens[end].hash == Self.andHash, tokens[end + 1].capitalised || lowerCaseText,
+                   !tokens[end + 1].sentenceStart, nameWord(tokens[end + 1], lowerCaseText: lowerCaseText),
+                   !commonWords.contains(tokens[end + 1].hash) || firstNames.contains(tokens[end + 1].hash) {
+                    var last = end + 2
+                    while last < tokens.count, last - end - 1 < 3, tokens[last].joinedToPrevious,
+                          nameWord(tokens[last], lowerCaseText: lowerCaseText), !Self.followers.contains(tokens[last].hash) { last += 1 }
+                    if last >= tokens.count || !Self.followers.contains(tokens[last].hash) {
+                        found(Candidate(
+                            range: tokens[end + 1].range.lowerBound..<tokens[last - 1].range.upperBound,
+                            explanation: "joined by 'and' to a name"))
+                        index = last
+                    }
+                }
+            } else {
+                if explain, let reason = verdict.rejected { letGo(range, reason) }
+                index = max(end, index + 1)
+                // An organisation word that ended the run goes with it (Florence Ward, Grace Lane).
+                if index < tokens.count, Self.followers.contains(tokens[index].hash) { index += 1 }
+            }
+        }
+    }
+
+    private static let andHash = WordHash.of("and".utf8)
+
+    private func trimPossessive(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
+        var end = range.upperBound
+        if text[end - 1] == 0x27 { return end - 1 }  // Thomas'
+        end -= 1  // s
+        if text[end - 1] == 0x27 { return end - 1 }
+        return end - 3  // ’
+    }
+
+    /// A word that can be part of a name.
+    private func nameWord(_ token: NameToken, lowerCaseText: Bool) -> Bool {
+        if token.capitalised { return true }
+        guard lowerCaseText else { return false }
+        return (firstNames.contains(token.hash) || surnames.contains(token.hash) || token.hash != token.plainHash && surnames.contains(token.plainHash))
+            && !commonWords.contains(token.hash)
+    }
+
+    private func isCandidateStart(_ token: NameToken, lowerCaseText: Bool) -> Bool {
+        if token.initial { return false }
+        return nameWord(token, lowerCaseText: lowerCaseText)
+    }
+
+    private func isFirst(_ token: NameToken) -> Bool { firstNames.contains(token.hash) || firstNames.contains(token.plainHash) }
+    private func isSurname(_ token: NameToken) -> Bool {
+        surnames.contains(token.hash) || surnames.contains(token.plainHash) || surnames.contains(token.tailHash)
+    }
+    private func isWord(_ token: NameToken) -> Bool { commonWords.contains(token.hash) }
+
+    struct Verdict {
+        var accepted: String?
+        var rejected: String?
+    }
+
+    private func judge(_ text: UnsafeBufferPointer<UInt8>, _ tokens: [NameToken], _ run: Range<Int>, lowerCaseText: Bool) -> Verdict {
+        let first = tokens[run.lowerBound]
+        let last = tokens[run.upperBound - 1]
+        let count = run.count
+        let previous = run.lowerBound > 0 ? tokens[run.lowerBound - 1] : nil
+        let next = run.upperBound < tokens.count ? tokens[run.upperBound] : nil
+        // Organisation and place words after, title-like words before.
+        if let next, next.joinedToPrevious, Self.followers.contains(next.hash) {
+            return Verdict(rejected: "an organisation or place word follows")
+        }
+        if first.possessive, count == 1, Self.eponyms.contains(first.hash) {
+            return Verdict(rejected: "an eponym (a condition or a place named after someone)")
+        }
+        if let previous, first.joinedToPrevious || first.punctuationBefore == nil, Self.blockBefore.contains(previous.hash) {
+            return Verdict(rejected: "'\(word(text, previous))' before it makes it a place or an organisation")
+        }
+        if Self.stopWords.contains(first.hash) {
+            return Verdict(rejected: "'\(word(text, first))' is a function word")
+        }
+        // A listed place or organisation: the run, its first two words, or the run with a word
+        // or two either side (Marks and Spencer, milton keynes).
+        let strongCue = cueBefore(text, tokens, at: run.lowerBound).map { $0.strong && !lowerCaseText } ?? false
+        for lower in max(0, run.lowerBound - 2)...run.lowerBound where !signsOffEarly(text, tokens, run) && !(strongCue && count <= 2) {
+            for upper in run.upperBound...min(tokens.count, run.upperBound + 1) where upper - lower <= 4 {
+                if notNames.contains(runHash(text, tokens, lower..<upper)) { return Verdict(rejected: "a listed place or organisation") }
+            }
+        }
+        if count > 1 && !signsOffEarly(text, tokens, run) && !strongCue && notNames.contains(runHash(text, tokens, run.lowerBound..<run.lowerBound + 2)) {
+            return Verdict(rejected: "a listed place or organisation")
+        }
+        let monthOrDay = Self.monthsAndDays.contains(first.hash)
+        let cue = cueBefore(text, tokens, at: run.lowerBound)
+        let strongAfter = cueAfter(tokens, at: run.upperBound, strong: true)
+        let weakAfter = strongAfter || cueAfter(tokens, at: run.upperBound, strong: false)
+        let firstListed = isFirst(first)
+        let firstWord = isWord(first)
+        let lastIsSurname = count > 1 && isSurname(last) && !last.initial
+        let allUnambiguous = run.allSatisfy { !isWord(tokens[$0]) || tokens[$0].initial }
+        let atEnd = isAtEnd(text, after: last)
+        let cueOpensLine = cue.map { tokens[run.lowerBound - $0.count].lineStart } ?? false
+        let signsOff = atEnd && (first.lineStart || cueOpensLine)
+
+        if monthOrDay && !(count > 1 && lastIsSurname && !isWord(last)) {
+            return Verdict(rejected: "a month or a day")
+        }
+        if firstListed && !firstWord {
+            return Verdict(accepted: "first name in the gazetteer" + (count > 1 ? " with a surname" : ""))
+        }
+        let strongAfterEarly = cueAfter(tokens, at: run.upperBound, strong: true)
+        if firstListed && count > 1 && (lastIsSurname || !isWord(last)) && (!(first.sentenceStart && isWord(last)) || strongAfterEarly) {
+            return Verdict(accepted: "first name and surname in the gazetteers")
+        }
+        if let cue, cue.strong || firstListed && (atEnd || cue.words.lowercased() == "and"), !firstWord || firstListed,
+           !lowerCaseText || firstListed || isSurname(first) || cue.strong && first.range.count >= 3 {
+            return Verdict(accepted: "after '\(cue.words)'" + (firstListed ? "; first name in the gazetteer" : ""))
+        }
+        let usedAsWord = next.map { count == 1 && firstWord && !$0.capitalised && Self.wordUseAfter.contains($0.hash) } ?? false
+        let afterPlaceWord = previous.map { first.joinedToPrevious && Self.placeBefore.contains($0.hash) } ?? false
+        if let cue, cue.strong, !lowerCaseText, !first.sentenceStart || first.lineStart, !usedAsWord {
+            return Verdict(accepted: "a capitalised word after '\(cue.words)'")
+        }
+        if firstListed && !first.sentenceStart && previous != nil && !lowerCaseText && !usedAsWord && !(afterPlaceWord && firstWord) {
+            return Verdict(accepted: "first name in the gazetteer, capitalised inside a sentence")
+        }
+        if count > 1 && lastIsSurname && allUnambiguous {
+            return Verdict(accepted: "surname in the gazetteer after a capitalised name")
+        }
+        let allListedOrUnambiguous = run.allSatisfy { let t = tokens[$0]; return !isWord(t) || isFirst(t) || isSurname(t) || t.initial }
+        if signsOff && allListedOrUnambiguous && !lowerCaseText && !Self.stopWords.contains(first.hash) {
+            return Verdict(accepted: "signs off the contribution")
+        }
+        if strongAfter && !firstWord && !lowerCaseText && !afterPlaceWord {
+            return Verdict(accepted: "a person's cue after it")
+        }
+        if weakAfter && !firstWord && !lowerCaseText && !afterPlaceWord && (firstListed || isSurname(first)) {
+            return Verdict(accepted: "a listed name with a cue after it")
+        }
+        return Verdict(rejected: firstListed ? "a listed first name that is also an English word, with no cue" : "no name evidence")
+    }
+
+    private func word(_ text: UnsafeBufferPointer<UInt8>, _ token: NameToken) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: text[token.range]), as: UTF8.self)
+    }
+
+    /// The hash of the run's words joined by single spaces.
+    private func runHash(_ text: UnsafeBufferPointer<UInt8>, _ tokens: [NameToken], _ run: Range<Int>) -> UInt64 {
+        var hash = WordHash.seed
+        for (offset, index) in run.enumerated() {
+            if offset > 0 { hash = WordHash.space(hash) }
+            let token = tokens[index]
+            var end = token.range.upperBound
+            if token.possessive { end = trimPossessive(text, token.range) }
+            for byte in UnsafeBufferPointer(rebasing: text[token.range.lowerBound..<end]) {
+                hash = (hash ^ UInt64(WordHash.fold(byte))) &* WordHash.prime
+            }
+        }
+        return hash
+    }
+
+    /// The run stands alone on the last line, or right after a sign-off that opens the line.
+    private func signsOffEarly(_ text: UnsafeBufferPointer<UInt8>, _ tokens: [NameToken], _ run: Range<Int>) -> Bool {
+        guard isAtEnd(text, after: tokens[run.upperBound - 1]) else { return false }
+        if tokens[run.lowerBound].lineStart { return true }
+        guard let cue = cueBefore(text, tokens, at: run.lowerBound) else { return false }
+        return tokens[run.lowerBound - cue.count].lineStart
+    }
+
+    private func cueBefore(_ text: UnsafeBufferPointer<UInt8>, _ tokens: [NameToken], at index: Int) -> (words: String, strong: Bool, count: Int)? {
+        let start = tokens[index]
+        // A sentence end between the cue and the name breaks it, except for a line break after a sign-off.
+        for (words, weak) in cueBeforeHashes where words.count <= index {
+            var matches = true
+            for (offset, hash) in words.enumerated() {
+                let token = tokens[index - words.count + offset]
+                if token.hash != hash { matches = false; break }
+                if offset > 0 && token.sentenceStart { matches = false; break }
+            }
+            guard matches else { continue }
+            if start.sentenceStart && !start.lineStart { continue }
+            if start.punctuationBefore == 0x2E { continue }
+            let cueWords = (0..<words.count).map { word(text, tokens[index - words.count + $0]) }.joined(separator: " ")
+            return (cueWords, !weak, words.count)
+        }
+        return nil
+    }
+
+    private func cueAfter(_ tokens: [NameToken], at index: Int, strong: Bool) -> Bool {
+        for words in strong ? strongCueAfterHashes : weakCueAfterHashes where index + words.count <= tokens.count {
+            var matches = true
+            for (offset, hash) in words.enumerated() {
+                let token = tokens[index + offset]
+                if token.hash != hash || token.capitalised { matches = false; break }
+                if offset == 0 && !(token.joinedToPrevious || token.punctuationBefore == 0x2C) { matches = false; break }
+            }
+            if matches { return true }
+        }
+        return false
+    }
+
+    /// Only spaces and `.`, `!`, `,`, `x` kisses or emoji after `token`.
+    private func isAtEnd(_ text: UnsafeBufferPointer<UInt8>, after token: NameToken) -> Bool {
+        var index = token.range.upperBound
+        while index < text.count {
+            let byte = text[index]
+            if byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == 0x2E || byte == 0x21 || byte == 0x2C {
+                index += 1
+                continue
+            }
+            return false
+        }
+        return true
+    }
+}
+

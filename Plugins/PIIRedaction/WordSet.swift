@@ -1,0 +1,67 @@
+import Foundation
+import GatehouseCore
+
+/// A large list of words or phrases (first names, surnames, English words, places), held as
+/// 64-bit hashes of their lower-cased form so that looking up a word of the text costs a hash
+/// over its bytes and no allocation.
+///
+/// Each entry is also stored without its diacritics (`Siân` is found as `sian` too), so a name
+/// typed without accents is still a name. Phrases are stored as the hash of their words joined
+/// by single spaces.
+struct WordSet: Sendable {
+    private var hashes: Set<UInt64> = []
+
+    init(_ words: some Sequence<String>) {
+        for word in words { insert(word) }
+    }
+
+    /// Reads one entry per line from `file` (relative to the pack); blank lines and `#`
+    /// comments are skipped.
+    init(file: String, relativeTo packFile: String, fields: RuleFields, key: String) throws {
+        let directory = (packFile as NSString).deletingLastPathComponent
+        let path = file.hasPrefix("/") ? file : (directory as NSString).appendingPathComponent(file)
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw fields.error(key, "cannot read the word list '\(path)'")
+        }
+        var count = 0
+        for line in text.split(whereSeparator: \.isNewline) {
+            let entry = line.trimmingCharacters(in: .whitespaces)
+            guard !entry.isEmpty, !entry.hasPrefix("#") else { continue }
+            insert(entry)
+            count += 1
+        }
+        guard count > 0 else { throw fields.error(key, "the word list '\(path)' is empty") }
+    }
+
+    private mutating func insert(_ word: String) {
+        let lower = word.lowercased().split(separator: " ").joined(separator: " ")
+        hashes.insert(WordHash.of(lower.utf8))
+        let plain = lower.folding(options: .diacriticInsensitive, locale: nil)
+        if plain != lower { hashes.insert(WordHash.of(plain.utf8)) }
+    }
+
+    var count: Int { hashes.count }
+
+    func contains(_ hash: UInt64) -> Bool { hashes.contains(hash) }
+
+    func contains(_ word: String) -> Bool { hashes.contains(WordHash.of(word.lowercased().utf8)) }
+}
+
+/// FNV-1a over lower-cased UTF-8; ASCII letters are folded as they are read.
+enum WordHash {
+    static let seed: UInt64 = 0xcbf2_9ce4_8422_2325
+    static let prime: UInt64 = 0x100_0000_01b3
+
+    static func of(_ bytes: some Sequence<UInt8>) -> UInt64 {
+        var hash = seed
+        for byte in bytes { hash = (hash ^ UInt64(fold(byte))) &* prime }
+        return hash
+    }
+
+    @inline(__always) static func fold(_ byte: UInt8) -> UInt8 {
+        byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+    }
+
+    /// The hash of `words` joined by single spaces, continuing from `hash`.
+    @inline(__always) static func space(_ hash: UInt64) -> UInt64 { (hash ^ 0x20) &* prime }
+}
