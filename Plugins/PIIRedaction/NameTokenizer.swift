@@ -83,22 +83,11 @@ enum NameTokenizer {
             var end = index
             // `s'` (Thomas'): an apostrophe right after.
             if !possessive, index < count, text[index] == 0x27, text[index - 1] == 0x73 { possessive = true; end = index + 1 }
-            let first = text[start]
-            var capitalised: Bool
-            var hash: UInt64
-            var plainHash: UInt64
-            if asciiOnly {
-                capitalised = first >= 0x41 && first <= 0x5A
-                hash = WordHash.of(UnsafeBufferPointer(rebasing: text[start..<keyEnd]))
-                plainHash = hash
-            } else {
-                let word = String(decoding: UnsafeBufferPointer(rebasing: text[start..<keyEnd]), as: UTF8.self)
-                capitalised = word.unicodeScalars.first?.properties.isUppercase ?? false
-                let lower = word.lowercased()
-                hash = WordHash.of(lower.utf8)
-                plainHash = WordHash.of(lower.folding(options: .diacriticInsensitive, locale: nil).utf8)
-                upperCount = word.unicodeScalars.filter(\.properties.isUppercase).count
-            }
+            let folded = fold(text, start..<keyEnd)
+            var capitalised = folded.firstUpper
+            let hash = folded.hash
+            let plainHash = folded.plain
+            if !asciiOnly { upperCount = folded.upperCount; letters = folded.letters }
             var tailHash = hash
             if let hyphen = UnsafeBufferPointer(rebasing: text[start..<keyEnd]).lastIndex(of: 0x2D) {
                 tailHash = WordHash.of(UnsafeBufferPointer(rebasing: text[(start + hyphen + 1)..<keyEnd]))
@@ -118,6 +107,63 @@ enum NameTokenizer {
             sawPunctuation = false
             lastPunctuation = nil
         }
+    }
+
+    /// The hashes of a word lower-cased and without diacritics, whether its first letter is a
+    /// capital, and how many capitals and letters it has. ’ counts as '. Latin letters fold by
+    /// `LatinFold`; other scripts are hashed as written.
+    static func fold(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>)
+        -> (hash: UInt64, plain: UInt64, firstUpper: Bool, upperCount: Int, letters: Int)
+    {
+        var hash = WordHash.seed, plain = WordHash.seed
+        var firstUpper = false, upperCount = 0, letters = 0
+        @inline(__always) func mix(_ h: inout UInt64, _ byte: UInt8) { h = (h ^ UInt64(byte)) &* WordHash.prime }
+        @inline(__always) func mixScalar(_ h: inout UInt64, _ value: UInt32) {
+            if value < 0x80 { mix(&h, UInt8(value)) } else if value < 0x800 {
+                mix(&h, UInt8(0xC0 | (value >> 6))); mix(&h, UInt8(0x80 | (value & 0x3F)))
+            } else {
+                mix(&h, UInt8(0xE0 | (value >> 12))); mix(&h, UInt8(0x80 | ((value >> 6) & 0x3F))); mix(&h, UInt8(0x80 | (value & 0x3F)))
+            }
+        }
+        var index = range.lowerBound
+        while index < range.upperBound {
+            let byte = text[index]
+            if byte < 0x80 {
+                let isUpper = byte >= 0x41 && byte <= 0x5A
+                if isUpper { upperCount += 1 }
+                if letters == 0 { firstUpper = isUpper }
+                if (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A { letters += 1 }
+                let folded = WordHash.fold(byte)
+                mix(&hash, folded); mix(&plain, folded)
+                index += 1
+                continue
+            }
+            // ’ reads as '.
+            if byte == 0xE2, index + 2 < range.upperBound, text[index + 1] == 0x80, text[index + 2] == 0x99 {
+                mix(&hash, 0x27); mix(&plain, 0x27)
+                index += 3
+                continue
+            }
+            let width = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+            guard index + width <= range.upperBound else { break }
+            var value = UInt32(byte) & (width == 2 ? 0x1F : width == 3 ? 0x0F : 0x07)
+            for offset in 1..<width { value = (value << 6) | (UInt32(text[index + offset]) & 0x3F) }
+            let isUpper: Bool
+            if value >= LatinFold.first && value <= LatinFold.last {
+                let slot = Int(value - LatinFold.first)
+                isUpper = LatinFold.upper[slot] == 1
+                mixScalar(&hash, UInt32(LatinFold.lower[slot]))
+                mixScalar(&plain, UInt32(LatinFold.plain[slot]))
+            } else {
+                isUpper = Unicode.Scalar(value)?.properties.isUppercase ?? false
+                for offset in 0..<width { mix(&hash, text[index + offset]); mix(&plain, text[index + offset]) }
+            }
+            if isUpper { upperCount += 1 }
+            if letters == 0 { firstUpper = isUpper }
+            letters += 1
+            index += width
+        }
+        return (hash, plain, firstUpper, upperCount, letters)
     }
 
     /// Whether the byte at `index` starts or continues a letter. ASCII letters, and non-ASCII

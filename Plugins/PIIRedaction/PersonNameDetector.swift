@@ -32,9 +32,9 @@ struct PersonNameDetector: Sendable {
     private let notNames: WordSet
 
     // Small closed lists: structure, not vocabulary.
-    private static let particles = WordSet(["van", "von", "der", "den", "de", "da", "del", "della", "di", "du", "la", "le", "bin", "binti", "bint", "al", "el", "ap", "ibn", "mac", "mc", "ó", "ni", "ní", "nic", "ua"])
-    private static let blockBefore = WordSet(["st", "saint", "queen", "king", "prince", "princess", "royal", "lady", "great", "mount", "port", "fort", "north", "south", "east", "west", "upper", "lower", "new", "old", "little", "the", "a", "an", "this", "that", "these", "those", "every", "any", "some", "no", "via", "at", "ward", "unit"])
-    private static let followers = WordSet([
+    private static let particlesList = WordSet(["van", "von", "der", "den", "de", "da", "del", "della", "di", "du", "la", "le", "bin", "binti", "bint", "al", "el", "ap", "ibn", "mac", "mc", "ó", "ni", "ní", "nic", "ua"])
+    private static let blockBeforeList = WordSet(["st", "saint", "queen", "king", "prince", "princess", "royal", "lady", "great", "mount", "port", "fort", "north", "south", "east", "west", "upper", "lower", "new", "old", "little", "the", "a", "an", "this", "that", "these", "those", "every", "any", "some", "no", "via", "at", "ward", "unit"])
+    private static let followersList = WordSet([
         "hospital", "hospitals", "infirmary", "hospice", "clinic", "centre", "center", "ward", "unit", "wing", "building", "house",
         "surgery", "practice", "trust", "foundation", "road", "street", "lane", "avenue", "way", "drive", "close", "crescent",
         "place", "square", "terrace", "gardens", "court", "park", "grove", "rise", "walk", "row", "mews", "station", "line",
@@ -48,14 +48,14 @@ struct PersonNameDetector: Sendable {
         "united", "rovers", "wanderers", "athletic", "rangers", "pool", "wood", "woods", "forest", "moor", "heath", "common",
         "syndrome’s", "'s",
     ])
-    private static let eponyms = WordSet([
+    private static let eponymsList = WordSet([
         "parkinson", "alzheimer", "crohn", "asperger", "bell", "down", "baker", "morton", "sever", "raynaud", "huntington",
         "dupuytren", "achilles", "addenbrooke", "guy", "gray", "thomas", "george", "hodgkin", "tourette", "cushing", "graves",
         "addison", "hashimoto", "meniere", "ménière", "sjogren", "sjögren", "osgood", "perthes", "bartholin", "barrett",
         "paget", "wilson", "lyme", "marfan", "raynaud", "bowen", "colles", "smith", "heberden", "baker", "scheuermann",
         "still", "reiter", "tommy", "bart", "christie", "john", "mary", "luke", "peter", "james", "margaret", "anne",
     ])
-    private static let monthsAndDays = WordSet([
+    private static let monthsAndDaysList = WordSet([
         "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
         "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "christmas", "easter",
         "mondays", "tuesdays", "wednesdays", "thursdays", "fridays", "saturdays", "sundays", "jan", "feb", "mar", "apr",
@@ -91,7 +91,7 @@ struct PersonNameDetector: Sendable {
         ["made"], ["really"], ["went"], ["did"], ["called"],
     ]
     /// Closed-class words that are never a name, whatever a list says (My, Many, Hope this …).
-    private static let stopWords = WordSet([
+    private static let stopWordsList = WordSet([
         "my", "the", "a", "an", "i", "we", "you", "he", "she", "it", "they", "me", "him", "her", "us", "them", "this",
         "that", "these", "those", "and", "but", "or", "so", "if", "when", "what", "who", "how", "why", "where", "there",
         "here", "all", "any", "many", "much", "more", "most", "some", "no", "not", "yes", "ok", "okay", "hi", "hello",
@@ -111,21 +111,32 @@ struct PersonNameDetector: Sendable {
     ])
     /// Organisation words that are also common surnames (Wood, Green, Hill): after a listed first
     /// name that is not an English word they are a surname (Karen Wood), else a place.
-    private static let surnameFollowers = WordSet([
+    private static let surnameFollowersList = WordSet([
         "wood", "woods", "green", "hill", "hall", "bank", "cross", "fields", "heath", "moor", "end", "gate", "park",
         "house", "court", "lane", "grove", "field", "brook", "church", "wells", "hospital",
     ].filter { $0 != "hospital" })
     /// Words after an ambiguous first name (Hope, Will, May) that show it is used as a word.
-    private static let wordUseAfter = WordSet([
+    private static let wordUseAfterList = WordSet([
         "this", "that", "these", "you", "i", "we", "they", "it", "to", "the", "a", "an", "be", "have", "not", "all",
         "so", "everyone", "someone", "anyone", "for", "he", "she", "there", "of", "is", "are",
     ])
     /// Words before a run that make it a place: in Cleethorpes, near Stoke.
-    private static let placeBefore = WordSet(["in", "at", "near", "into", "towards", "toward", "outside", "around", "across", "via", "through"])
+    private static let placeBeforeList = WordSet(["in", "at", "near", "into", "towards", "toward", "outside", "around", "across", "via", "through"])
     /// Cues that only count when the word before the name is their last word and not just `and`, `with`, `by` …
     private static let weakCues: Set<String> = ["and", "with", "by", "see", "saw", "from", "love", "thanks", "thank you"]
 
-    private let cueBeforeHashes: [(words: [UInt64], weak: Bool)]
+    // The closed lists, held by the instance so a lookup does not go through a lazy global.
+    private let particles = PersonNameDetector.particlesList
+    private let blockBefore = PersonNameDetector.blockBeforeList
+    private let followers = PersonNameDetector.followersList
+    private let eponyms = PersonNameDetector.eponymsList
+    private let monthsAndDays = PersonNameDetector.monthsAndDaysList
+    private let stopWords = PersonNameDetector.stopWordsList
+    private let surnameFollowers = PersonNameDetector.surnameFollowersList
+    private let wordUseAfter = PersonNameDetector.wordUseAfterList
+    private let placeBefore = PersonNameDetector.placeBeforeList
+    /// Cue sequences by the hash of their last word.
+    private let cuesByLastWord: [UInt64: [(words: [UInt64], weak: Bool)]]
     private let strongCueAfterHashes: [[UInt64]]
     private let weakCueAfterHashes: [[UInt64]]
 
@@ -143,9 +154,12 @@ struct PersonNameDetector: Sendable {
         replacement = try fields.optionalString("replacement") ?? "[name]"
         priority = try fields.int("priority", default: 40, in: 0...1_000)
         baseScore = try fields.double("score", default: 0.7, in: 0...1)
-        cueBeforeHashes = Self.cuesBefore.map { words in
-            (words.map { WordHash.of($0.utf8) }, words.count == 1 && Self.weakCues.contains(words[0]) || words == ["thank", "you"])
+        var cues: [UInt64: [(words: [UInt64], weak: Bool)]] = [:]
+        for words in Self.cuesBefore {
+            let hashes = words.map { WordHash.of($0.utf8) }
+            cues[hashes.last!, default: []].append((hashes, words.count == 1 && Self.weakCues.contains(words[0]) || words == ["thank", "you"]))
         }
+        cuesByLastWord = cues
         strongCueAfterHashes = Self.strongCuesAfter.map { $0.map { WordHash.of($0.utf8) } }
         weakCueAfterHashes = Self.weakCuesAfter.map { $0.map { WordHash.of($0.utf8) } }
     }
@@ -166,8 +180,11 @@ struct PersonNameDetector: Sendable {
         var index = 0
         while index < tokens.count {
             let token = tokens[index]
-            guard isCandidateStart(token, lowerCaseText: lowerCaseText), !Self.followers.contains(token.hash),
-                  !Self.stopWords.contains(token.hash)
+            guard isCandidateStart(token, lowerCaseText: lowerCaseText), !followers.contains(token.hash),
+                  !stopWords.contains(token.hash),
+                  // The commonest capitalised word is an English word starting a sentence: no
+                  // list holds it and no cue comes before it, so it cannot start a name.
+                  !(isWord(token) && !isFirst(token) && !isSurname(token) && (index == 0 || cuesByLastWord[tokens[index - 1].hash] == nil))
             else {
                 index += 1
                 continue
@@ -176,15 +193,15 @@ struct PersonNameDetector: Sendable {
             var end = index + 1
             while end < tokens.count, end - index < 4, tokens[end].joinedToPrevious {
                 let next = tokens[end]
-                if Self.followers.contains(next.hash),
-                   !(Self.surnameFollowers.contains(next.hash) && end == index + 1 && isFirst(token) && !isWord(token)
-                     && !(end + 1 < tokens.count && tokens[end + 1].joinedToPrevious && Self.followers.contains(tokens[end + 1].hash))) {
+                if followers.contains(next.hash),
+                   !(surnameFollowers.contains(next.hash) && end == index + 1 && isFirst(token) && !isWord(token)
+                     && !(end + 1 < tokens.count && tokens[end + 1].joinedToPrevious && followers.contains(tokens[end + 1].hash))) {
                     break
                 }
                 if nameWord(next, lowerCaseText: lowerCaseText) || next.initial {
                     end += 1
                     if next.possessive { break }
-                } else if Self.particles.contains(next.hash), end + 1 < tokens.count, tokens[end + 1].joinedToPrevious,
+                } else if particles.contains(next.hash), end + 1 < tokens.count, tokens[end + 1].joinedToPrevious,
                           nameWord(tokens[end + 1], lowerCaseText: lowerCaseText) {
                     end += 2
                 } else {
@@ -192,7 +209,7 @@ struct PersonNameDetector: Sendable {
                 }
             }
             let run = index..<end
-            let verdict = judge(text, tokens, run, lowerCaseText: lowerCaseText)
+            let verdict = judge(text, tokens, run, lowerCaseText: lowerCaseText, explain: explain)
             let range = tokens[run.lowerBound].range.lowerBound..<tokens[run.upperBound - 1].range.upperBound
             if let reason = verdict.accepted {
                 // A possessive name is redacted without its 's.
@@ -201,13 +218,13 @@ struct PersonNameDetector: Sendable {
                 found(Candidate(range: range.lowerBound..<valueEnd, explanation: reason))
                 index = end
                 // "Priya and Tavoren": a name joined by "and" to an accepted one.
-                if end + 1 < tokens.count, tokens[end].hash == Self.andHash, tokens[end + 1].capitalised || lowerCaseText,
+                if end + 1 < tokens.count, tokens[end].hash == andHash, tokens[end + 1].capitalised || lowerCaseText,
                    !tokens[end + 1].sentenceStart, nameWord(tokens[end + 1], lowerCaseText: lowerCaseText),
                    !commonWords.contains(tokens[end + 1].hash) || firstNames.contains(tokens[end + 1].hash) {
                     var last = end + 2
                     while last < tokens.count, last - end - 1 < 3, tokens[last].joinedToPrevious,
-                          nameWord(tokens[last], lowerCaseText: lowerCaseText), !Self.followers.contains(tokens[last].hash) { last += 1 }
-                    if last >= tokens.count || !Self.followers.contains(tokens[last].hash) {
+                          nameWord(tokens[last], lowerCaseText: lowerCaseText), !followers.contains(tokens[last].hash) { last += 1 }
+                    if last >= tokens.count || !followers.contains(tokens[last].hash) {
                         found(Candidate(
                             range: tokens[end + 1].range.lowerBound..<tokens[last - 1].range.upperBound,
                             explanation: "joined by 'and' to a name"))
@@ -218,12 +235,12 @@ struct PersonNameDetector: Sendable {
                 if explain, let reason = verdict.rejected { letGo(range, reason) }
                 index = max(end, index + 1)
                 // An organisation word that ended the run goes with it (Florence Ward, Grace Lane).
-                if index < tokens.count, Self.followers.contains(tokens[index].hash) { index += 1 }
+                if index < tokens.count, followers.contains(tokens[index].hash) { index += 1 }
             }
         }
     }
 
-    private static let andHash = WordHash.of("and".utf8)
+    private let andHash = WordHash.of("and".utf8)
 
     private func trimPossessive(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
         var end = range.upperBound
@@ -257,47 +274,52 @@ struct PersonNameDetector: Sendable {
         var rejected: String?
     }
 
-    private func judge(_ text: UnsafeBufferPointer<UInt8>, _ tokens: [NameToken], _ run: Range<Int>, lowerCaseText: Bool) -> Verdict {
+    private func judge(
+        _ text: UnsafeBufferPointer<UInt8>, _ tokens: [NameToken], _ run: Range<Int>, lowerCaseText: Bool, explain: Bool
+    ) -> Verdict {
         let first = tokens[run.lowerBound]
         let last = tokens[run.upperBound - 1]
         let count = run.count
         let previous = run.lowerBound > 0 ? tokens[run.lowerBound - 1] : nil
         let next = run.upperBound < tokens.count ? tokens[run.upperBound] : nil
         // Organisation and place words after, title-like words before.
-        if let next, next.joinedToPrevious, Self.followers.contains(next.hash) {
+        if let next, next.joinedToPrevious, followers.contains(next.hash) {
             return Verdict(rejected: "an organisation or place word follows")
         }
-        if first.possessive, count == 1, Self.eponyms.contains(first.hash) {
+        if first.possessive, count == 1, eponyms.contains(first.hash) {
             return Verdict(rejected: "an eponym (a condition or a place named after someone)")
         }
-        if let previous, first.joinedToPrevious || first.punctuationBefore == nil, Self.blockBefore.contains(previous.hash) {
-            return Verdict(rejected: "'\(word(text, previous))' before it makes it a place or an organisation")
+        if let previous, first.joinedToPrevious || first.punctuationBefore == nil, blockBefore.contains(previous.hash) {
+            return Verdict(rejected: explain ? "'\(word(text, previous))' before it makes it a place or an organisation" : "")
         }
-        if Self.stopWords.contains(first.hash) {
-            return Verdict(rejected: "'\(word(text, first))' is a function word")
+        if stopWords.contains(first.hash) {
+            return Verdict(rejected: explain ? "'\(word(text, first))' is a function word" : "")
         }
         // A listed place or organisation: the run, its first two words, or the run with a word
         // or two either side (Marks and Spencer, milton keynes).
-        let strongCue = cueBefore(text, tokens, at: run.lowerBound).map { $0.strong && !lowerCaseText } ?? false
-        for lower in max(0, run.lowerBound - 2)...run.lowerBound where !signsOffEarly(text, tokens, run) && !(strongCue && count <= 2) {
-            for upper in run.upperBound...min(tokens.count, run.upperBound + 1) where upper - lower <= 4 {
-                if notNames.contains(runHash(text, tokens, lower..<upper)) { return Verdict(rejected: "a listed place or organisation") }
+        let cue = cueBefore(text, tokens, at: run.lowerBound)
+        let strongCue = cue.map { $0.strong && !lowerCaseText } ?? false
+        let atEnd = isAtEnd(text, after: last)
+        let cueOpensLine = cue.map { tokens[run.lowerBound - $0.count].lineStart } ?? false
+        let signsOff = atEnd && (first.lineStart || cueOpensLine)
+        if !signsOff && !(strongCue && count <= 2) {
+            for lower in max(0, run.lowerBound - 2)...run.lowerBound {
+                for upper in run.upperBound...min(tokens.count, run.upperBound + 1) where upper - lower <= 4 {
+                    if notNames.contains(runHash(text, tokens, lower..<upper)) { return Verdict(rejected: "a listed place or organisation") }
+                }
             }
         }
-        if count > 1 && !signsOffEarly(text, tokens, run) && !strongCue && notNames.contains(runHash(text, tokens, run.lowerBound..<run.lowerBound + 2)) {
+        if count > 1 && !signsOff && !strongCue && notNames.contains(runHash(text, tokens, run.lowerBound..<run.lowerBound + 2)) {
             return Verdict(rejected: "a listed place or organisation")
         }
-        let monthOrDay = Self.monthsAndDays.contains(first.hash)
-        let cue = cueBefore(text, tokens, at: run.lowerBound)
+        let monthOrDay = monthsAndDays.contains(first.hash)
+        let cueText = { cue.map { self.cueWords(text, tokens, at: run.lowerBound, count: $0.count) } ?? "" }
         let strongAfter = cueAfter(tokens, at: run.upperBound, strong: true)
         let weakAfter = strongAfter || cueAfter(tokens, at: run.upperBound, strong: false)
         let firstListed = isFirst(first)
         let firstWord = isWord(first)
         let lastIsSurname = count > 1 && isSurname(last) && !last.initial
         let allUnambiguous = run.allSatisfy { !isWord(tokens[$0]) || tokens[$0].initial }
-        let atEnd = isAtEnd(text, after: last)
-        let cueOpensLine = cue.map { tokens[run.lowerBound - $0.count].lineStart } ?? false
-        let signsOff = atEnd && (first.lineStart || cueOpensLine)
 
         if monthOrDay && !(count > 1 && lastIsSurname && !isWord(last)) {
             return Verdict(rejected: "a month or a day")
@@ -309,14 +331,14 @@ struct PersonNameDetector: Sendable {
         if firstListed && count > 1 && (lastIsSurname || !isWord(last)) && (!(first.sentenceStart && isWord(last)) || strongAfterEarly) {
             return Verdict(accepted: "first name and surname in the gazetteers")
         }
-        if let cue, cue.strong || firstListed && (atEnd || cue.words.lowercased() == "and"), !firstWord || firstListed,
+        if let cue, cue.strong || firstListed && (atEnd || tokens[run.lowerBound - 1].hash == andHash), !firstWord || firstListed,
            !lowerCaseText || firstListed || isSurname(first) || cue.strong && first.range.count >= 3 {
-            return Verdict(accepted: "after '\(cue.words)'" + (firstListed ? "; first name in the gazetteer" : ""))
+            return Verdict(accepted: "after '\(cueText())'" + (firstListed ? "; first name in the gazetteer" : ""))
         }
-        let usedAsWord = next.map { count == 1 && firstWord && !$0.capitalised && Self.wordUseAfter.contains($0.hash) } ?? false
-        let afterPlaceWord = previous.map { first.joinedToPrevious && Self.placeBefore.contains($0.hash) } ?? false
+        let usedAsWord = next.map { count == 1 && firstWord && !$0.capitalised && wordUseAfter.contains($0.hash) } ?? false
+        let afterPlaceWord = previous.map { first.joinedToPrevious && placeBefore.contains($0.hash) } ?? false
         if let cue, cue.strong, !lowerCaseText, !first.sentenceStart || first.lineStart, !usedAsWord {
-            return Verdict(accepted: "a capitalised word after '\(cue.words)'")
+            return Verdict(accepted: "a capitalised word after '\(cueText())'")
         }
         if firstListed && !first.sentenceStart && previous != nil && !lowerCaseText && !usedAsWord && !(afterPlaceWord && firstWord) {
             return Verdict(accepted: "first name in the gazetteer, capitalised inside a sentence")
@@ -325,7 +347,7 @@ struct PersonNameDetector: Sendable {
             return Verdict(accepted: "surname in the gazetteer after a capitalised name")
         }
         let allListedOrUnambiguous = run.allSatisfy { let t = tokens[$0]; return !isWord(t) || isFirst(t) || isSurname(t) || t.initial }
-        if signsOff && allListedOrUnambiguous && !lowerCaseText && !Self.stopWords.contains(first.hash) {
+        if signsOff && allListedOrUnambiguous && !lowerCaseText && !stopWords.contains(first.hash) {
             return Verdict(accepted: "signs off the contribution")
         }
         if strongAfter && !firstWord && !lowerCaseText && !afterPlaceWord {
@@ -356,31 +378,26 @@ struct PersonNameDetector: Sendable {
         return hash
     }
 
-    /// The run stands alone on the last line, or right after a sign-off that opens the line.
-    private func signsOffEarly(_ text: UnsafeBufferPointer<UInt8>, _ tokens: [NameToken], _ run: Range<Int>) -> Bool {
-        guard isAtEnd(text, after: tokens[run.upperBound - 1]) else { return false }
-        if tokens[run.lowerBound].lineStart { return true }
-        guard let cue = cueBefore(text, tokens, at: run.lowerBound) else { return false }
-        return tokens[run.lowerBound - cue.count].lineStart
-    }
-
-    private func cueBefore(_ text: UnsafeBufferPointer<UInt8>, _ tokens: [NameToken], at index: Int) -> (words: String, strong: Bool, count: Int)? {
+    private func cueBefore(_ text: UnsafeBufferPointer<UInt8>, _ tokens: [NameToken], at index: Int) -> (strong: Bool, count: Int)? {
+        guard index > 0, let candidates = cuesByLastWord[tokens[index - 1].hash] else { return nil }
         let start = tokens[index]
         // A sentence end between the cue and the name breaks it, except for a line break after a sign-off.
-        for (words, weak) in cueBeforeHashes where words.count <= index {
+        if start.sentenceStart && !start.lineStart { return nil }
+        if start.punctuationBefore == 0x2E { return nil }
+        for (words, weak) in candidates where words.count <= index {
             var matches = true
             for (offset, hash) in words.enumerated() {
                 let token = tokens[index - words.count + offset]
-                if token.hash != hash { matches = false; break }
-                if offset > 0 && token.sentenceStart { matches = false; break }
+                if token.hash != hash || offset > 0 && token.sentenceStart { matches = false; break }
             }
-            guard matches else { continue }
-            if start.sentenceStart && !start.lineStart { continue }
-            if start.punctuationBefore == 0x2E { continue }
-            let cueWords = (0..<words.count).map { word(text, tokens[index - words.count + $0]) }.joined(separator: " ")
-            return (cueWords, !weak, words.count)
+            if matches { return (!weak, words.count) }
         }
         return nil
+    }
+
+    /// The cue's words as written, for an explanation.
+    private func cueWords(_ text: UnsafeBufferPointer<UInt8>, _ tokens: [NameToken], at index: Int, count: Int) -> String {
+        (0..<count).map { word(text, tokens[index - count + $0]) }.joined(separator: " ")
     }
 
     private func cueAfter(_ tokens: [NameToken], at index: Int, strong: Bool) -> Bool {
