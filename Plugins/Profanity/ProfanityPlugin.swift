@@ -86,6 +86,12 @@ extension ProfanityPlugin.Engine {
                     }
                     return
                 }
+                if rule.namesWhenCapitalised, Self.isWrittenAsName(original, in: bytes) {
+                    if explain {
+                        report.notes.append(CandidateNote(rule: rule.info, range: original, reason: "written as a name (capitalised)"))
+                    }
+                    return
+                }
                 var evasions = match.evasions
                 // Folding changed the bytes: full-width, accented, look-alike or invisible characters.
                 let folded = bytes[original].lazy.map { NormalizedText.asciiFold[Int($0)] }
@@ -102,6 +108,36 @@ extension ProfanityPlugin.Engine {
         }
         return report
     }
+
+    /// Whether the word at `range` is written as a name: a capital then lower-case letters, and
+    /// either inside a sentence or followed by another capitalised word (Dick Smith). A word in
+    /// capitals is shouting, not a name.
+    static func isWrittenAsName(_ range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard range.count >= 2, (0x41...0x5A).contains(bytes[range.lowerBound]),
+              bytes[(range.lowerBound + 1)..<range.upperBound].allSatisfy({ (0x61...0x7A).contains($0) })
+        else { return false }
+        // Cock-up, Dick-ish: a name does not go on with a hyphen.
+        if range.upperBound < bytes.count, bytes[range.upperBound] == 0x2D { return false }
+        var before = range.lowerBound - 1
+        while before >= 0, bytes[before] == 0x20 || bytes[before] == 0x22 || bytes[before] == 0x28 { before -= 1 }
+        let sentenceStart = before < 0 || [0x2E, 0x21, 0x3F, 0x0A, 0x0D, 0x3A].contains(bytes[before])
+        if !sentenceStart {
+            // "a Dick", "a total Knob": an article or an intensifier before it makes it the insult.
+            var wordStart = before
+            while wordStart >= 0, (0x41...0x5A).contains(bytes[wordStart] & 0xDF), bytes[wordStart] >= 0x41 { wordStart -= 1 }
+            let previous = String(decoding: UnsafeBufferPointer(rebasing: bytes[(wordStart + 1)...before]), as: UTF8.self).lowercased()
+            return !insultLead.contains(previous)
+        }
+        var after = range.upperBound
+        while after < bytes.count, bytes[after] == 0x20 { after += 1 }
+        return after < bytes.count && after > range.upperBound && (0x41...0x5A).contains(bytes[after])
+    }
+
+    /// Words before a capitalised word that make it an insult rather than a name.
+    static let insultLead: Set<String> = [
+        "a", "an", "the", "total", "complete", "absolute", "right", "utter", "such", "what", "massive", "proper", "some",
+        "little", "big", "silly", "stupid", "like", "bloody", "fat", "old", "arrogant", "rude", "smug", "useless", "of",
+    ]
 
     /// The allow phrase of `rule` that covers `range`, if any.
     private func allowingPhrase(_ rule: ProfanityRule, around range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> String? {

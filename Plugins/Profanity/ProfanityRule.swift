@@ -2,7 +2,7 @@ import GatehouseCore
 
 /// One compiled profanity rule: a severity, the words it lists and the exceptions it knows.
 struct ProfanityRule: Sendable {
-    static let keys: Set<String> = ["severity", "words", "inflect", "suffixes", "compound", "allow", "allow_phrases"]
+    static let keys: Set<String> = ["severity", "words", "inflect", "suffixes", "compound", "allow", "allow_phrases", "names_when_capitalised"]
 
     let info: RuleInfo
     let severity: Severity
@@ -10,6 +10,8 @@ struct ProfanityRule: Sendable {
     let allow: Set<String>
     /// Phrases around a match that make it innocent: `finger prick`, `offa's dyke`.
     let allowPhrases: [[UInt8]]
+    /// A match written as a name (Dick inside a sentence, Dick Smith) is innocent.
+    let namesWhenCapitalised: Bool
 
     /// Reads the rule and adds its words to `list`, as rule number `index`.
     init(_ definition: RuleDefinition, index: Int, into list: inout WordList) throws {
@@ -40,5 +42,6 @@ struct ProfanityRule: Sendable {
         for root in roots { list.add(root, rule: index, severity: severity, compound: true) }
         allow = Set(try fields.stringList("allow").map { $0.lowercased() })
         allowPhrases = try fields.stringList("allow_phrases").map { Array($0.lowercased().utf8) }
+        namesWhenCapitalised = try fields.bool("names_when_capitalised", default: false)
     }
 }

@@ -105,6 +105,10 @@ struct TokenScanner {
         var singlesStart = -1
         var singlesEnd = -1
         var singlesCount = 0
+        /// The joiner between the first two singles, the start of the second, and whether a
+        /// later joiner differs from the first: "a p_r_i_c_k" is the word "a", then p_r_i_c_k.
+        var firstJoiner: UInt8 = 0
+        var secondSingleStart = -1
 
         @inline(__always)
         func kind(_ position: Int) -> UInt8 { UInt8(truncatingIfNeeded: table[Int(chars[position])] >> 8) }
@@ -118,16 +122,39 @@ struct TokenScanner {
                 var start = index
                 while index < count, kind(index) != TokenScanner.separator { index += 1 }
                 var end = index
+                let whole = start..<end
                 // Punctuation at the edges is not part of the word ("shit!", "!!hello"); $ and @ lead "$hit", "@ss".
-                while start < end, kind(end - 1) >= TokenScanner.symbol { end -= 1 }
+                while start < end, kind(end - 1) >= TokenScanner.symbol,
+                      !(chars[end - 1] == UInt8(ascii: "$") && end - start >= 3 && kind(end - 2) != TokenScanner.symbol) {
+                    end -= 1
+                }
                 while start < end, kind(start) == TokenScanner.maskClass
                     || (kind(start) == TokenScanner.symbol && chars[start] != UInt8(ascii: "$") && chars[start] != UInt8(ascii: "@")) {
                     start += 1
                 }
+                // A lone leet symbol is a letter of a separated word: c.r.@.p, d_1_c_k.
+                if whole.count == 1, kind(whole.lowerBound) == TokenScanner.symbol, table[Int(chars[whole.lowerBound])] & 0xFF != 0 {
+                    start = whole.lowerBound
+                    end = whole.upperBound
+                }
                 guard start < end else { continue }
+                // Letters with a mask between each pair (f*v*c*k, a*r*s*e*h*o*l*e): a separated word.
+                if end - start >= 5, (end - start) % 2 == 1, isMaskSeparated(start..<end) {
+                    flushSingles(found)
+                    check(start..<end, separated: true, masksSeparate: true, found)
+                    continue
+                }
                 if end - start == 1 {
                     if singlesCount > 0, !joinable(from: singlesEnd, to: start) { flushSingles(found) }
                     if singlesCount == 0 { singlesStart = start }
+                    if singlesCount == 1 { firstJoiner = chars[singlesEnd]; secondSingleStart = start }
+                    if singlesCount == 2, chars[singlesEnd] != firstJoiner {
+                        // The first single was a word of its own ("a", "I") before a separated word.
+                        singlesStart = secondSingleStart
+                        singlesCount = 1
+                        firstJoiner = chars[singlesEnd]
+                        secondSingleStart = start
+                    }
                     singlesEnd = end
                     singlesCount += 1
                     continue
@@ -136,6 +163,15 @@ struct TokenScanner {
                 check(start..<end, separated: false, found)
             }
             flushSingles(found)
+        }
+
+        /// Every other character is a mask, the rest are not: f*u*c*k.
+        private func isMaskSeparated(_ positions: Range<Int>) -> Bool {
+            for (offset, position) in positions.enumerated() {
+                let isMask = kind(position) == TokenScanner.maskClass
+                if isMask != (offset % 2 == 1) { return false }
+            }
+            return true
         }
 
         private func joinable(from: Int, to: Int) -> Bool {
@@ -149,7 +185,10 @@ struct TokenScanner {
         private mutating func flushSingles(_ found: (Match) -> Void) {
             defer { singlesCount = 0 }
             guard singlesCount >= 3 else { return }
-            check(singlesStart..<singlesEnd, separated: true, found)
+            if !check(singlesStart..<singlesEnd, separated: true, found), singlesCount >= 4, secondSingleStart > singlesStart {
+                // "a b e l l e n d": the first letter may be a word of its own.
+                check(secondSingleStart..<singlesEnd, separated: true, found)
+            }
         }
 
         /// True if some pair of letters in the collapsed word starts a compound root.
@@ -162,15 +201,120 @@ struct TokenScanner {
             return false
         }
 
+        /// A compound root inside the masked word with its masks as any letter (m0th3rf*cker):
+        /// the root's letters all present or masked, at most half of them masked.
+        private func maskedCompoundMatch(length: Int) -> Int? {
+            var best: Int?
+            for index in list.compoundForms {
+                let root = list.forms[index].word
+                guard root.count >= 4, root.count < length else { continue }
+                for start in 0...(length - root.count) {
+                    var masks = 0
+                    var matches = true
+                    for offset in 0..<root.count {
+                        let letter = decoded[start + offset]
+                        if letter == TokenScanner.mask { masks += 1 } else if letter != root[offset] { matches = false; break }
+                    }
+                    if matches, masks >= 1, masks * 2 <= root.count,
+                       best.map({ list.forms[$0].severity < list.forms[index].severity }) ?? true {
+                        best = index
+                    }
+                }
+            }
+            return best
+        }
+
+        /// The listed form when each doubled letter is read as stretched.
+        private func doubledLetterMatch(shapeCount: Int, hash: UInt64) -> Int? {
+            var changed = false
+            for position in 0..<shapeCount where runs[position] == 2 {
+                runs[position] = 3
+                changed = true
+            }
+            guard changed else { return nil }
+            let shape = TokenShape(letters: letters, runs: runs, count: shapeCount, hash: hash)
+            if WordList.mayContain(hash, filter: filter), let exact = list.exactMatch(shape) { return exact }
+            if mayHoldCompound(shapeCount), let inside = list.compoundMatch(shape) { return inside }
+            return nil
+        }
+
+        /// A compound root in a stretch of the masked word with no mask (b*llshit, m***erfucker):
+        /// the longest mask-free stretches, each at least four letters.
+        private func unmaskedSegmentMatch(length: Int) -> Int? {
+            var segmentStart = 0
+            for position in 0...length {
+                guard position == length || decoded[position] == TokenScanner.mask else { continue }
+                defer { segmentStart = position + 1 }
+                guard position - segmentStart >= 4 else { continue }
+                var shapeCount = 0
+                var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+                for index in segmentStart..<position {
+                    let letter = decoded[index]
+                    if shapeCount > 0, letters[shapeCount - 1] == letter {
+                        runs[shapeCount - 1] &+= 1
+                    } else {
+                        letters[shapeCount] = letter
+                        runs[shapeCount] = 1
+                        shapeCount += 1
+                        hash = (hash ^ UInt64(letter)) &* 0x100_0000_01b3
+                    }
+                }
+                let shape = TokenShape(letters: letters, runs: runs, count: shapeCount, hash: hash)
+                if segmentStart > 0 || position < length, WordList.mayContain(hash, filter: filter), let exact = list.exactMatch(shape),
+                   list.forms[exact].compound {
+                    return exact
+                }
+                if mayHoldCompound(shapeCount), let inside = list.compoundMatch(shape) { return inside }
+            }
+            return nil
+        }
+
+        /// The listed form the word stands for when its `v`s and `4`s are read as `u` (fvck, cvnt,
+        /// F4ck), if it has any and the plain reading found nothing.
+        private func variantMatch(_ positions: Range<Int>, length: Int, separated: Bool) -> Int? {
+            var changed = false
+            var index = 0
+            for position in positions where index < length {
+                let byte = chars[position]
+                let kind = UInt8(truncatingIfNeeded: table[Int(byte)] >> 8)
+                if kind == TokenScanner.separator || (kind == TokenScanner.maskClass && decoded[index] != TokenScanner.mask) { continue }
+                if byte == UInt8(ascii: "v") || byte == UInt8(ascii: "V") || byte == UInt8(ascii: "4") {
+                    decoded[index] = UInt8(ascii: "u")
+                    changed = true
+                }
+                index += 1
+            }
+            guard changed else { return nil }
+            var shapeCount = 0
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for position in 0..<length {
+                let letter = decoded[position]
+                if shapeCount > 0, letters[shapeCount - 1] == letter {
+                    runs[shapeCount - 1] &+= 1
+                } else {
+                    letters[shapeCount] = letter
+                    runs[shapeCount] = 1
+                    shapeCount += 1
+                    hash = (hash ^ UInt64(letter)) &* 0x100_0000_01b3
+                }
+            }
+            let shape = TokenShape(letters: letters, runs: runs, count: shapeCount, hash: hash)
+            if WordList.mayContain(hash, filter: filter), let exact = list.exactMatch(shape) { return exact }
+            if mayHoldCompound(shapeCount), let inside = list.compoundMatch(shape) { return inside }
+            return nil
+        }
+
         /// Decodes the word at `positions` (skipping separators when `separated`) and reports
         /// the most severe listed form it stands for.
-        private func check(_ positions: Range<Int>, separated: Bool, _ found: (Match) -> Void) {
-            guard positions.count <= TokenScanner.longestWord * (separated ? 3 : 1) else { return }
+        @discardableResult
+        private func check(_ positions: Range<Int>, separated: Bool, masksSeparate: Bool = false, _ found: (Match) -> Void) -> Bool {
+            guard positions.count <= TokenScanner.longestWord * (separated ? 3 : 1) else { return false }
             var length = 0
             var shapeCount = 0
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
             var realLetters = 0
             var evasions: Evasions = separated ? [.separated] : []
+            var mayReadAsU = false
             for position in positions {
                 let entry = table[Int(chars[position])]
                 let kind = UInt8(truncatingIfNeeded: entry >> 8)
@@ -179,16 +323,18 @@ struct TokenScanner {
                 case TokenScanner.letter:
                     realLetters += 1
                 case TokenScanner.digit, TokenScanner.symbol:
-                    guard letter != 0 else { return }
+                    guard letter != 0 else { return false }
                     evasions.insert(.leet)
                 case TokenScanner.maskClass:
+                    if masksSeparate { continue }
                     evasions.insert(.masked)
                     letter = TokenScanner.mask
                 default:
-                    guard separated else { return }
+                    guard separated else { return false }
                     continue
                 }
-                guard length < TokenScanner.longestWord else { return }
+                guard length < TokenScanner.longestWord else { return false }
+                if letter == UInt8(ascii: "v") || chars[position] == UInt8(ascii: "4") { mayReadAsU = true }
                 decoded[length] = letter
                 length += 1
                 if shapeCount > 0, letters[shapeCount - 1] == letter {
@@ -201,13 +347,15 @@ struct TokenScanner {
                 }
             }
             // A word needs a real letter: "2023" and "999" are numbers, not leetspeak.
-            guard realLetters >= 1, length >= 2 else { return }
+            guard realLetters >= 1, length >= 2 else { return false }
             let form: Int?
             if evasions.contains(.masked) {
                 var masks = 0
                 for position in 0..<length where decoded[position] == TokenScanner.mask { masks += 1 }
-                guard decoded[0] != TokenScanner.mask, length - masks >= 2 else { return }
+                guard decoded[0] != TokenScanner.mask, length - masks >= 2 else { return false }
                 form = list.maskedMatch(UnsafeBufferPointer(start: decoded, count: length), mask: TokenScanner.mask)
+                    ?? unmaskedSegmentMatch(length: length).map { evasions.insert(.compound); return $0 }
+                    ?? maskedCompoundMatch(length: length).map { evasions.insert(.compound); return $0 }
             } else {
                 let shape = TokenShape(letters: letters, runs: runs, count: shapeCount, hash: hash)
                 if WordList.mayContain(hash, filter: filter), let exact = list.exactMatch(shape) {
@@ -215,6 +363,13 @@ struct TokenScanner {
                 } else if mayHoldCompound(shapeCount), let inside = list.compoundMatch(shape) {
                     evasions.insert(.compound)
                     form = inside
+                } else if separated, let doubled = doubledLetterMatch(shapeCount: shapeCount, hash: hash) {
+                    // Spelt out letter by letter, a doubled letter is a slip or a stretch: b.b.o.l.l.o.c.k.s.
+                    evasions.insert(.stretched)
+                    form = doubled
+                } else if mayReadAsU, let variant = variantMatch(positions, length: length, separated: separated) {
+                    evasions.insert(.leet)
+                    form = variant
                 } else {
                     form = nil
                 }
@@ -223,8 +378,9 @@ struct TokenScanner {
                     break
                 }
             }
-            guard let form else { return }
+            guard let form else { return false }
             found(Match(form: form, range: positions, token: Array(UnsafeBufferPointer(start: decoded, count: length)), evasions: evasions))
+            return true
         }
     }
 }

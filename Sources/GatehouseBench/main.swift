@@ -30,7 +30,7 @@ struct Options {
             case "--show": show = Int(iterator.next() ?? "") ?? 20
             case "-h", "--help":
                 print(
-                    "usage: gatehouse-bench [pii] [pii-rules] [pii-eval --file F] [profanity] [duplicate] [--megabytes N] [--repo PATH] [--show N]")
+                    "usage: gatehouse-bench [pii] [pii-rules] [pii-eval --file F] [profanity] [profanity-eval --file F] [duplicate] [--megabytes N] [--repo PATH] [--show N]")
                 exit(0)
             default: suites.append(argument)
             }
@@ -293,9 +293,15 @@ do {
             }
             try PIIEvaluation.run(file: file, rules: options.path("rules/pii"), show: options.show)
         case "profanity": try benchProfanity(options)
+        case "profanity-eval":
+            guard let file = options.file else {
+                print("profanity-eval needs --file F.jsonl (make one with scripts/eval/profanity_corpus.py --seed N)")
+                exit(2)
+            }
+            try ProfanityEvaluation.run(file: file, rules: options.path("rules/profanity"), show: options.show)
         case "duplicate": try benchDuplicate(options)
         default:
-            print("unknown suite '\(suite)' (known: pii, pii-rules, pii-eval, profanity, duplicate)")
+            print("unknown suite '\(suite)' (known: pii, pii-rules, pii-eval, profanity, profanity-eval, duplicate)")
             exit(2)
         }
     }

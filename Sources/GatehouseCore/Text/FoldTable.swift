@@ -33,7 +33,7 @@ public struct FoldTable: Sendable {
         }
         // Compatibility and accented Latin: NFKD, keep the ASCII letters and digits.
         let decomposed: [ClosedRange<UInt32>] = [
-            0x00A0...0x024F, 0x0250...0x02AF, 0x1D00...0x1DBF, 0x1E00...0x1EFF, 0x2070...0x209F,
+            0x00A0...0x024F, 0x0250...0x02AF, 0x02B0...0x02FF, 0x1D00...0x1DBF, 0x1E00...0x1EFF, 0x2070...0x209F,
             0x2100...0x214F, 0x2460...0x24FF, 0x3371...0x33DF, 0xFB00...0xFB06, 0xFF01...0xFF5E,
             0x1D400...0x1D7FF, 0x1F100...0x1F1FF,
         ]
@@ -67,6 +67,14 @@ public struct FoldTable: Sendable {
             "ɑ": "a", "ɡ": "g", "ɩ": "i", "ɪ": "i", "ʏ": "y", "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e",
             "ɢ": "g", "ʜ": "h", "ᴊ": "j", "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ʀ": "r",
             "ꜱ": "s", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ᴢ": "z",
+            // IPA and Latin Extended letters read as Latin ones (UTS #39 confusables).
+            "ʃ": "s", "ƨ": "s", "ʂ": "s", "ƈ": "c", "ɕ": "c", "ɦ": "h", "ɧ": "h", "ɓ": "b", "ƅ": "b", "ɗ": "d",
+            "ɖ": "d", "ɵ": "o", "ɔ": "o", "ƭ": "t", "ʈ": "t", "ɾ": "r", "ɽ": "r", "ɹ": "r", "ǀ": "l", "ɭ": "l",
+            "ɫ": "l", "ɛ": "e", "ɘ": "e", "ə": "e", "ʋ": "u", "ʊ": "u", "ɐ": "a", "ɒ": "a", "ɱ": "m", "ɲ": "n",
+            "ɳ": "n", "ŋ": "n", "ƙ": "k", "ʞ": "k", "ɠ": "g", "ʛ": "g", "ƥ": "p", "ʠ": "q", "ʐ": "z", "ʑ": "z",
+            "ȥ": "z", "ƴ": "y", "ʎ": "y", "ɣ": "y", "ʍ": "w", "ʌ": "v", "ɯ": "w", "ı": "i", "ɨ": "i",
+            "ϲ": "c", "ϳ": "j", "ս": "u", "ո": "n", "օ": "o", "հ": "h", "ց": "g", "ԍ": "g",
+            "Ꭺ": "a", "Ᏼ": "b", "Ꮯ": "c", "Ꭼ": "e", "Ꮋ": "h", "Ꮶ": "k", "Ꮮ": "l", "Ꮇ": "m", "Ꮲ": "p", "Ꮪ": "s", "Ꭲ": "t",
         ]
         for (key, value) in confusables {
             table[key.unicodeScalars.first!.value] = .ascii(Array(value.utf8))
