@@ -31,11 +31,30 @@ struct NameToken {
 /// (`O'Brien`, `D’Souza`, `Smith-Jones`).
 enum NameTokenizer {
     static func tokens(_ text: UnsafeBufferPointer<UInt8>, into tokens: inout [NameToken]) {
+        NameTokenizer.tokens(text, in: 0..<text.count, into: &tokens)
+    }
+
+    /// The words in `range` of `text`; the first one's sentence and line starts are read from
+    /// what comes before the range.
+    static func tokens(_ text: UnsafeBufferPointer<UInt8>, in range: Range<Int>, into tokens: inout [NameToken]) {
         tokens.removeAll(keepingCapacity: true)
-        let count = text.count
-        var index = 0
+        let count = range.upperBound
+        var index = range.lowerBound
         var sentenceStart = true
         var lineStart = true
+        if index > 0 {
+            // Back over spaces and punctuation to the word before: a break in between starts a sentence.
+            sentenceStart = false
+            lineStart = false
+            var back = index - 1
+            while back >= 0, !isLetter(text, back) {
+                let byte = text[back]
+                if byte == 0x0A || byte == 0x0D { lineStart = true; sentenceStart = true }
+                if byte == 0x2E || byte == 0x21 || byte == 0x3F || byte == 0x3A || byte == 0x3B { sentenceStart = true }
+                back -= 1
+            }
+            if back < 0 { sentenceStart = true; lineStart = true }
+        }
         var sawPunctuation = false
         var lastPunctuation: UInt8? = nil
         while index < count {

@@ -174,9 +174,93 @@ struct PersonNameDetector: Sendable {
         _ text: UnsafeBufferPointer<UInt8>, tokens: inout [NameToken], explain: Bool, found: (Candidate) -> Void,
         letGo: (Range<Int>, String) -> Void
     ) {
+        // Plain ASCII text with capitalised words: only the words around a capitalised word that
+        // could start a name are read (five before for cues, eight after for the run and cues);
+        // everything else is read whole.
+        if let windows = candidateWindows(text) {
+            for window in windows {
+                NameTokenizer.tokens(text, in: window, into: &tokens)
+                scan(text, tokens: tokens, lowerCaseText: false, explain: explain, found: found, letGo: letGo)
+            }
+            return
+        }
         NameTokenizer.tokens(text, into: &tokens)
         guard !tokens.isEmpty else { return }
         let lowerCaseText = !tokens.contains { $0.capitalised && !$0.initial }
+        scan(text, tokens: tokens, lowerCaseText: lowerCaseText, explain: explain, found: found, letGo: letGo)
+    }
+
+    /// For ASCII text with at least one capitalised word, the byte ranges worth reading: around
+    /// each capitalised word that is not a function word, an organisation word, or an English
+    /// word that no list holds and no cue precedes. Nil when the whole text must be read
+    /// (non-ASCII text, or no capitalised word: a lower-case message).
+    private func candidateWindows(_ text: UnsafeBufferPointer<UInt8>) -> [Range<Int>]? {
+        let count = text.count
+        var windows: [Range<Int>] = []
+        var sawCapitalised = false
+        var index = 0
+        @inline(__always) func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
+        @inline(__always) func isWordByte(_ i: Int) -> Bool {
+            let byte = text[i]
+            if isLetter(byte) { return true }
+            return (byte == 0x27 || byte == 0x2D) && i > 0 && i + 1 < count && isLetter(text[i - 1]) && isLetter(text[i + 1])
+        }
+        while index < count {
+            let byte = text[index]
+            if byte >= 0x80 { return nil }
+            guard byte >= 0x41, byte <= 0x5A, index == 0 || !isWordByte(index - 1) else { index += 1; continue }
+            var end = index + 1
+            while end < count, text[end] < 0x80, isWordByte(end) { end += 1 }
+            if end < count, text[end] >= 0x80 { return nil }
+            // All capitals (NHS) and single capitals are not names by themselves.
+            guard end - index >= 2, text[index + 1] >= 0x61 || text[index + 1] == 0x27 else { index = end; continue }
+            sawCapitalised = true
+            var keyEnd = end
+            if keyEnd - index > 3, text[keyEnd - 1] | 0x20 == 0x73, text[keyEnd - 2] == 0x27 { keyEnd -= 2 }
+            let hash = WordHash.of(UnsafeBufferPointer(rebasing: text[index..<keyEnd]))
+            var keep = !stopWords.contains(hash) && !followers.contains(hash)
+            if keep, commonWords.contains(hash), !firstNames.contains(hash), !surnames.contains(hash) {
+                // Kept only after a cue word.
+                var back = index - 1
+                while back >= 0, !isLetter(text[back]) { back -= 1 }
+                var wordStart = back
+                while wordStart > 0, isWordByte(wordStart - 1) { wordStart -= 1 }
+                keep = back >= 0 && cuesByLastWord[WordHash.of(UnsafeBufferPointer(rebasing: text[wordStart...back]))] != nil
+            }
+            if keep {
+                var start = index
+                for _ in 0..<5 {
+                    var back = start - 1
+                    while back >= 0, !isLetter(text[back]) { back -= 1 }
+                    guard back >= 0 else { start = 0; break }
+                    while back > 0, isWordByte(back - 1) { back -= 1 }
+                    start = back
+                }
+                var stop = end
+                for _ in 0..<8 {
+                    var next = stop
+                    while next < count, !isLetter(text[next]) { next += 1 }
+                    guard next < count else { stop = count; break }
+                    while next < count, isWordByte(next) { next += 1 }
+                    stop = next
+                }
+                // A full stop or other punctuation right after the last word belongs to the window.
+                while stop < count, text[stop] != 0x20, !isLetter(text[stop]) { stop += 1 }
+                if let last = windows.last, start <= last.upperBound {
+                    windows[windows.count - 1] = last.lowerBound..<max(last.upperBound, stop)
+                } else {
+                    windows.append(start..<stop)
+                }
+            }
+            index = end
+        }
+        return sawCapitalised ? windows : nil
+    }
+
+    private func scan(
+        _ text: UnsafeBufferPointer<UInt8>, tokens: [NameToken], lowerCaseText: Bool, explain: Bool,
+        found: (Candidate) -> Void, letGo: (Range<Int>, String) -> Void
+    ) {
         var index = 0
         while index < tokens.count {
             let token = tokens[index]
