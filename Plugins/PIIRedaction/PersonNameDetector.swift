@@ -84,6 +84,9 @@ struct PersonNameDetector: Sendable {
     private static let strongCuesAfter: [[String]] = [
         ["on", "reception"], ["at", "reception"], ["and", "her"], ["and", "his"], ["the", "physio"], ["the", "paramedic"],
         ["said"], ["told"], ["explained"], ["rang"], ["phoned"], ["listened"], ["smiled"], ["reassured"], ["referred"],
+        ["never", "gave"], ["made", "me"], ["was", "amazing"], ["was", "brilliant"], ["was", "lovely"], ["was", "kind"],
+        ["was", "great"], ["was", "fantastic"], ["was", "wonderful"], ["was", "rude"], ["was", "dismissive"],
+        ["was", "so"], ["was", "very"], ["always", "has"], ["helped", "me"], ["took", "the"], ["booked", "me"],
     ]
     /// Cues after a name that only help a listed first name or surname.
     private static let weakCuesAfter: [[String]] = [
@@ -113,13 +116,15 @@ struct PersonNameDetector: Sendable {
     /// name that is not an English word they are a surname (Karen Wood), else a place.
     private static let surnameFollowersList = WordSet([
         "wood", "woods", "green", "hill", "hall", "bank", "cross", "fields", "heath", "moor", "end", "gate", "park",
-        "house", "court", "lane", "grove", "field", "brook", "church", "wells", "hospital",
+        "house", "court", "lane", "grove", "field", "brook", "church", "wells", "ward", "hospital",
     ].filter { $0 != "hospital" })
     /// Words after an ambiguous first name (Hope, Will, May) that show it is used as a word.
     private static let wordUseAfterList = WordSet([
         "this", "that", "these", "you", "i", "we", "they", "it", "to", "the", "a", "an", "be", "have", "not", "all",
         "so", "everyone", "someone", "anyone", "for", "he", "she", "there", "of", "is", "are",
     ])
+    /// Words before "X Ward" that make it a ward, not a person: on Victoria Ward, moved to Florence Ward.
+    private let wardPlaceWords = WordSet(["on", "to", "onto", "off", "from", "the", "back", "admitted", "transferred", "moved"])
     /// Words before a run that make it a place: in Cleethorpes, near Stoke.
     private static let placeBeforeList = WordSet(["in", "at", "near", "into", "towards", "toward", "outside", "around", "across", "via", "through"])
     /// Cues that only count when the word before the name is their last word and not just `and`, `with`, `by` …
@@ -279,10 +284,15 @@ struct PersonNameDetector: Sendable {
                 let next = tokens[end]
                 if followers.contains(next.hash),
                    !(surnameFollowers.contains(next.hash) && end == index + 1 && isFirst(token) && !isWord(token)
-                     && !(end + 1 < tokens.count && tokens[end + 1].joinedToPrevious && followers.contains(tokens[end + 1].hash))) {
+                     && !(end + 1 < tokens.count && tokens[end + 1].joinedToPrevious && followers.contains(tokens[end + 1].hash))
+                     && !(index > 0 && (placeBefore.contains(tokens[index - 1].hash) || blockBefore.contains(tokens[index - 1].hash)
+                                        || wardPlaceWords.contains(tokens[index - 1].hash))
+                          && cueBefore(text, tokens, at: index)?.strong != true)) {
                     break
                 }
-                if nameWord(next, lowerCaseText: lowerCaseText) || next.initial {
+                let surnameAfterFirst = lowerCaseText && end == index + 1 && surnameFollowers.contains(next.hash) && isSurname(next)
+                    && isFirst(token) && !isWord(token)
+                if nameWord(next, lowerCaseText: lowerCaseText) || next.initial || surnameAfterFirst {
                     end += 1
                     if next.possessive { break }
                 } else if particles.contains(next.hash), end + 1 < tokens.count, tokens[end + 1].joinedToPrevious,
@@ -344,6 +354,7 @@ struct PersonNameDetector: Sendable {
 
     private func isCandidateStart(_ token: NameToken, lowerCaseText: Bool) -> Bool {
         if token.initial { return false }
+        if lowerCaseText, isFirst(token) { return true }
         return nameWord(token, lowerCaseText: lowerCaseText)
     }
 
@@ -434,8 +445,11 @@ struct PersonNameDetector: Sendable {
         if signsOff && allListedOrUnambiguous && !lowerCaseText && !stopWords.contains(first.hash) {
             return Verdict(accepted: "signs off the contribution")
         }
-        if strongAfter && !firstWord && !lowerCaseText && !afterPlaceWord {
+        if strongAfter && (!firstWord || firstListed) && !lowerCaseText && !afterPlaceWord {
             return Verdict(accepted: "a person's cue after it")
+        }
+        if lowerCaseText && firstListed && (signsOff || cue?.strong == true || count > 1 && isSurname(last) && !isWord(last)) {
+            return Verdict(accepted: "a listed name in a lower-case message" + (signsOff ? ", signing off" : cue != nil ? ", after a cue" : ""))
         }
         if weakAfter && !firstWord && !lowerCaseText && !afterPlaceWord && (firstListed || isSurname(first)) {
             return Verdict(accepted: "a listed name with a cue after it")
