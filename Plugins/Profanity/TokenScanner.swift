@@ -83,10 +83,12 @@ struct TokenScanner {
         defer { scratch.deallocate() }
         table.withUnsafeBufferPointer { table in
             list.withFilters { filter, compoundStarts in
+              withUnsafePointer(to: list) { list in
                 var context = Context(
-                    chars: chars, table: table, list: list, filter: filter, compoundStarts: compoundStarts,
+                    chars: chars, table: table, listPointer: list, filter: filter, compoundStarts: compoundStarts,
                     decoded: scratch, letters: scratch + longestWord, runs: scratch + 2 * longestWord)
                 context.run(found)
+              }
             }
         }
     }
@@ -94,7 +96,9 @@ struct TokenScanner {
     private struct Context {
         let chars: UnsafeBufferPointer<UInt8>
         let table: UnsafeBufferPointer<UInt16>
-        let list: WordList
+        /// The word list, by address: a copy of the struct in each call would retain its arrays.
+        let listPointer: UnsafePointer<WordList>
+        @inline(__always) var list: WordList { _read { yield listPointer.pointee } }
         /// WordList's hash filter and compound bigram table, read without touching the list.
         let filter: UnsafeBufferPointer<UInt64>
         let compoundStarts: UnsafeBufferPointer<Bool>
@@ -141,7 +145,7 @@ struct TokenScanner {
                 // Letters with a mask between each pair (f*v*c*k, a*r*s*e*h*o*l*e): a separated word.
                 if end - start >= 5, (end - start) % 2 == 1, isMaskSeparated(start..<end) {
                     flushSingles(found)
-                    check(start..<end, separated: true, masksSeparate: true, found)
+                    if let match = check(start..<end, separated: true, masksSeparate: true) { found(match) }
                     continue
                 }
                 if end - start == 1 {
@@ -160,7 +164,7 @@ struct TokenScanner {
                     continue
                 }
                 flushSingles(found)
-                check(start..<end, separated: false, found)
+                if let match = check(start..<end, separated: false) { found(match) }
             }
             flushSingles(found)
         }
@@ -182,12 +186,15 @@ struct TokenScanner {
         }
 
         /// Three or more single characters in a row (`f u c k`) are checked as one word.
+        @inline(__always)
         private mutating func flushSingles(_ found: (Match) -> Void) {
             defer { singlesCount = 0 }
             guard singlesCount >= 3 else { return }
-            if !check(singlesStart..<singlesEnd, separated: true, found), singlesCount >= 4, secondSingleStart > singlesStart {
+            if let match = check(singlesStart..<singlesEnd, separated: true) {
+                found(match)
+            } else if singlesCount >= 4, secondSingleStart > singlesStart, let match = check(secondSingleStart..<singlesEnd, separated: true) {
                 // "a b e l l e n d": the first letter may be a word of its own.
-                check(secondSingleStart..<singlesEnd, separated: true, found)
+                found(match)
             }
         }
 
@@ -306,9 +313,11 @@ struct TokenScanner {
 
         /// Decodes the word at `positions` (skipping separators when `separated`) and reports
         /// the most severe listed form it stands for.
-        @discardableResult
-        private func check(_ positions: Range<Int>, separated: Bool, masksSeparate: Bool = false, _ found: (Match) -> Void) -> Bool {
-            guard positions.count <= TokenScanner.longestWord * (separated ? 3 : 1) else { return false }
+        /// Takes no closure: a closure argument to a function that is not inlined retained every
+        /// value it captures, for every word.
+        @inline(never)
+        private func check(_ positions: Range<Int>, separated: Bool, masksSeparate: Bool = false) -> Match? {
+            guard positions.count <= TokenScanner.longestWord * (separated ? 3 : 1) else { return nil }
             var length = 0
             var shapeCount = 0
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -323,17 +332,17 @@ struct TokenScanner {
                 case TokenScanner.letter:
                     realLetters += 1
                 case TokenScanner.digit, TokenScanner.symbol:
-                    guard letter != 0 else { return false }
+                    guard letter != 0 else { return nil }
                     evasions.insert(.leet)
                 case TokenScanner.maskClass:
                     if masksSeparate { continue }
                     evasions.insert(.masked)
                     letter = TokenScanner.mask
                 default:
-                    guard separated else { return false }
+                    guard separated else { return nil }
                     continue
                 }
-                guard length < TokenScanner.longestWord else { return false }
+                guard length < TokenScanner.longestWord else { return nil }
                 if letter == UInt8(ascii: "v") || chars[position] == UInt8(ascii: "4") { mayReadAsU = true }
                 decoded[length] = letter
                 length += 1
@@ -347,12 +356,12 @@ struct TokenScanner {
                 }
             }
             // A word needs a real letter: "2023" and "999" are numbers, not leetspeak.
-            guard realLetters >= 1, length >= 2 else { return false }
+            guard realLetters >= 1, length >= 2 else { return nil }
             let form: Int?
             if evasions.contains(.masked) {
                 var masks = 0
                 for position in 0..<length where decoded[position] == TokenScanner.mask { masks += 1 }
-                guard decoded[0] != TokenScanner.mask, length - masks >= 2 else { return false }
+                guard decoded[0] != TokenScanner.mask, length - masks >= 2 else { return nil }
                 form = list.maskedMatch(UnsafeBufferPointer(start: decoded, count: length), mask: TokenScanner.mask)
                     ?? unmaskedSegmentMatch(length: length).map { evasions.insert(.compound); return $0 }
                     ?? maskedCompoundMatch(length: length).map { evasions.insert(.compound); return $0 }
@@ -378,9 +387,8 @@ struct TokenScanner {
                     break
                 }
             }
-            guard let form else { return false }
-            found(Match(form: form, range: positions, token: Array(UnsafeBufferPointer(start: decoded, count: length)), evasions: evasions))
-            return true
+            guard let form else { return nil }
+            return Match(form: form, range: positions, token: Array(UnsafeBufferPointer(start: decoded, count: length)), evasions: evasions)
         }
     }
 }

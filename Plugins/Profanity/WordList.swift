@@ -137,28 +137,35 @@ struct WordList: Sendable {
 
     /// The most severe compound root found inside the token.
     func compoundMatch(_ token: TokenShape) -> Int? {
-        var best: Int?
-        for index in compoundForms {
-            let root = forms[index].shape
-            let count = root.letters.count
-            guard token.count > count else { continue }
-            let first = root.letters[0]
-            var start = 0
-            search: while start + count <= token.count {
-                defer { start += 1 }
-                guard token.letters[start] == first else { continue }
-                for offset in 0..<count {
-                    guard token.letters[start + offset] == root.letters[offset] else { continue search }
-                    let tokenRun = token.runs[start + offset]
-                    let listed = root.runs[offset]
-                    let edge = offset == 0 || offset == count - 1
-                    guard edge ? tokenRun >= listed : Shape.runMatches(token: tokenRun, listed: listed) else { continue search }
+        // Read the forms in place: copying a form's shape would retain its arrays for every word.
+        forms.withUnsafeBufferPointer { forms in
+            var best: Int?
+            for index in compoundForms {
+                let found: Bool = forms[index].shape.letters.withUnsafeBufferPointer { letters in
+                    forms[index].shape.runs.withUnsafeBufferPointer { runs in
+                        let count = letters.count
+                        guard token.count > count else { return false }
+                        let first = letters[0]
+                        var start = 0
+                        search: while start + count <= token.count {
+                            defer { start += 1 }
+                            guard token.letters[start] == first else { continue }
+                            for offset in 0..<count {
+                                guard token.letters[start + offset] == letters[offset] else { continue search }
+                                let tokenRun = token.runs[start + offset]
+                                let listed = runs[offset]
+                                let edge = offset == 0 || offset == count - 1
+                                guard edge ? tokenRun >= listed : Shape.runMatches(token: tokenRun, listed: listed) else { continue search }
+                            }
+                            return true
+                        }
+                        return false
+                    }
                 }
-                if best.map({ forms[$0].severity < forms[index].severity }) ?? true { best = index }
-                break
+                if found, best.map({ forms[$0].severity < forms[index].severity }) ?? true { best = index }
             }
+            return best
         }
-        return best
     }
 
     /// The most severe form that a masked token (`f*ck`, `sh**`, `c*nts`) can stand for:
