@@ -48,11 +48,13 @@ public struct NormalizedText {
         chars.reserveCapacity(text.count)
         starts.reserveCapacity(text.count)
         ends.reserveCapacity(text.count)
+        // Read once: a static table inside the loop is a lazy-global check per byte.
+        let asciiFold = Self.asciiFold
         var index = 0
         while index < text.count {
             let lead = text[index]
             if lead < 0x80 {
-                chars.append(Self.asciiFold[Int(lead)])
+                chars.append(asciiFold[Int(lead)])
                 starts.append(Int32(index))
                 ends.append(Int32(index + 1))
                 index += 1
