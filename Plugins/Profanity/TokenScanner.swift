@@ -124,7 +124,34 @@ struct TokenScanner {
                 while index < count, kind(index) == TokenScanner.separator { index += 1 }
                 guard index < count else { break }
                 var start = index
-                while index < count, kind(index) != TokenScanner.separator { index += 1 }
+                // Fast path: a word of plain letters whose collapsed shape is not in the hash
+                // filter, holds no compound root's first two letters and no v (fvck) is clean,
+                // and needs no decoding. Most words end here.
+                var plainLetters = true
+                var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+                var previous: UInt8 = 0
+                var mayBeListed = false
+                while index < count {
+                    let entry = table[Int(chars[index])]
+                    let kind = UInt8(truncatingIfNeeded: entry >> 8)
+                    if kind == TokenScanner.separator { break }
+                    if kind == TokenScanner.letter {
+                        let letter = UInt8(truncatingIfNeeded: entry)
+                        if letter != previous {
+                            if previous != 0, compoundStarts[WordList.bigram(previous, letter)] { mayBeListed = true }
+                            hash = (hash ^ UInt64(letter)) &* 0x100_0000_01b3
+                            previous = letter
+                        }
+                        if letter == UInt8(ascii: "v") { mayBeListed = true }
+                    } else {
+                        plainLetters = false
+                    }
+                    index += 1
+                }
+                if plainLetters, index - start >= 2, !mayBeListed, !WordList.mayContain(hash, filter: filter) {
+                    flushSingles(found)
+                    continue
+                }
                 var end = index
                 let whole = start..<end
                 // Punctuation at the edges is not part of the word ("shit!", "!!hello"); $ and @ lead "$hit", "@ss".
