@@ -87,6 +87,7 @@ struct PersonNameDetector: Sendable {
         ["never", "gave"], ["made", "me"], ["was", "amazing"], ["was", "brilliant"], ["was", "lovely"], ["was", "kind"],
         ["was", "great"], ["was", "fantastic"], ["was", "wonderful"], ["was", "rude"], ["was", "dismissive"],
         ["was", "so"], ["was", "very"], ["always", "has"], ["helped", "me"], ["took", "the"], ["booked", "me"],
+        ["band"], ["is", "a", "credit"], ["was", "a", "credit"],
     ]
     /// Cues after a name that only help a listed first name or surname.
     private static let weakCuesAfter: [[String]] = [
@@ -140,6 +141,8 @@ struct PersonNameDetector: Sendable {
     private let surnameFollowers = PersonNameDetector.surnameFollowersList
     private let wordUseAfter = PersonNameDetector.wordUseAfterList
     private let placeBefore = PersonNameDetector.placeBeforeList
+    /// Role and relation words (physio, daughter, manager): cues, never names themselves.
+    private let roleWords: WordSet
     /// Cue sequences by the hash of their last word.
     private let cuesByLastWord: [UInt64: [(words: [UInt64], weak: Bool)]]
     private let strongCueAfterHashes: [[UInt64]]
@@ -165,6 +168,7 @@ struct PersonNameDetector: Sendable {
             cues[hashes.last!, default: []].append((hashes, words.count == 1 && Self.weakCues.contains(words[0]) || words == ["thank", "you"]))
         }
         cuesByLastWord = cues
+        roleWords = WordSet(Self.cuesBefore.filter { $0.count == 1 }.map { $0[0] } + ["physios", "physiotherapists", "podiatrists", "paramedics", "nurses", "doctors", "therapists", "staff", "team", "receptionists"])
         strongCueAfterHashes = Self.strongCuesAfter.map { $0.map { WordHash.of($0.utf8) } }
         weakCueAfterHashes = Self.weakCuesAfter.map { $0.map { WordHash.of($0.utf8) } }
     }
@@ -290,8 +294,10 @@ struct PersonNameDetector: Sendable {
                           && cueBefore(text, tokens, at: index)?.strong != true)) {
                     break
                 }
-                let surnameAfterFirst = lowerCaseText && end == index + 1 && surnameFollowers.contains(next.hash) && isSurname(next)
-                    && isFirst(token) && !isWord(token)
+                let surnameAfterFirst = lowerCaseText && end == index + 1
+                    && (surnameFollowers.contains(next.hash) && isSurname(next) && isFirst(token) && !isWord(token)
+                        || !isWord(next) && next.range.count >= 3 && !stopWords.contains(next.hash) && !isWord(token)
+                           && !roleWords.contains(next.hash) && !roleWords.contains(token.hash))
                 if nameWord(next, lowerCaseText: lowerCaseText) || next.initial || surnameAfterFirst {
                     end += 1
                     if next.possessive { break }
@@ -310,6 +316,15 @@ struct PersonNameDetector: Sendable {
                 var valueEnd = range.upperBound
                 if tokens[run.upperBound - 1].possessive { valueEnd = trimPossessive(text, range) }
                 found(Candidate(range: range.lowerBound..<valueEnd, explanation: reason))
+                // "Tavoren and Priya": an unknown capitalised word joined by "and" to a name before it.
+                if run.lowerBound >= 2, tokens[run.lowerBound - 1].hash == andHash, !tokens[run.lowerBound - 1].capitalised,
+                   tokens[run.lowerBound - 2].capitalised, !tokens[run.lowerBound - 2].initial,
+                   !isWord(tokens[run.lowerBound - 2]) || isFirst(tokens[run.lowerBound - 2]),
+                   !stopWords.contains(tokens[run.lowerBound - 2].hash), !followers.contains(tokens[run.lowerBound - 2].hash),
+                   !notNames.contains(tokens[run.lowerBound - 2].hash), !monthsAndDays.contains(tokens[run.lowerBound - 2].hash),
+                   run.lowerBound < 3 || !blockBefore.contains(tokens[run.lowerBound - 3].hash) {
+                    found(Candidate(range: tokens[run.lowerBound - 2].range, explanation: "joined by 'and' to a name"))
+                }
                 index = end
                 // "Priya and Tavoren": a name joined by "and" to an accepted one.
                 if end + 1 < tokens.count, tokens[end].hash == andHash, tokens[end + 1].capitalised || lowerCaseText,
@@ -354,7 +369,7 @@ struct PersonNameDetector: Sendable {
 
     private func isCandidateStart(_ token: NameToken, lowerCaseText: Bool) -> Bool {
         if token.initial { return false }
-        if lowerCaseText, isFirst(token) { return true }
+        if lowerCaseText, isFirst(token) || !isWord(token) && token.range.count >= 3 && !roleWords.contains(token.hash) { return true }
         return nameWord(token, lowerCaseText: lowerCaseText)
     }
 
@@ -448,10 +463,13 @@ struct PersonNameDetector: Sendable {
         if strongAfter && (!firstWord || firstListed) && !lowerCaseText && !afterPlaceWord {
             return Verdict(accepted: "a person's cue after it")
         }
+        if lowerCaseText && !firstWord && !firstListed && !roleWords.contains(first.hash) && (signsOff || cue?.strong == true || strongAfter) {
+            return Verdict(accepted: "an unknown word in a lower-case message" + (signsOff ? ", signing off" : cue != nil ? ", after a cue" : ", before a person's cue"))
+        }
         if lowerCaseText && firstListed && (signsOff || cue?.strong == true || count > 1 && isSurname(last) && !isWord(last)) {
             return Verdict(accepted: "a listed name in a lower-case message" + (signsOff ? ", signing off" : cue != nil ? ", after a cue" : ""))
         }
-        if weakAfter && !firstWord && !lowerCaseText && !afterPlaceWord && (firstListed || isSurname(first)) {
+        if weakAfter && !firstWord && !lowerCaseText && !afterPlaceWord && (firstListed || isSurname(first) || count > 1 && allUnambiguous) {
             return Verdict(accepted: "a listed name with a cue after it")
         }
         return Verdict(rejected: firstListed ? "a listed first name that is also an English word, with no cue" : "no name evidence")
@@ -504,7 +522,10 @@ struct PersonNameDetector: Sendable {
             for (offset, hash) in words.enumerated() {
                 let token = tokens[index + offset]
                 if token.hash != hash || token.capitalised { matches = false; break }
-                if offset == 0 && !(token.joinedToPrevious || token.punctuationBefore == 0x2C) { matches = false; break }
+                if offset == 0 && !(token.joinedToPrevious || token.punctuationBefore == 0x2C || token.punctuationBefore == 0x28) {
+                    matches = false
+                    break
+                }
             }
             if matches { return true }
         }
