@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Generates a labelled, timestamped stream of a listening exercise for measuring duplicate detection.
+
+    scripts/eval/duplicate_stream.py --seed 2 --count 2500 > /tmp/dup-seed2.jsonl
+    gatehouse scan --secret-file KEY /tmp/dup-seed2.jsonl > /tmp/dup-seed2.out.jsonl
+    scripts/eval/duplicate_score.py /tmp/dup-seed2.jsonl /tmp/dup-seed2.out.jsonl
+
+Specification (written before any tuning; see docs/eval/duplicates.md):
+* Originals: views on the allied health professions, each from its own contributor, a few
+  sentences built from many independent parts so that two originals rarely share much text.
+* Copies of an earlier item, labelled with the id they copy (`copy_of`) and their kind:
+  exact resubmissions and lightly edited copies (typos, a word swapped, a sentence added or
+  dropped, case and punctuation), from the same contributor or from another one (a second
+  session, a friend), at gaps from seconds to four weeks.
+* Campaigns: a template sent by many contributors, some verbatim, some with a personal sentence
+  added; every copy after the first is a copy of the first.
+* Hard negatives, which are not copies: same-topic look-alikes (same profession, place and
+  relative, different words), and boilerplate answers that quote the same long consultation
+  question, or the same template preamble, and then give a short answer of their own.
+Each line is a scan input line plus labels that scan ignores:
+  {"id", "text", "contributor", "conversation", "receivedAt", "kind", "copy_of"}
+kind: original | exact-same | exact-other | edited-same | edited-other | campaign |
+      lookalike | boilerplate
+"""
+import argparse
+import datetime
+import json
+import random
+import sys
+
+PROFESSIONS = ["physiotherapist", "podiatrist", "speech and language therapist", "radiographer", "paramedic",
+               "occupational therapist", "dietitian", "orthoptist", "prosthetist", "art therapist"]
+SERVICES = ["physiotherapy", "podiatry", "speech therapy", "the X-ray department", "the ambulance service",
+            "occupational therapy", "dietetics", "the MSK clinic", "the foot clinic", "the hand therapy unit"]
+PLACES = ["Leeds", "Wigan", "Swansea", "Truro", "Carlisle", "Luton", "Derby", "Ipswich", "Belfast", "Dundee",
+          "Bolton", "Exeter", "Hull", "Stoke", "Norwich", "Bangor", "Preston", "Slough"]
+RELATIVES = ["mum", "dad", "son", "daughter", "husband", "wife", "grandad", "nan", "partner", "brother"]
+CONDITIONS = ["a stroke", "a hip replacement", "diabetes", "a stammer", "MS", "arthritis", "a broken wrist",
+              "cerebral palsy", "back pain", "Parkinson's", "a knee injury", "COPD"]
+OPENERS = ["I want to tell you about", "This is about", "I'm writing about", "Just a note about", "My view on",
+           "Some feedback on", "A few words about", "I need to raise", "Here is what happened with",
+           "We have had a long journey with", "Honestly, I have mixed feelings about", "Thank you for asking about",
+           "I have used", "Our family relies on", "Let me describe our experience of", "I was referred to"]
+EXTRA = [
+    "The receptionist remembered our names, which meant a lot.", "Nobody told us the clinic had moved.",
+    "We were seen in a corridor because the rooms were full.", "The online form kept crashing on my phone.",
+    "A student sat in and that was fine by us.", "The exercises sheet was hard to read.",
+    "We had to repeat the whole history three times.", "The home visit made all the difference.",
+    "I had to take unpaid leave for every session.", "The interpreter did not turn up twice.",
+    "The equipment arrived after we had bought our own.", "Group sessions were better than I expected.",
+    "The follow-up call never came.", "We were discharged before we felt ready.",
+    "The waiting area had nowhere for a wheelchair.", "The staff clearly cared but there are not enough of them.",
+    "I was given three different answers by three people.", "The video appointment worked well for us.",
+    "Transport was arranged but arrived two hours late.", "I felt listened to for the first time in years.",
+]
+WAIT = ["we waited {n} weeks for a first appointment", "the wait was {n} months", "it took {n} weeks to hear back",
+        "nobody called for {n} weeks", "the referral sat for {n} months"]
+STAFF = ["the {p} was patient and explained everything", "the {p} rushed us and did not listen",
+         "the {p} was kind but clearly overworked", "the {p} gave us exercises that actually worked",
+         "the {p} kept cancelling at short notice", "our {p} went above and beyond"]
+ASKS = ["Please fund more staff.", "Please answer the phone.", "Please put clinics closer to home.",
+        "Please let us book online.", "Please keep the evening sessions.", "Please stop cancelling.",
+        "Please give carers a say.", "Please cut the waiting lists."]
+DETAILS = ["Parking cost {n} pounds every visit.", "The bus takes {n} minutes each way.",
+           "We went {n} times before it improved.", "There were {n} people in the waiting room.",
+           "The letter arrived {n} days after the appointment.", "The ward had {n} empty beds."]
+QUESTIONS = [
+    "Question 4: Thinking about the last time you or someone you care for used an allied health profession service, "
+    "how easy or difficult was it to get an appointment, and what would have made it easier for you?",
+    "Consultation question 7: How well do you feel the service listened to you, involved you in decisions about "
+    "your care and treatment, and explained what would happen next and why?",
+]
+PREAMBLE = ("I am responding as a member of the Friends of the Community Hospital group. We believe that local "
+            "therapy services are a lifeline for older people in our area and must be protected. ")
+SHORT_ANSWERS = ["Very difficult, I rang for a week.", "Easy enough once I got through.", "Online booking would help.",
+                 "They did listen to me.", "Not at all, nobody explained.", "A text reminder would help.",
+                 "My GP had to chase it.", "It was fine in the end.", "Evening slots please.", "Hard, the line was always busy."]
+CAMPAIGN_TEMPLATES = [
+    "Save our hydrotherapy pool! The pool at {place} community hospital helps hundreds of people with arthritis "
+    "and after surgery every week. Closing it would mean longer journeys and worse recovery. Keep it open.",
+    "Stop the cuts to children's speech and language therapy. Every child with a speech difficulty deserves timely "
+    "help, and waiting more than a year harms their schooling and confidence. Fund the service properly.",
+]
+PERSONAL = ["My {r} uses it twice a week.", "This matters to my family.", "I have seen the difference it makes.",
+            "We live {n} miles away.", "Please listen to us."]
+TYPOS = [("the", "teh"), ("appointment", "appointmnet"), ("because", "becuase"), ("waiting", "wating"),
+         ("really", "realy"), ("received", "recieved"), ("which", "wich")]
+SWAPS = [("patient", "calm"), ("kind", "lovely"), ("weeks", "wks"), ("Please", "Pls"), ("explained", "described"),
+         ("rushed", "hurried"), ("months", "mths")]
+
+
+def original_text(r):
+    p, s, place, rel, cond = r.choice(PROFESSIONS), r.choice(SERVICES), r.choice(PLACES), r.choice(RELATIVES), r.choice(CONDITIONS)
+    n = r.randint(2, 40)
+    parts = [f"{r.choice(OPENERS)} {s} in {place}.",
+             f"My {rel} has {cond} and " + r.choice(WAIT).format(n=n) + ".",
+             r.choice(STAFF).format(p=p).capitalize() + ".",
+             r.choice(DETAILS).format(n=r.randint(2, 90))]
+    r.shuffle(parts[1:])
+    parts.extend(r.sample(EXTRA, k=r.randint(1, 3)))
+    r.shuffle(parts)
+    if r.random() < 0.6:
+        parts.append(r.choice(DETAILS).format(n=r.randint(2, 90)))
+    parts.append(r.choice(ASKS))
+    return " ".join(parts), (p, s, place, rel, cond)
+
+
+def lookalike_text(r, topic):
+    p, s, place, rel, cond = topic
+    return " ".join([f"{r.choice(OPENERS)} {s} in {place}.", f"My {rel} has {cond}.",
+                     r.choice(STAFF).format(p=p).capitalize() + ".", r.choice(WAIT).format(n=r.randint(2, 40)).capitalize() + ".",
+                     r.choice(DETAILS).format(n=r.randint(2, 90)), r.choice(ASKS)])
+
+
+def edit(r, text):
+    ops = r.sample(["typo", "swap", "add", "drop", "case", "punct"], k=r.randint(1, 2))
+    for op in ops:
+        if op == "typo":
+            for a, b in r.sample(TYPOS, k=len(TYPOS)):
+                if f" {a} " in text:
+                    text = text.replace(f" {a} ", f" {b} ", 1)
+                    break
+        elif op == "swap":
+            for a, b in r.sample(SWAPS, k=len(SWAPS)):
+                if a in text:
+                    text = text.replace(a, b, 1)
+                    break
+        elif op == "add":
+            text = text + " " + r.choice(["Thanks.", "That's all.", "Thank you for reading this.", "Hope it helps."])
+        elif op == "drop":
+            sentences = text.split(". ")
+            if len(sentences) > 3:
+                sentences.pop(r.randrange(1, len(sentences) - 1))
+                text = ". ".join(sentences)
+        elif op == "case":
+            text = text.lower() if r.random() < 0.5 else text.upper()
+        else:
+            text = text.replace(".", "!", 1).replace(",", "", 1)
+    return text
+
+
+GAPS = [5, 40, 300, 3600, 6 * 3600, 26 * 3600, 3 * 86400, 8 * 86400, 16 * 86400, 27 * 86400]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seed", type=int, required=True)
+    parser.add_argument("--count", type=int, default=2500)
+    args = parser.parse_args()
+    r = random.Random(args.seed)
+    start = datetime.datetime(2026, 10, 1, 8, 0, 0)
+    items = []  # (time, record)
+    originals = []
+    next_contributor = [0]
+
+    def contributor():
+        next_contributor[0] += 1
+        return f"c{next_contributor[0]}"
+
+    clock = 0.0
+    campaigns = [{"template": t.replace("{place}", r.choice(PLACES)), "first": None, "sent": 0} for t in CAMPAIGN_TEMPLATES]
+    for index in range(args.count):
+        clock += r.expovariate(1 / 900)  # an item every quarter of an hour on average: a four-week exercise
+        roll = r.random()
+        record = {"id": f"d{index}", "conversation": "aph-2026"}
+        if roll < 0.50 or not originals:
+            text, topic = original_text(r)
+            record.update(text=text, contributor=contributor(), kind="original")
+            originals.append((clock, record, topic))
+            items.append((clock, record))
+            continue
+        if roll < 0.72:
+            at, source, topic = r.choice(originals)
+            same = r.random() < 0.5
+            exact = r.random() < 0.45
+            gap = r.choice(GAPS) * r.uniform(0.8, 1.2)
+            when = at + gap
+            text = source["text"] if exact else edit(r, source["text"])
+            record.update(text=text, contributor=source["contributor"] if same else contributor(),
+                          kind=("exact-" if exact else "edited-") + ("same" if same else "other"), copy_of=source["id"])
+            items.append((when, record))
+            continue
+        if roll < 0.82:
+            campaign = r.choice(campaigns)
+            text = campaign["template"]
+            if r.random() < 0.5:
+                text += " " + r.choice(PERSONAL).format(r=r.choice(RELATIVES), n=r.randint(3, 30))
+            record.update(text=text, contributor=contributor(), kind="campaign")
+            if campaign["first"] is None:
+                campaign["first"] = record["id"]
+                record["kind"] = "original"
+            else:
+                record["copy_of"] = campaign["first"]
+            items.append((clock, record))
+            continue
+        if roll < 0.91:
+            _, _, topic = r.choice(originals)
+            record.update(text=lookalike_text(r, topic), contributor=contributor(), kind="lookalike")
+            items.append((clock, record))
+            continue
+        quoted = r.choice(QUESTIONS + [PREAMBLE.strip()])
+        answer = " ".join(r.sample(SHORT_ANSWERS, k=r.randint(1, 2)))
+        record.update(text=f"{quoted} {answer}", contributor=contributor(), kind="boilerplate")
+        items.append((clock, record))
+    items.sort(key=lambda pair: pair[0])
+    seen = set()
+    for when, record in items:
+        # A copy scheduled before its source (cannot happen with positive gaps) is dropped.
+        if record.get("copy_of") and record["copy_of"] not in seen:
+            continue
+        seen.add(record["id"])
+        record["receivedAt"] = (start + datetime.timedelta(seconds=when)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()
