@@ -91,8 +91,10 @@ struct DuplicateSpamPluginTests {
         #expect(finding.attributes["duplicate_of"] == "a1")
         #expect(finding.category == "DUPLICATE")
         #expect(submit(rules, text, id: "b1", from: "bob", at: 700).decision == .accepted)
-        // A day and a bit later the window has passed.
-        #expect(submit(rules, text, id: "a3", at: 90_000).decision == .accepted)
+        // Three days later it is still a repeat: a listening exercise runs for weeks.
+        #expect(submit(rules, text, id: "a3", at: 259_200).decision == .rejected)
+        // More than 30 days after the last copy (and past the index's retention) it is new again.
+        #expect(submit(rules, text, id: "a4", at: 35 * 86_400).decision == .accepted)
     }
 
     @Test("anonymous items are never linked as 'the same contributor'")
