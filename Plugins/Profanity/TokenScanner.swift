@@ -266,9 +266,36 @@ struct TokenScanner {
                 changed = true
             }
             guard changed else { return nil }
-            let shape = TokenShape(letters: letters, runs: runs, count: shapeCount, hash: hash)
-            if WordList.mayContain(hash, filter: filter), let exact = list.exactMatch(shape) { return exact }
-            if mayHoldCompound(shapeCount), let inside = list.compoundMatch(shape) { return inside }
+            return shapeMatch(count: shapeCount, hash: hash)
+        }
+
+        /// Collapses `decoded[range]` into `letters` and `runs` (repeated letters become one
+        /// letter with a run length); the shape's letter count and hash.
+        private func collapse(_ range: Range<Int>) -> (count: Int, hash: UInt64) {
+            var shapeCount = 0
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for index in range {
+                let letter = decoded[index]
+                if shapeCount > 0, letters[shapeCount - 1] == letter {
+                    runs[shapeCount - 1] &+= 1
+                } else {
+                    letters[shapeCount] = letter
+                    runs[shapeCount] = 1
+                    shapeCount += 1
+                    hash = (hash ^ UInt64(letter)) &* 0x100_0000_01b3
+                }
+            }
+            return (shapeCount, hash)
+        }
+
+        /// The listed form the collapsed shape in `letters`/`runs` stands for, whole or as a
+        /// compound root inside it; `exactOnlyIf` filters the whole-word match.
+        private func shapeMatch(count: Int, hash: UInt64, exactOnlyIf: (WordForm) -> Bool = { _ in true }) -> Int? {
+            let shape = TokenShape(letters: letters, runs: runs, count: count, hash: hash)
+            if WordList.mayContain(hash, filter: filter), let exact = list.exactMatch(shape), exactOnlyIf(list.forms[exact]) {
+                return exact
+            }
+            if mayHoldCompound(count), let inside = list.compoundMatch(shape) { return inside }
             return nil
         }
 
@@ -280,32 +307,17 @@ struct TokenScanner {
                 guard position == length || decoded[position] == TokenScanner.mask else { continue }
                 defer { segmentStart = position + 1 }
                 guard position - segmentStart >= 4 else { continue }
-                var shapeCount = 0
-                var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-                for index in segmentStart..<position {
-                    let letter = decoded[index]
-                    if shapeCount > 0, letters[shapeCount - 1] == letter {
-                        runs[shapeCount - 1] &+= 1
-                    } else {
-                        letters[shapeCount] = letter
-                        runs[shapeCount] = 1
-                        shapeCount += 1
-                        hash = (hash ^ UInt64(letter)) &* 0x100_0000_01b3
-                    }
-                }
-                let shape = TokenShape(letters: letters, runs: runs, count: shapeCount, hash: hash)
-                if segmentStart > 0 || position < length, WordList.mayContain(hash, filter: filter), let exact = list.exactMatch(shape),
-                   list.forms[exact].compound {
-                    return exact
-                }
-                if mayHoldCompound(shapeCount), let inside = list.compoundMatch(shape) { return inside }
+                let (count, hash) = collapse(segmentStart..<position)
+                // A stretch that is a whole compound root (bul#shit) counts; the whole word does not.
+                let isPart = segmentStart > 0 || position < length
+                if let form = shapeMatch(count: count, hash: hash, exactOnlyIf: { isPart && $0.compound }) { return form }
             }
             return nil
         }
 
         /// The listed form the word stands for when its `v`s and `4`s are read as `u` (fvck, cvnt,
         /// F4ck), if it has any and the plain reading found nothing.
-        private func variantMatch(_ positions: Range<Int>, length: Int, separated: Bool) -> Int? {
+        private func variantMatch(_ positions: Range<Int>, length: Int) -> Int? {
             var changed = false
             var index = 0
             for position in positions where index < length {
@@ -319,23 +331,8 @@ struct TokenScanner {
                 index += 1
             }
             guard changed else { return nil }
-            var shapeCount = 0
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for position in 0..<length {
-                let letter = decoded[position]
-                if shapeCount > 0, letters[shapeCount - 1] == letter {
-                    runs[shapeCount - 1] &+= 1
-                } else {
-                    letters[shapeCount] = letter
-                    runs[shapeCount] = 1
-                    shapeCount += 1
-                    hash = (hash ^ UInt64(letter)) &* 0x100_0000_01b3
-                }
-            }
-            let shape = TokenShape(letters: letters, runs: runs, count: shapeCount, hash: hash)
-            if WordList.mayContain(hash, filter: filter), let exact = list.exactMatch(shape) { return exact }
-            if mayHoldCompound(shapeCount), let inside = list.compoundMatch(shape) { return inside }
-            return nil
+            let (count, hash) = collapse(0..<length)
+            return shapeMatch(count: count, hash: hash)
         }
 
         /// Decodes the word at `positions` (skipping separators when `separated`) and reports
@@ -403,7 +400,7 @@ struct TokenScanner {
                     // Spelt out letter by letter, a doubled letter is a slip or a stretch: b.b.o.l.l.o.c.k.s.
                     evasions.insert(.stretched)
                     form = doubled
-                } else if mayReadAsU, let variant = variantMatch(positions, length: length, separated: separated) {
+                } else if mayReadAsU, let variant = variantMatch(positions, length: length) {
                     evasions.insert(.leet)
                     form = variant
                 } else {
