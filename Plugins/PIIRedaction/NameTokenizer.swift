@@ -114,10 +114,9 @@ enum NameTokenizer {
             let initial = letters == 1 && capitalised
             // All capitals (NHS, PALS, MSK) are acronyms, not names; Mc/Mac/O' names have two capitals.
             if letters > 1 && upperCount == letters { capitalised = false }
-            var isInitial = initial
-            if initial, end < count, text[end] == 0x2E { end += 1; isInitial = true }
+            if initial, end < count, text[end] == 0x2E { end += 1 }
             tokens.append(NameToken(
-                range: start..<end, hash: hash, plainHash: plainHash, tailHash: tailHash, capitalised: capitalised || initial, initial: isInitial,
+                range: start..<end, hash: hash, plainHash: plainHash, tailHash: tailHash, capitalised: capitalised || initial, initial: initial,
                 possessive: possessive, sentenceStart: sentenceStart, lineStart: lineStart,
                 joinedToPrevious: !sawPunctuation && !tokens.isEmpty, punctuationBefore: sawPunctuation ? lastPunctuation : nil))
             index = end

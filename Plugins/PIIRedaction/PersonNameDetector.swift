@@ -46,7 +46,6 @@ struct PersonNameDetector: Sendable {
         "town", "city", "valley", "heights", "green", "fields", "hill", "end", "cross", "gate", "bank", "sports", "leisure",
         "stadium", "arena", "museum", "gallery", "hotel", "inn", "arms", "cafe", "café", "restaurant", "bar", "pub", "fc",
         "united", "rovers", "wanderers", "athletic", "rangers", "pool", "wood", "woods", "forest", "moor", "heath", "common",
-        "syndrome’s", "'s",
     ])
     private static let eponymsList = WordSet([
         "parkinson", "alzheimer", "crohn", "asperger", "bell", "down", "baker", "morton", "sever", "raynaud", "huntington",
@@ -227,15 +226,14 @@ struct PersonNameDetector: Sendable {
             var keyEnd = end
             if keyEnd - index > 3, text[keyEnd - 1] | 0x20 == 0x73, text[keyEnd - 2] == 0x27 { keyEnd -= 2 }
             let hash = WordHash.of(UnsafeBufferPointer(rebasing: text[index..<keyEnd]))
-            var keep = !stopWords.contains(hash) && !followers.contains(hash)
-            if keep, commonWords.contains(hash), !firstNames.contains(hash), !surnames.contains(hash) {
-                // Kept only after a cue word.
+            let keep = mayStartName(hash: hash, plainHash: hash, tailHash: hash, previousHash: {
                 var back = index - 1
                 while back >= 0, !isLetter(text[back]) { back -= 1 }
+                guard back >= 0 else { return nil }
                 var wordStart = back
                 while wordStart > 0, isWordByte(wordStart - 1) { wordStart -= 1 }
-                keep = back >= 0 && cuesByLastWord[WordHash.of(UnsafeBufferPointer(rebasing: text[wordStart...back]))] != nil
-            }
+                return WordHash.of(UnsafeBufferPointer(rebasing: text[wordStart...back]))
+            }())
             if keep {
                 var start = index
                 for _ in 0..<5 {
@@ -273,11 +271,9 @@ struct PersonNameDetector: Sendable {
         var index = 0
         while index < tokens.count {
             let token = tokens[index]
-            guard isCandidateStart(token, lowerCaseText: lowerCaseText), !followers.contains(token.hash),
-                  !stopWords.contains(token.hash),
-                  // The commonest capitalised word is an English word starting a sentence: no
-                  // list holds it and no cue comes before it, so it cannot start a name.
-                  !(isWord(token) && !isFirst(token) && !isSurname(token) && (index == 0 || cuesByLastWord[tokens[index - 1].hash] == nil))
+            guard isCandidateStart(token, lowerCaseText: lowerCaseText),
+                  mayStartName(hash: token.hash, plainHash: token.plainHash, tailHash: token.tailHash,
+                               previousHash: index > 0 ? tokens[index - 1].hash : nil)
             else {
                 index += 1
                 continue
@@ -367,6 +363,18 @@ struct PersonNameDetector: Sendable {
             && !commonWords.contains(token.hash)
     }
 
+    /// Whether a word can start a name: not a function or organisation word, and not an English
+    /// word that no list holds unless a cue word comes right before it. The commonest capitalised
+    /// word, an English word starting a sentence, stops here. Shared by the scan and by the
+    /// choice of windows, so that the windows never skip a word the scan would have read.
+    private func mayStartName(hash: UInt64, plainHash: UInt64, tailHash: UInt64, previousHash: @autoclosure () -> UInt64?) -> Bool {
+        if stopWords.contains(hash) || followers.contains(hash) { return false }
+        guard commonWords.contains(hash), !firstNames.contains(hash), !firstNames.contains(plainHash),
+              !surnames.contains(hash), !surnames.contains(plainHash), !surnames.contains(tailHash)
+        else { return true }
+        return previousHash().map { cuesByLastWord[$0] != nil } ?? false
+    }
+
     private func isCandidateStart(_ token: NameToken, lowerCaseText: Bool) -> Bool {
         if token.initial { return false }
         if lowerCaseText, isFirst(token) || !isWord(token) && token.range.count >= 3 && !roleWords.contains(token.hash) { return true }
@@ -437,8 +445,7 @@ struct PersonNameDetector: Sendable {
         if firstListed && !firstWord {
             return Verdict(accepted: "first name in the gazetteer" + (count > 1 ? " with a surname" : ""))
         }
-        let strongAfterEarly = cueAfter(tokens, at: run.upperBound, strong: true)
-        if firstListed && count > 1 && (lastIsSurname || !isWord(last)) && (!(first.sentenceStart && isWord(last)) || strongAfterEarly) {
+        if firstListed && count > 1 && (lastIsSurname || !isWord(last)) && (!(first.sentenceStart && isWord(last)) || strongAfter) {
             return Verdict(accepted: "first name and surname in the gazetteers")
         }
         if let cue, cue.strong || firstListed && (atEnd || tokens[run.lowerBound - 1].hash == andHash), !firstWord || firstListed,
