@@ -8,8 +8,10 @@ struct DuplicateRule: Sendable {
     enum Check: String, Sendable, CaseIterable {
         /// The same canonical text from the same contributor.
         case exactRepeat = "exact_repeat"
-        /// A near-identical text (MinHash) from the same contributor.
+        /// A near-identical text from the same contributor.
         case nearRepeat = "near_repeat"
+        /// The same or a near-identical text from someone else, or with no contributor to tell.
+        case copy
         /// The same or nearly the same text from several different contributors.
         case campaign
         /// More than `limit` items within the window.
@@ -36,8 +38,8 @@ struct DuplicateRule: Sendable {
             throw fields.error("check", "is required (one of \(Check.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         check = try fields.choice("check", default: Check.exactRepeat)
-        window = try Self.duration(fields, "window", default: check == .flood ? 60 : check == .campaign ? 30 * 86_400 : 86_400)
-        similarity = try fields.double("similarity", default: 0.6, in: 0.1...1)
+        window = try Self.duration(fields, "window", default: check == .flood ? 60 : 30 * 86_400)
+        similarity = try fields.double("similarity", default: 0.5, in: 0.1...1)
         minContributors = try fields.int("min_contributors", default: 3, in: 2...1_000_000)
         scope = try fields.choice("per", default: Scope.contributor)
         limit = try fields.int("limit", default: 5, in: 1...1_000_000)

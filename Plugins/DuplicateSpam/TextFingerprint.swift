@@ -1,73 +1,114 @@
 import GatehouseCore
 
-/// The fingerprints of one text: its canonical form's keyed hash, and a MinHash signature
-/// over character 5-grams with its LSH band keys.
+/// The keys a fingerprint is made under, derived once from the gateway's secret.
+struct FingerprintKeys: Sendable {
+    /// HMAC-SHA256 for the exact hash (and contributor pseudonyms).
+    let hasher: KeyedHasher
+    /// Keyed values of the MinHash bins and their band keys.
+    let bins: SipHash
+    /// Keyed sentence hashes and sketch bytes.
+    let sentences: SipHash
+
+    init(_ hasher: KeyedHasher) {
+        self.hasher = hasher
+        bins = hasher.sipHash(domain: "duplicate.bins")
+        sentences = hasher.sipHash(domain: "duplicate.sentences")
+    }
+}
+
+/// The fingerprints of one text: its canonical form's keyed hash, a MinHash signature over
+/// character 5-grams with its LSH band keys, and a mark for each sentence.
 ///
 /// The canonical form folds what does not make a text new: case, accents, full-width and
 /// look-alike letters, zero-width characters, punctuation and white space. MinHash is
-/// one-permutation hashing (one keyed hash per shingle, the minimum kept in each of 64 bins,
-/// empty bins filled from their neighbours), so a signature costs one hash per character.
+/// one-permutation hashing (one hash per shingle, the minimum kept in each of 64 bins, empty
+/// bins filled from their neighbours).
+///
+/// Which shingle wins a bin is decided by an unkeyed hash; only the winner's value is keyed
+/// (SipHash under the secret). Two texts therefore agree in the same bins whatever the key,
+/// and every decision made from the fingerprints is the same under any key, while the stored
+/// values say nothing about the text to anyone without it.
 struct TextFingerprint {
     static let bins = 64
     static let bands = 16
     static let rows = 4
+    /// Sentences marked one by one; the rest of a longer text is one last mark.
+    static let maxSentences = 48
 
     /// Keyed hash of the canonical text: equal for exact repeats.
     var exact: UInt64
     /// Words in the canonical text.
     var words: Int
+    /// The canonical text's length.
+    var length: Int
     /// The MinHash signature; empty when the text is too short to compare for near-duplicates.
     var signature: [UInt32]
     /// One key per band of `rows` signature values.
     var bandKeys: [UInt64]
+    /// The marks of its sentences (empty with the signature).
+    var sentences: [SentenceMark]
 
     /// Fingerprints `text`; near-duplicate fingerprints only when it has `minWords` words.
-    init(_ text: String, shingle: Int, minWords: Int, seed: UInt64, hasher: KeyedHasher) {
+    init(_ text: String, shingle: Int, minWords: Int, keys: FingerprintKeys) {
         var copy = text
-        let canonical = copy.withUTF8 { Self.canonical($0) }
+        let (canonical, breaks) = copy.withUTF8 { Self.canonical($0) }
         words = canonical.isEmpty ? 0 : canonical.reduce(1) { $0 + ($1 == 0x20 ? 1 : 0) }
-        exact = hasher.hash64(canonical, domain: "duplicate.exact")
+        length = canonical.count
+        exact = keys.hasher.hash64(canonical, domain: "duplicate.exact")
         guard words >= minWords, canonical.count >= shingle else {
             signature = []
             bandKeys = []
+            sentences = []
             return
         }
-        let signature = Self.minHash(canonical, shingle: shingle, seed: seed)
+        let signature = canonical.withUnsafeBufferPointer { Self.minHash($0, shingle: shingle, key: keys.bins) }
         self.signature = signature
         bandKeys = (0..<Self.bands).map { band in
-            var key = UInt64(band) &* 0x9E37_79B9_7F4A_7C15 ^ seed
+            var key = UInt64(band) &* 0x9E37_79B9_7F4A_7C15
             for row in 0..<Self.rows { key = Self.mix(key ^ UInt64(signature[band * Self.rows + row])) }
             return key
         }
+        sentences = canonical.withUnsafeBufferPointer { Self.marks($0, breaks: breaks, shingle: shingle, key: keys.sentences) }
     }
 
-    /// The estimated Jaccard similarity of two signatures' shingle sets.
-    static func similarity(_ left: [UInt32], _ right: [UInt32]) -> Double {
-        StoredFingerprint.similarity(left, right)
-    }
-
-    /// Lower-case ASCII letters and digits, single spaces between words.
-    static func canonical(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+    /// Lower-case ASCII letters and digits, single spaces between words; and where sentences
+    /// end: the positions (in the canonical text) of the spaces after a full stop, question or
+    /// exclamation mark, semicolon or line break that is followed by white space.
+    static func canonical(_ bytes: UnsafeBufferPointer<UInt8>) -> (text: [UInt8], breaks: [Int]) {
         let folded = NormalizedText(bytes)
         return folded.withMatchingForm(of: bytes) { chars in
             var result: [UInt8] = []
+            var breaks: [Int] = []
             result.reserveCapacity(chars.count)
             var pendingSpace = false
+            var terminated = false
+            var pendingBreak = false
             for char in chars {
                 let lower = NormalizedText.asciiFold[Int(char)]
                 if (0x61...0x7A).contains(lower) || (0x30...0x39).contains(lower) {
-                    if pendingSpace, !result.isEmpty { result.append(0x20) }
+                    if pendingSpace, !result.isEmpty {
+                        if pendingBreak, breaks.count < maxSentences - 1 { breaks.append(result.count) }
+                        result.append(0x20)
+                    }
                     pendingSpace = false
+                    terminated = false
+                    pendingBreak = false
                     result.append(lower)
                 } else {
                     pendingSpace = true
+                    switch char {
+                    case 0x2E, 0x21, 0x3F, 0x3B: terminated = true
+                    case 0x0A: pendingBreak = true
+                    case 0x20, 0x09, 0x0D: if terminated { pendingBreak = true }
+                    default: break
+                    }
                 }
             }
-            return result
+            return (result, breaks)
         }
     }
 
-    /// SplitMix64's finaliser: a fast, well-mixed 64-bit hash step.
+    /// SplitMix64's finaliser: a fast, well-mixed 64-bit hash step (unkeyed).
     @inline(__always)
     static func mix(_ value: UInt64) -> UInt64 {
         var z = value &+ 0x9E37_79B9_7F4A_7C15
@@ -76,30 +117,62 @@ struct TextFingerprint {
         return z ^ (z >> 31)
     }
 
-    static func minHash(_ text: [UInt8], shingle: Int, seed: UInt64) -> [UInt32] {
-        var mins = [UInt32](repeating: .max, count: bins)
-        var filled = [Bool](repeating: false, count: bins)
-        text.withUnsafeBufferPointer { chars in
-            var window: UInt64 = 0
-            let width = UInt64(min(shingle, 8) * 8)
-            let keep: UInt64 = width == 64 ? .max : (1 << width) - 1
-            for (index, char) in chars.enumerated() {
-                window = ((window << 8) | UInt64(char)) & keep
-                guard index + 1 >= shingle else { continue }
-                let hash = mix(window ^ seed)
-                let bin = Int(hash >> 58)
-                let value = UInt32(truncatingIfNeeded: hash)
-                if value < mins[bin] { mins[bin] = value }
-                filled[bin] = true
+    /// The unkeyed minimum shingle hash of each of `count` bins (the top bits of a hash choose
+    /// its bin), empty bins filled from the next filled one; nil when `text` has no shingle.
+    @inline(__always)
+    static func minima(_ text: UnsafeBufferPointer<UInt8>, shingle: Int, into mins: UnsafeMutableBufferPointer<UInt64>, binBits: Int) -> Bool {
+        let count = mins.count
+        for bin in 0..<count { mins[bin] = .max }
+        var window: UInt64 = 0
+        let width = UInt64(min(shingle, 8) * 8)
+        let keep: UInt64 = width == 64 ? .max : (1 << width) - 1
+        var any = false
+        var index = 0
+        while index < text.count {
+            window = ((window << 8) | UInt64(text[index])) & keep
+            index += 1
+            guard index >= shingle else { continue }
+            let hash = mix(window ^ 0x5851_F42D_4C95_7F2D)
+            let bin = Int(hash >> UInt64(64 - binBits))
+            if hash < mins[bin] { mins[bin] = hash }
+            any = true
+        }
+        guard any else { return false }
+        // Densify: an empty bin borrows the next filled bin's minimum, mixed with the distance.
+        for bin in 0..<count where mins[bin] == .max {
+            var distance = 1
+            while mins[(bin + distance) % count] == .max { distance += 1 }
+            mins[bin] = mix(mins[(bin + distance) % count] &+ UInt64(distance))
+        }
+        return true
+    }
+
+    static func minHash(_ text: UnsafeBufferPointer<UInt8>, shingle: Int, key: SipHash) -> [UInt32] {
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: bins) { mins in
+            _ = minima(text, shingle: shingle, into: mins, binBits: 6)
+            return mins.map { UInt32(truncatingIfNeeded: key.hash($0)) }
+        }
+    }
+
+    /// One mark per sentence: its keyed hash, its length and an eight-byte keyed sketch.
+    static func marks(_ text: UnsafeBufferPointer<UInt8>, breaks: [Int], shingle: Int, key: SipHash) -> [SentenceMark] {
+        var marks: [SentenceMark] = []
+        marks.reserveCapacity(breaks.count + 1)
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 8) { mins in
+            var start = 0
+            for end in breaks + [text.count] {
+                defer { start = end + 1 }
+                guard end > start else { continue }
+                let sentence = UnsafeBufferPointer(rebasing: text[start..<end])
+                let whole = key.hash(sentence)
+                if !minima(sentence, shingle: shingle, into: mins, binBits: 3) {
+                    for bin in 0..<8 { mins[bin] = mix(whole &+ UInt64(bin)) }
+                }
+                var sketch: UInt64 = 0
+                for bin in 0..<8 { sketch |= (key.hash(mins[bin]) & 0xFF) << (8 * UInt64(bin)) }
+                marks.append(SentenceMark(hash: UInt32(truncatingIfNeeded: whole), length: UInt16(min(sentence.count, 65_535)), sketch: sketch))
             }
         }
-        // Densify: an empty bin borrows the next filled bin's value, shifted by the distance.
-        for bin in 0..<bins where !filled[bin] {
-            var distance = 1
-            while distance < bins, !filled[(bin + distance) % bins] { distance += 1 }
-            guard distance < bins else { break }
-            mins[bin] = mins[(bin + distance) % bins] &+ UInt32(distance) &* 0x9E37_79B9
-        }
-        return mins
+        return marks
     }
 }

@@ -68,8 +68,9 @@ public final class DurableFingerprintIndex: FingerprintIndex, @unchecked Sendabl
         guard let fingerprints = lock.withLock({ pending.removeValue(forKey: itemId) }) else { return }
         let insert = try db.cachedStatement(
             sql: """
-                INSERT INTO fingerprint (itemId, contributor, conversation, time, exact, signature, bands, cluster)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO fingerprint (itemId, contributor, conversation, time, exact, signature, bands, cluster,
+                                         length, sentences, scheme)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         for fingerprint in fingerprints {
             try insert.execute(
@@ -77,7 +78,8 @@ public final class DurableFingerprintIndex: FingerprintIndex, @unchecked Sendabl
                     fingerprint.itemId, fingerprint.contributor.map { Int64(bitPattern: $0) }, fingerprint.conversation,
                     fingerprint.time.timeIntervalSince1970, Int64(bitPattern: fingerprint.exact),
                     fingerprint.signature.withUnsafeBytes { Data($0) }, fingerprint.bands.withUnsafeBytes { Data($0) },
-                    fingerprint.cluster,
+                    fingerprint.cluster, fingerprint.length, Data(SentenceMark.encode(fingerprint.sentences)),
+                    Self.scheme,
                 ])
         }
     }
@@ -93,9 +95,15 @@ public final class DurableFingerprintIndex: FingerprintIndex, @unchecked Sendabl
         lock.withLock { pending[fingerprint.itemId, default: []].append(fingerprint) }
     }
 
+    /// The fingerprint scheme written now: 2, MinHash bins chosen without the key, with
+    /// sentence marks. Rows of scheme 1 are loaded without signature and bands.
+    static let scheme = 2
+
     private static func fingerprint(_ row: Row) -> StoredFingerprint {
-        let signature: Data = row["signature"]
-        let bands: Data = row["bands"]
+        let current = (row["scheme"] as Int?) == scheme
+        let signature: Data = current ? row["signature"] : Data()
+        let bands: Data = current ? row["bands"] : Data()
+        let sentences: Data = current ? (row["sentences"] as Data?) ?? Data() : Data()
         let contributor: Int64? = row["contributor"]
         let exact: Int64 = row["exact"]
         let itemId: String = row["itemId"]
@@ -107,6 +115,7 @@ public final class DurableFingerprintIndex: FingerprintIndex, @unchecked Sendabl
             bands: bands.withUnsafeBytes { Array($0.bindMemory(to: UInt64.self)) },
             // Most items start their own cluster: share the id's storage, as a live insert does,
             // rather than hold a second copy of the same 36 characters for each of them.
-            cluster: cluster == itemId ? itemId : cluster)
+            cluster: cluster == itemId ? itemId : cluster, length: row["length"],
+            sentences: sentences.withUnsafeBytes { SentenceMark.decode($0) })
     }
 }

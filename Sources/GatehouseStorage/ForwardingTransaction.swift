@@ -19,6 +19,12 @@ struct ForwardingTransaction: FingerprintTransaction {
     {
         try inner.items(similarTo: signature, bands: bands, atLeast: minimum, since: since, limit: limit)
     }
+    func items(contributor: UInt64, similarTo signature: [UInt32], since: Date) throws
+        -> [(item: StoredFingerprint, similarity: Double)]
+    {
+        try inner.items(contributor: contributor, similarTo: signature, since: since)
+    }
+    func count(sentence hash: UInt32) throws -> Int { try inner.count(sentence: hash) }
     func count(contributor: UInt64, since: Date) throws -> Int { try inner.count(contributor: contributor, since: since) }
     func count(conversation: String, since: Date) throws -> Int { try inner.count(conversation: conversation, since: since) }
     func contributors(inCluster cluster: String) throws -> Int { try inner.contributors(inCluster: cluster) }

@@ -26,8 +26,8 @@ private func submit(_ rules: RuleSet, _ text: String, id: String, from contribut
 
 @Suite("Text fingerprints")
 struct TextFingerprintTests {
-    private func fingerprint(_ text: String) -> TextFingerprint {
-        TextFingerprint(text, shingle: 5, minWords: 5, seed: 42, hasher: hasher)
+    private func fingerprint(_ text: String, under key: KeyedHasher = hasher) -> TextFingerprint {
+        TextFingerprint(text, shingle: 5, minWords: 5, keys: FingerprintKeys(key))
     }
 
     @Test("case, punctuation, white space, zero-width and look-alike characters do not make a text new")
@@ -54,19 +54,36 @@ struct TextFingerprintTests {
         let a = fingerprint("I waited fourteen weeks for a podiatry appointment and my foot ulcer got much worse in that time.")
         let typo = fingerprint("I waited fourteen weeks for a podiatry apointment and my foot ulcer got much worse in that time.")
         let other = fingerprint("The speech therapist helped my father swallow again after his stroke, we are so grateful.")
-        #expect(TextFingerprint.similarity(a.signature, a.signature) == 1)
-        #expect(TextFingerprint.similarity(a.signature, typo.signature) >= 0.6)
-        #expect(TextFingerprint.similarity(a.signature, other.signature) < 0.3)
+        #expect(StoredFingerprint.similarity(a.signature, a.signature) == 1)
+        #expect(StoredFingerprint.similarity(a.signature, typo.signature) >= 0.6)
+        #expect(StoredFingerprint.similarity(a.signature, other.signature) < 0.3)
     }
 
-    @Test("the key changes every fingerprint: nothing stored can be matched without it")
+    @Test("the key changes every stored value, but not which bins and sentences two texts share")
     func keyed() {
         let other = KeyedHasher(secret: Data("another key entirely, 32 bytes!!".utf8))
-        let text = "The physio was brilliant and I am grateful."
+        let text = "The physio was brilliant and I am grateful. We waited nine weeks for the first appointment."
+        let edited = "The physio was brilliant and I am so grateful. We waited nine weeks for the first appointment."
         let mine = fingerprint(text)
-        let theirs = TextFingerprint(text, shingle: 5, minWords: 5, seed: 7, hasher: other)
+        let theirs = fingerprint(text, under: other)
         #expect(mine.exact != theirs.exact)
-        #expect(mine.signature != theirs.signature)
+        #expect(zip(mine.signature, theirs.signature).allSatisfy { $0 != $1 })
+        #expect(zip(mine.sentences, theirs.sentences).allSatisfy { $0.hash != $1.hash && $0.sketch != $1.sketch })
+        // Which bins agree is the same under both keys: decisions do not depend on the key.
+        let agreeMine = zip(mine.signature, fingerprint(edited).signature).map { $0 == $1 }
+        let agreeTheirs = zip(theirs.signature, fingerprint(edited, under: other).signature).map { $0 == $1 }
+        #expect(agreeMine == agreeTheirs)
+        #expect(agreeMine.contains(true) && agreeMine.contains(false))
+        #expect(mine.sentences.map(\.length) == [40, 48])
+    }
+
+    @Test("sentences end at a full stop, question or exclamation mark, semicolon or line break before white space")
+    func sentences() {
+        let marks = fingerprint("Question 4: how was it? It was 2.5 hours late; then fine!\nThanks Dr. Jones").sentences
+        #expect(marks.map(\.length) == [22, 23, 9, 6, 9])
+        let same = fingerprint("It was 2.5 hours late; a note. QUESTION 4 - how was it?").sentences
+        #expect(same[0].hash == marks[1].hash && same[2].hash == marks[0].hash)
+        #expect(same[0].sketchAgreement(marks[1]) == 8)
     }
 }
 
@@ -227,3 +244,4 @@ struct DuplicateSpamPluginTests {
         #expect(report.overall.recall >= 0.9, "\(report.table)\n\(report.falseNegatives.joined(separator: "\n"))")
     }
 }
+

@@ -16,7 +16,10 @@ Specification (written before any tuning; see docs/eval/duplicates.md):
   added; every copy after the first is a copy of the first.
 * Hard negatives, which are not copies: same-topic look-alikes (same profession, place and
   relative, different words), and boilerplate answers that quote the same long consultation
-  question, or the same template preamble, and then give a short answer of their own.
+  question, or the same template preamble, and then give a short answer of their own. A
+  boilerplate answer that happens to be word for word an earlier one is labelled a copy of it.
+* About one item in twelve comes without a contributor (the platform sent no token); its copies
+  can only be told as copies of an earlier item, not as a contributor's own repeats.
 Each line is a scan input line plus labels that scan ignores:
   {"id", "text", "contributor", "conversation", "receivedAt", "kind", "copy_of"}
 kind: original | exact-same | exact-other | edited-same | edited-other | campaign |
@@ -69,12 +72,24 @@ QUESTIONS = [
     "how easy or difficult was it to get an appointment, and what would have made it easier for you?",
     "Consultation question 7: How well do you feel the service listened to you, involved you in decisions about "
     "your care and treatment, and explained what would happen next and why?",
+    "Q2. If you could change one thing about how allied health professionals work together with GPs, hospitals "
+    "and social care in your area, what would it be?",
+    "\"What matters most to you when you see a physiotherapist, podiatrist, dietitian or other allied health "
+    "professional?\" (please answer in your own words)",
 ]
-PREAMBLE = ("I am responding as a member of the Friends of the Community Hospital group. We believe that local "
-            "therapy services are a lifeline for older people in our area and must be protected. ")
+PREAMBLES = [
+    "I am responding as a member of the Friends of the Community Hospital group. We believe that local "
+    "therapy services are a lifeline for older people in our area and must be protected.",
+    "This response is submitted on behalf of the Parents' Forum for Disabled Children. Our members have asked us "
+    "to pass on their individual views, which follow.",
+]
 SHORT_ANSWERS = ["Very difficult, I rang for a week.", "Easy enough once I got through.", "Online booking would help.",
                  "They did listen to me.", "Not at all, nobody explained.", "A text reminder would help.",
-                 "My GP had to chase it.", "It was fine in the end.", "Evening slots please.", "Hard, the line was always busy."]
+                 "My GP had to chase it.", "It was fine in the end.", "Evening slots please.", "Hard, the line was always busy.",
+                 "I rang {n} times before anyone answered.", "It took {n} weeks and two letters.",
+                 "Being seen near home, in {place}.", "Someone who knows my {r}'s history.",
+                 "Less paperwork and one named person.", "Honestly it was easier than I feared.",
+                 "Shared notes so I stop repeating myself.", "Time to ask questions without feeling rushed."]
 CAMPAIGN_TEMPLATES = [
     "Save our hydrotherapy pool! The pool at {place} community hospital helps hundreds of people with arthritis "
     "and after surgery every week. Closing it would mean longer journeys and worse recovery. Keep it open.",
@@ -103,6 +118,30 @@ def original_text(r):
         parts.append(r.choice(DETAILS).format(n=r.randint(2, 90)))
     parts.append(r.choice(ASKS))
     return " ".join(parts), (p, s, place, rel, cond)
+
+
+ANSWER_OPENERS = ["Honestly,", "For us,", "In my experience", "Speaking as a carer,", "To be fair,", "Sadly,",
+                  "Put simply,", "From where I sit,", "As a parent,", "Mostly", "I'd say", "Truthfully"]
+ANSWER_CORES = ["it took {n} phone calls to get anywhere", "the {p} in {place} sorted it within {n} days",
+                "my {r} gave up after {n} weeks of waiting", "nobody explained why the letter took {n} weeks",
+                "we drove {n} miles because nothing was closer", "the online booking failed {n} times",
+                "I only got seen after my {r} complained", "the {p} listened properly for once",
+                "it was quicker to pay privately after {n} weeks", "the clinic in {place} changed our slot {n} times",
+                "I had to explain my {r}'s history {n} times", "the text reminders were the best part"]
+ANSWER_TAILS = ["", "", " and that was that", " which made it worse", ", so thanks", ", if I'm honest",
+                " for my {r}", " in {place} at least"]
+
+
+def short_answer(r):
+    """A short answer in the contributor's own words: composed, so two rarely coincide."""
+    parts = []
+    for _ in range(r.randint(1, 2)):
+        fill = dict(n=r.randint(2, 40), place=r.choice(PLACES), r=r.choice(RELATIVES), p=r.choice(PROFESSIONS))
+        sentence = f"{r.choice(ANSWER_OPENERS)} {r.choice(ANSWER_CORES)}{r.choice(ANSWER_TAILS)}.".format(**fill)
+        parts.append(sentence[0].upper() + sentence[1:])
+    if r.random() < 0.3:
+        parts.append(r.choice(SHORT_ANSWERS).format(n=r.randint(2, 30), place=r.choice(PLACES), r=r.choice(RELATIVES)))
+    return " ".join(parts)
 
 
 def lookalike_text(r, topic):
@@ -173,7 +212,7 @@ def main():
             at, source, topic = r.choice(originals)
             same = r.random() < 0.5
             exact = r.random() < 0.45
-            gap = r.choice(GAPS) * r.uniform(0.8, 1.2)
+            gap = min(r.choice(GAPS) * r.uniform(0.8, 1.2), 28 * 86400)  # up to four weeks
             when = at + gap
             text = source["text"] if exact else edit(r, source["text"])
             record.update(text=text, contributor=source["contributor"] if same else contributor(),
@@ -184,7 +223,8 @@ def main():
             campaign = r.choice(campaigns)
             text = campaign["template"]
             if r.random() < 0.5:
-                text += " " + r.choice(PERSONAL).format(r=r.choice(RELATIVES), n=r.randint(3, 30))
+                personal = r.choice(PERSONAL).format(r=r.choice(RELATIVES), n=r.randint(3, 30))
+                text = f"{text} {personal}" if r.random() < 0.75 else f"{personal} {text}"
             record.update(text=text, contributor=contributor(), kind="campaign")
             if campaign["first"] is None:
                 campaign["first"] = record["id"]
@@ -198,17 +238,24 @@ def main():
             record.update(text=lookalike_text(r, topic), contributor=contributor(), kind="lookalike")
             items.append((clock, record))
             continue
-        quoted = r.choice(QUESTIONS + [PREAMBLE.strip()])
-        answer = " ".join(r.sample(SHORT_ANSWERS, k=r.randint(1, 2)))
-        record.update(text=f"{quoted} {answer}", contributor=contributor(), kind="boilerplate")
+        quoted = r.choice(QUESTIONS + PREAMBLES)
+        answer = short_answer(r)
+        text = f"{quoted} {answer}" if r.random() < 0.85 else f"{quoted}\n{answer}"
+        record.update(text=text, contributor=contributor(), kind="boilerplate")
         items.append((clock, record))
     items.sort(key=lambda pair: pair[0])
     seen = set()
+    first_with_text = {}
     for when, record in items:
         # A copy scheduled before its source (cannot happen with positive gaps) is dropped.
         if record.get("copy_of") and record["copy_of"] not in seen:
             continue
         seen.add(record["id"])
+        if record["kind"] == "boilerplate" and record["text"] in first_with_text:
+            record.update(kind="exact-other", copy_of=first_with_text[record["text"]])
+        first_with_text.setdefault(record["text"], record["id"])
+        if r.random() < 1 / 12 and record["kind"] in ("original", "lookalike", "boilerplate", "campaign", "exact-other", "edited-other"):
+            del record["contributor"]
         record["receivedAt"] = (start + datetime.timedelta(seconds=when)).strftime("%Y-%m-%dT%H:%M:%SZ")
         sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
 

@@ -19,10 +19,14 @@ public struct StoredFingerprint: Sendable, Hashable {
     public var bands: [UInt64]
     /// The id of the first item of the cluster of near-identical texts it belongs to.
     public var cluster: String
+    /// The canonical text's length in characters (0 when not known: stored before sentences were).
+    public var length: Int
+    /// The marks of its sentences, in order (empty with the signature, or when not known).
+    public var sentences: [SentenceMark]
 
     public init(
         itemId: String, contributor: UInt64?, conversation: String?, time: Date, exact: UInt64,
-        signature: [UInt32], bands: [UInt64], cluster: String
+        signature: [UInt32], bands: [UInt64], cluster: String, length: Int = 0, sentences: [SentenceMark] = []
     ) {
         self.itemId = itemId
         self.contributor = contributor
@@ -32,6 +36,8 @@ public struct StoredFingerprint: Sendable, Hashable {
         self.signature = signature
         self.bands = bands
         self.cluster = cluster
+        self.length = length
+        self.sentences = sentences
     }
 }
 
@@ -61,11 +67,21 @@ public protocol FingerprintTransaction {
     func latest(exact: UInt64, contributor: UInt64, since: Date) throws -> StoredFingerprint?
     /// Items sharing at least one LSH band key with `bands` whose signature is at least
     /// `minimum` similar to `signature`, received at or after `since`, with their similarity.
-    /// At most `limit` candidates are examined, newest first per band: a large campaign never
-    /// makes one lookup slow. The items come back without their signatures.
+    /// At most `limit` candidates are examined in each band, newest first: a large campaign
+    /// never makes one lookup slow (its newest copies stand for it). The items come back with
+    /// their sentence marks and without their signatures.
     func items(
         similarTo signature: [UInt32], bands: [UInt64], atLeast minimum: Double, since: Date, limit: Int
     ) throws -> [(item: StoredFingerprint, similarity: Double)]
+    /// This contributor's items received at or after `since` that have a signature, newest
+    /// first, with their similarity to `signature`: every one of them, however many others
+    /// sent similar texts, so that a contributor's own near repeat is never lost in a campaign.
+    func items(
+        contributor: UInt64, similarTo signature: [UInt32], since: Date
+    ) throws -> [(item: StoredFingerprint, similarity: Double)]
+    /// How many items held have a sentence with this mark hash (a quoted question or a
+    /// template's sentence is in many; most sentences are in one).
+    func count(sentence hash: UInt32) throws -> Int
     /// How many items this contributor sent at or after `since`.
     func count(contributor: UInt64, since: Date) throws -> Int
     /// How many items the conversation received at or after `since`.

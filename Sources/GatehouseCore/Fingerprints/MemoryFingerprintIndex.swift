@@ -38,7 +38,8 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
     public var tableEntries: Int {
         lock.withLock {
             storage.exactHeads.count + storage.exactByContributor.count + storage.bandHeads.reduce(0) { $0 + $1.count }
-                + storage.byContributor.count + storage.byConversation.count
+                + storage.byContributor.count + storage.byConversation.count + storage.itemsByContributor.count
+                + storage.sentenceCounts.count
         }
     }
 
@@ -64,6 +65,11 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
         var time: Date
         var exact: UInt64
         var nextExact: Int
+        /// The canonical text's length.
+        var length: Int32
+        /// Where its sentence marks start (a sequence number of marks, like the items').
+        var sentenceStart: Int
+        var sentenceCount: UInt16
     }
 
     /// The index's state, held by reference so that transactions mutate it in place.
@@ -82,6 +88,13 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
         /// Newest item per (exact hash, contributor), keyed by a mix of the two.
         var exactByContributor: [UInt64: Int] = [:]
         var clusters: [String: Set<UInt64>] = [:]
+        /// Every sentence mark, item after item; `sentenceBase` is the number of `sentenceMarks[0]`.
+        var sentenceMarks: [SentenceMark] = []
+        var sentenceBase = 0
+        /// How many items hold each sentence hash (items pruned but not yet compacted included).
+        var sentenceCounts: [UInt32: UInt32] = [:]
+        /// Each contributor's items (sequence numbers, oldest first) that have a signature.
+        var itemsByContributor: [UInt64: [Int]] = [:]
         var byContributor: [UInt64: [Date]] = [:]
         var byConversation: [String: [Date]] = [:]
         var newest = Date.distantPast
@@ -111,7 +124,14 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
                 itemId: meta.itemId, contributor: meta.contributor, conversation: meta.conversation, time: meta.time,
                 exact: meta.exact,
                 signature: hasSignature ? Array(signatures[(slot * Self.bins)..<((slot + 1) * Self.bins)]) : [],
-                bands: [], cluster: meta.cluster)
+                bands: [], cluster: meta.cluster, length: Int(meta.length),
+                sentences: Array(sentenceMarks[(meta.sentenceStart - sentenceBase)..<(meta.sentenceStart - sentenceBase + Int(meta.sentenceCount))]))
+        }
+
+        /// The signature of the item at `sequence`, in place.
+        func withSignature<R>(at sequence: Int, _ body: (UnsafeBufferPointer<UInt32>) -> R) -> R {
+            let slot = sequence - base
+            return signatures.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[(slot * Self.bins)..<((slot + 1) * Self.bins)])) }
         }
 
         func isLive(_ sequence: Int) -> Bool { sequence >= firstLive && sequence < nextSequence }
@@ -122,6 +142,12 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
         /// arrays are dead, so the work is paid for by the inserts since the last compaction.
         func compact(cutoff: Date) {
             let dead = firstLive - base
+            let firstMark = metas[dead].sentenceStart
+            for mark in sentenceMarks[0..<(firstMark - sentenceBase)] {
+                if let count = sentenceCounts[mark.hash], count > 1 { sentenceCounts[mark.hash] = count - 1 } else { sentenceCounts[mark.hash] = nil }
+            }
+            sentenceMarks.removeFirst(firstMark - sentenceBase)
+            sentenceBase = firstMark
             metas.removeFirst(dead)
             signatures.removeFirst(dead * Self.bins)
             bandLengths.removeFirst(dead)
@@ -130,6 +156,10 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
             let first = base
             exactHeads = exactHeads.filter { $0.value >= first }
             exactByContributor = exactByContributor.filter { $0.value >= first }
+            itemsByContributor = itemsByContributor.compactMapValues { items in
+                guard let start = items.firstIndex(where: { $0 >= first }) else { return nil }
+                return start == 0 ? items : Array(items[start...])
+            }
             for band in bandHeads.indices { bandHeads[band] = bandHeads[band].filter { Int($0.value) >= first } }
             byContributor = byContributor.compactMapValues { Self.trimmed($0, cutoff) }
             byConversation = byConversation.compactMapValues { Self.trimmed($0, cutoff) }
@@ -193,7 +223,9 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
                 storage.signatures.withUnsafeBufferPointer { signatures in
                     for (band, key) in bands.enumerated() where band < Storage.bands {
                         var sequence = Int(storage.bandHeads[band][UInt32(truncatingIfNeeded: key)] ?? -1)
-                        while storage.isLive(sequence), examined.count < limit {
+                        var walked = 0
+                        while storage.isLive(sequence), walked < limit {
+                            walked += 1
                             let slot = sequence - storage.base
                             let next = Int(storage.bandNext[slot * Storage.bands + band])
                             defer { sequence = next }
@@ -212,6 +244,27 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
             return result
         }
 
+        func items(
+            contributor: UInt64, similarTo signature: [UInt32], since: Date
+        ) -> [(item: StoredFingerprint, similarity: Double)] {
+            guard signature.count == Storage.bins, let items = storage.itemsByContributor[contributor] else { return [] }
+            var result: [(item: StoredFingerprint, similarity: Double)] = []
+            signature.withUnsafeBufferPointer { query in
+                for sequence in items.reversed() {
+                    guard storage.isLive(sequence) else { break }
+                    guard storage.metas[sequence - storage.base].time >= since else { break }
+                    guard storage.isFindable(sequence) else { continue }
+                    let similarity = storage.withSignature(at: sequence) { StoredFingerprint.similarity(query, $0) }
+                    result.append((storage.fingerprint(at: sequence, withSignature: false), similarity))
+                }
+            }
+            return result
+        }
+
+        func count(sentence hash: UInt32) -> Int {
+            Int(storage.sentenceCounts[hash] ?? 0)
+        }
+
         func count(contributor: UInt64, since: Date) -> Int {
             storage.byContributor[contributor].map { countSince($0, since) } ?? 0
         }
@@ -226,11 +279,16 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
 
         mutating func insert(_ fingerprint: StoredFingerprint, joining match: StoredFingerprint?) throws {
             let sequence = storage.nextSequence
+            let marks = fingerprint.sentences.prefix(Int(UInt16.max))
             storage.metas.append(
                 Meta(
                     itemId: fingerprint.itemId, cluster: fingerprint.cluster, conversation: fingerprint.conversation,
                     contributor: fingerprint.contributor, time: fingerprint.time, exact: fingerprint.exact,
-                    nextExact: storage.exactHeads[fingerprint.exact] ?? -1))
+                    nextExact: storage.exactHeads[fingerprint.exact] ?? -1,
+                    length: Int32(clamping: fingerprint.length),
+                    sentenceStart: storage.sentenceBase + storage.sentenceMarks.count, sentenceCount: UInt16(marks.count)))
+            storage.sentenceMarks.append(contentsOf: marks)
+            for mark in marks { storage.sentenceCounts[mark.hash, default: 0] += 1 }
             storage.exactHeads[fingerprint.exact] = sequence
             if let contributor = fingerprint.contributor {
                 storage.exactByContributor[Storage.key(exact: fingerprint.exact, contributor: contributor)] = sequence
@@ -242,6 +300,9 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
                     let short = UInt32(truncatingIfNeeded: key)
                     storage.bandNext.append(storage.bandHeads[band][short] ?? -1)
                     storage.bandHeads[band][short] = Int32(truncatingIfNeeded: sequence)
+                }
+                if let contributor = fingerprint.contributor {
+                    storage.itemsByContributor[contributor, default: []].append(sequence)
                 }
             } else {
                 storage.signatures.append(contentsOf: repeatElement(0, count: Storage.bins))

@@ -85,8 +85,11 @@ public struct RuleTestCase: Sendable {
     public var decision: Decision?
     /// The line of the case in its pack.
     public var line: Int?
-    /// Who sends it (a raw token, pseudonymised like any other); `alice` when not given.
+    /// Who sends it (a raw token, pseudonymised like any other); `alice` when not given, and
+    /// nobody (a submission without a contributor token) when `none`.
     public var contributor: String
+    /// The `contributor` of a submission sent without one.
+    public static let anonymous = "none"
     /// Its conversation, if any.
     public var conversation: String?
     /// Items submitted before it, oldest first, for rules that remember (duplicates, floods).

@@ -119,7 +119,8 @@ public struct RuleTestRunner: Sendable {
 
     private func context(id: String, contributor: String, conversation: String?, at time: Date) -> EvaluationContext {
         EvaluationContext(
-            itemId: id, conversation: conversation, contributorPseudonym: environment.hasher.pseudonym(for: contributor),
+            itemId: id, conversation: conversation,
+            contributorPseudonym: contributor == RuleTestCase.anonymous ? nil : environment.hasher.pseudonym(for: contributor),
             receivedAt: time)
     }
 

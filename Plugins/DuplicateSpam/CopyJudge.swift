@@ -1,0 +1,146 @@
+import GatehouseCore
+
+/// Decides whether a text is a copy of an earlier one, from their sentence marks.
+///
+/// The sentences of the two texts are paired: the same sentence (equal keyed hash), or failing
+/// that a near one (most sketch bytes equal: a typo, a word changed). What is paired is text
+/// they share; the rest is text of each one's own. A copy shares most of its text
+/// (`overlap ≥ similarity`) and adds or loses text of its own on at most one side: a sentence
+/// added, dropped or edited, a campaign template with a personal line under it, compared with
+/// the template. Two texts that share a passage and each add their own — two different answers
+/// under one quoted consultation question, or under one template preamble — are not copies,
+/// however long the shared passage. Whatever the sentences say, two texts whose whole-text
+/// MinHash similarity is at least `nearIdentical` are copies (an edit in every sentence).
+struct CopyJudge: Sendable {
+    /// The largest share of each text that may be its own when both texts have some.
+    let ownShare: Double
+    /// The whole-text similarity at which two texts are copies whatever their sentences.
+    let nearIdentical: Double
+    /// Sketch bytes (of eight) two sentences of different lengths must share to be the same
+    /// sentence edited (one fewer for lengths within four characters).
+    static let nearSentence = 6
+
+    /// How two texts compare.
+    struct Measure {
+        /// The share of both texts' characters in sentences they share (1 for the same sentences).
+        var overlap: Double
+        /// The smaller of the two texts' shares of text of their own.
+        var ownShare: Double
+        /// The MinHash estimate of the whole texts' shingle similarity.
+        var estimate: Double
+        /// True when they share a passage found in other items too: judged on the rest alone.
+        var sharesCommonPassage = false
+    }
+
+    /// Compares `text` with an `earlier` text. `common(hash)` tells a sentence that is in
+    /// several earlier items: when the two share one, the shared passage may be a quoted
+    /// question or a template (see `judgeRemainders`).
+    func measure(
+        _ text: [SentenceMark], _ earlier: [SentenceMark], estimate: Double, common: (UInt32) -> Bool
+    ) -> Measure {
+        // Without marks (a fingerprint stored before they were) only the estimate is known.
+        guard !text.isEmpty, !earlier.isEmpty else { return Measure(overlap: estimate, ownShare: 0, estimate: estimate) }
+        // How each sentence is paired: 0 not, 1 with the same sentence, 2 with a near one.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: text.count + earlier.count) { paired in
+            paired.initialize(repeating: 0)
+            var sharesCommon = false
+            // Equal sentences first, then near ones among those left. After a common passage only
+            // a sentence of about the same length is near (a typo, a word swapped), and what
+            // each text has besides the passage is judged on equal sentences alone: two short
+            // answers in similar words are two answers.
+            for pass in 0..<2 {
+                for (index, mark) in text.enumerated() where paired[index] == 0 {
+                    for (other, candidate) in earlier.enumerated() where paired[text.count + other] == 0 {
+                        let matches = pass == 0
+                            ? candidate.hash == mark.hash && candidate.length == mark.length
+                            : sharesCommon ? Self.isTypo(mark, of: candidate) : Self.isEdit(mark, of: candidate)
+                        guard matches else { continue }
+                        paired[index] = UInt8(pass + 1)
+                        paired[text.count + other] = UInt8(pass + 1)
+                        if pass == 0, !sharesCommon, common(mark.hash) { sharesCommon = true }
+                        break
+                    }
+                }
+            }
+            var whole = Tally()
+            var remainder = Tally()
+            for (index, mark) in text.enumerated() {
+                whole.add(mark, paired: paired[index] != 0, first: true)
+                if sharesCommon, !common(mark.hash) { remainder.add(mark, paired: paired[index] == 1, first: true) }
+            }
+            for (index, mark) in earlier.enumerated() {
+                whole.add(mark, paired: paired[text.count + index] != 0, first: false)
+                if sharesCommon, !common(mark.hash) { remainder.add(mark, paired: paired[text.count + index] == 1, first: false) }
+            }
+            guard sharesCommon else { return Measure(overlap: whole.overlap, ownShare: whole.ownShare, estimate: estimate) }
+            return judgeRemainders(whole: whole, remainder: remainder, estimate: estimate)
+        }
+    }
+
+    /// Two texts that share a passage found in other items too — a consultation question they
+    /// both quote, a template preamble, a campaign's text — are judged on what each has besides
+    /// it, sentence for sentence (no near sentences: two short answers of similar words are
+    /// two answers). A text with nothing besides the common passage is the template itself,
+    /// and a text that adds to it, or keeps part of it, is its copy.
+    private func judgeRemainders(whole: Tally, remainder: Tally, estimate: Double) -> Measure {
+        // One text is all in the other, and most of both: a template and its copy.
+        if whole.ownShare <= ownShare, whole.overlap >= Self.templateOverlap {
+            return Measure(overlap: whole.overlap, ownShare: whole.ownShare, estimate: estimate, sharesCommonPassage: true)
+        }
+        let empty = remainder.length.0 == 0 || remainder.length.1 == 0
+        return Measure(
+            overlap: empty ? 0 : min(whole.overlap, remainder.overlap), ownShare: empty ? 1 : remainder.ownShare,
+            estimate: estimate, sharesCommonPassage: true)
+    }
+
+    /// The overlap a text needs with one it is all in (or that is all in it), when they share
+    /// a common passage, to be its copy: a campaign's text with a personal line is about 0.9.
+    static let templateOverlap = 0.75
+
+    /// Characters in sentences of each text, and of them in sentences paired with the other's.
+    private struct Tally {
+        var length = (0, 0)
+        var shared = (0, 0)
+
+        mutating func add(_ mark: SentenceMark, paired: Bool, first: Bool) {
+            let count = Int(mark.length)
+            if first {
+                length.0 += count
+                if paired { shared.0 += count }
+            } else {
+                length.1 += count
+                if paired { shared.1 += count }
+            }
+        }
+
+        var overlap: Double { Double(shared.0 + shared.1) / Double(max(length.0 + length.1, 1)) }
+        var ownShare: Double {
+            min(Double(length.0 - shared.0) / Double(max(length.0, 1)), Double(length.1 - shared.1) / Double(max(length.1, 1)))
+        }
+    }
+
+    /// True when a text measured so is a copy at `similarity`.
+    func isCopy(_ measure: Measure, similarity: Double) -> Bool {
+        measure.estimate >= (measure.sharesCommonPassage ? (1 + nearIdentical) / 2 : nearIdentical)
+            || (measure.overlap >= similarity && measure.ownShare <= ownShare)
+    }
+
+    /// True when one sentence is the other edited: most of their sketch bytes are equal, and
+    /// fewer are needed when their lengths are within a few characters (a typo or a word
+    /// swapped leaves the length almost as it was), none when they are more than a factor of
+    /// two apart (another sentence that happens to share a few words).
+    /// True when one sentence is the other with a typo: lengths within one character
+    /// characters and most sketch bytes equal.
+    @inline(__always)
+    static func isTypo(_ mark: SentenceMark, of other: SentenceMark) -> Bool {
+        abs(Int(mark.length) - Int(other.length)) <= 1 && mark.sketchAgreement(other) >= nearSentence
+    }
+
+    @inline(__always)
+    static func isEdit(_ mark: SentenceMark, of other: SentenceMark) -> Bool {
+        let left = Int(mark.length)
+        let right = Int(other.length)
+        guard left * 2 >= right, right * 2 >= left else { return false }
+        return mark.sketchAgreement(other) >= (abs(left - right) <= 4 ? nearSentence - 1 : nearSentence)
+    }
+}

@@ -1,0 +1,57 @@
+/// What a fingerprint keeps of one sentence of a text: a keyed hash of its canonical form (equal
+/// for the same sentence), its length, and a sketch of eight keyed MinHash bytes over its
+/// character 5-grams (most bytes equal for a sentence with a typo or a word changed). Never the
+/// text: the values mean nothing without the gateway's secret key.
+///
+/// Two texts are compared sentence by sentence, so that a passage they share can be told from
+/// what each adds of its own (see the duplicate plugin's `CopyJudge`).
+public struct SentenceMark: Sendable, Hashable {
+    /// Keyed hash of the sentence's canonical form (32 bits: only the sentences of two texts
+    /// are ever compared with each other, so collisions do not matter).
+    public var hash: UInt32
+    /// The sentence's length in canonical characters (at most 65,535).
+    public var length: UInt16
+    /// Eight one-byte MinHash values, one per bin.
+    public var sketch: UInt64
+
+    public init(hash: UInt32, length: UInt16, sketch: UInt64) {
+        self.hash = hash
+        self.length = length
+        self.sketch = sketch
+    }
+
+    /// How many of the eight sketch bytes two sentences share (8 for the same sentence).
+    @inline(__always)
+    public func sketchAgreement(_ other: SentenceMark) -> Int {
+        let same = ~(sketch ^ other.sketch)
+        // A byte is equal when all its eight bits are: fold each byte's bits into its top bit.
+        var folded = same & (same >> 1)
+        folded &= folded >> 2
+        folded &= folded >> 4
+        return (folded & 0x0101_0101_0101_0101).nonzeroBitCount
+    }
+
+    /// The marks as bytes, for storage: 16 bytes a sentence, little-endian.
+    public static func encode(_ marks: [SentenceMark]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(marks.count * 16)
+        for mark in marks {
+            withUnsafeBytes(of: mark.hash.littleEndian) { bytes.append(contentsOf: $0) }
+            withUnsafeBytes(of: mark.length.littleEndian) { bytes.append(contentsOf: $0) }
+            bytes.append(contentsOf: [0, 0])
+            withUnsafeBytes(of: mark.sketch.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+        return bytes
+    }
+
+    /// The marks `encode` wrote (a trailing partial record is ignored).
+    public static func decode(_ bytes: UnsafeRawBufferPointer) -> [SentenceMark] {
+        (0..<(bytes.count / 16)).map { index in
+            let base = index * 16
+            return SentenceMark(
+                hash: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: base, as: UInt32.self)),
+                length: UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: base + 4, as: UInt16.self)),
+                sketch: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: base + 8, as: UInt64.self)))
+        }
+    }
+}
