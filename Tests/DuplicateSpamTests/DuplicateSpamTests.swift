@@ -74,13 +74,13 @@ struct TextFingerprintTests {
         let agreeTheirs = zip(theirs.signature, fingerprint(edited, under: other).signature).map { $0 == $1 }
         #expect(agreeMine == agreeTheirs)
         #expect(agreeMine.contains(true) && agreeMine.contains(false))
-        #expect(mine.sentences.map(\.length) == [40, 48])
+        #expect(mine.sentences.map(\.length) == [42, 46])
     }
 
     @Test("sentences end at a full stop, question or exclamation mark, semicolon or line break before white space")
     func sentences() {
         let marks = fingerprint("Question 4: how was it? It was 2.5 hours late; then fine!\nThanks Dr. Jones").sentences
-        #expect(marks.map(\.length) == [22, 23, 9, 6, 9])
+        #expect(marks.map(\.length) == [21, 21, 9, 9, 5])
         let same = fingerprint("It was 2.5 hours late; a note. QUESTION 4 - how was it?").sentences
         #expect(same[0].hash == marks[1].hash && same[2].hash == marks[0].hash)
         #expect(same[0].sketchAgreement(marks[1]) == 8)
@@ -127,13 +127,18 @@ struct DuplicateSpamPluginTests {
         let rules = try freshRules()
         let template = "Save our hydrotherapy pool! It is the only treatment that helps people with arthritis in this town."
         #expect(submit(rules, template, id: "c1", from: "alice").findings.isEmpty)
-        #expect(submit(rules, template, id: "c2", from: "bob", at: 60).findings.isEmpty)
+        // The second contributor's copy is a copy: tagged, accepted, pointing at the first.
+        let second = submit(rules, template, id: "c2", from: "bob", at: 60)
+        #expect(second.decision == .accepted)
+        #expect(second.findings.map(\.rule) == ["duplicate.copy"])
+        #expect(second.findings.first?.attributes["duplicate_of"] == "c1")
         let third = submit(rules, template.replacingOccurrences(of: "this town", with: "our town"), id: "c3", from: "carol", at: 120)
         #expect(third.decision == .accepted)
         let tag = try #require(third.findings.first { $0.rule == "duplicate.campaign" })
         #expect(tag.action == .tag)
         #expect(tag.attributes["campaign"] == "c1")
         #expect(tag.attributes["contributors"] == "3")
+        #expect(!third.findings.contains { $0.rule == "duplicate.copy" }, "a campaign copy is tagged once, as the campaign")
         let fourth = submit(rules, template, id: "c4", from: "dave", at: 180)
         #expect(fourth.findings.first { $0.rule == "duplicate.campaign" }?.attributes["campaign"] == "c1")
     }
@@ -209,7 +214,7 @@ struct DuplicateSpamPluginTests {
     }
 
     @Test("bad duplicate rules are refused with the file, rule and key", arguments: [
-        ("check: twice", "key 'check'", "exact_repeat, near_repeat, campaign, flood"),
+        ("check: twice", "key 'check'", "exact_repeat, near_repeat, copy, campaign, flood"),
         ("description: x", "key 'check'", "is required"),
         ("check: flood", "key 'limit'", "needs limit"),
         ("check: exact_repeat\n    window: soon", "key 'window'", "duration"),
