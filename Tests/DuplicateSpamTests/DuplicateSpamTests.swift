@@ -250,3 +250,54 @@ struct DuplicateSpamPluginTests {
     }
 }
 
+
+@Suite("Copies judged the same under any key")
+struct KeyIndependenceTests {
+    @Test("SipHash-2-4 gives the reference outputs (key 00..0f)")
+    func sipHashVectors() {
+        let sip = SipHash(k0: 0x0706_0504_0302_0100, k1: 0x0F0E_0D0C_0B0A_0908)
+        let empty: [UInt8] = []
+        #expect(empty.withUnsafeBufferPointer { sip.hash($0) } == 0x726F_DB47_DD0E_0E31)
+        let fifteen = (0..<15).map { UInt8($0) }
+        #expect(fifteen.withUnsafeBufferPointer { sip.hash($0) } == 0xA129_CA61_49BE_45E5)
+        let eight = (0..<8).map { UInt8($0) }
+        #expect(sip.hash(0x0706_0504_0302_0100) == eight.withUnsafeBufferPointer { sip.hash($0) })
+    }
+
+    @Test("one stream under two secret keys gives the same findings")
+    func twoKeys() throws {
+        let stream: [(text: String, contributor: String?)] = [
+            ("Question 4: how easy or difficult was it to get an appointment, and what would have made it easier? Very hard, I rang every morning for a week.", "a"),
+            ("Question 4: how easy or difficult was it to get an appointment, and what would have made it easier? Easy once the GP chased them up.", "b"),
+            ("Question 4: how easy or difficult was it to get an appointment, and what would have made it easier? The online form never worked for me.", "c"),
+            ("I waited fourteen weeks for a podiatry appointment and my foot ulcer got much worse in that time. Please fund more podiatrists.", "d"),
+            ("I waited fourteen weeks for a podiatry apointment and my foot ulcer got much worse in that time. Please fund more podiatrists.", "e"),
+            ("I waited fourteen weeks for a podiatry appointment and my foot ulcer got much worse in that time.", "d"),
+            ("Save our hydrotherapy pool! It is the only treatment that helps people with arthritis in this town.", "f"),
+            ("Save our hydrotherapy pool! It is the only treatment that helps people with arthritis in this town.", "g"),
+            ("Save our hydrotherapy pool! It is the only treatment that helps people with arthritis in this town. My mum uses it.", "h"),
+            ("The speech therapist helped my father swallow again after his stroke, we are so grateful.", nil),
+            ("The speech therapist helped my father swallow again after his stroke, we are so very grateful.", nil),
+        ]
+        func findings(under secret: String) throws -> [[String]] {
+            let rules = try RuleSet.load(
+                paths: [root.appendingPathComponent("rules/duplicate.yaml").path],
+                environment: PluginEnvironment(fingerprints: MemoryFingerprintIndex(), hasher: KeyedHasher(secret: Data(secret.utf8))))
+            return stream.enumerated().map { number, item in
+                submit(rules, item.text, id: "i\(number)", from: item.contributor, at: Double(number) * 3_600).findings.map {
+                    "\($0.rule) \($0.attributes["duplicate_of"] ?? "")"
+                }
+            }
+        }
+        let first = try findings(under: "the first secret key, 32 bytes..")
+        let second = try findings(under: "a second, quite different secret")
+        #expect(first == second)
+        // And they are the findings one expects: answers under one question are not copies.
+        #expect(first[1].isEmpty && first[2].isEmpty)
+        #expect(first[4] == ["duplicate.copy i3"])
+        #expect(first[5] == ["duplicate.near_repeat i3"])
+        #expect(first[7] == ["duplicate.copy i6"])
+        #expect(first[8].contains { $0.hasPrefix("duplicate.campaign") })
+        #expect(first[10] == ["duplicate.copy i9"])
+    }
+}
