@@ -45,7 +45,7 @@ struct TextFingerprint {
     var signature: [UInt32]
     /// One key per band of `rows` signature values.
     var bandKeys: [UInt64]
-    /// The marks of its sentences (empty with the signature).
+    /// The marks of its sentences (empty with the signature, and for a text of one sentence).
     var sentences: [SentenceMark]
 
     /// Fingerprints `text`; near-duplicate fingerprints only when it has `minWords` words.
@@ -68,7 +68,10 @@ struct TextFingerprint {
             for row in 0..<Self.rows { key = Self.mix(key ^ UInt64(signature[band * Self.rows + row])) }
             return key
         }
-        sentences = canonical.withUnsafeBufferPointer { Self.marks($0, breaks: breaks, shingle: shingle, key: keys.sentences) }
+        // A text of one sentence is compared as a whole (its signature says all its mark would):
+        // no mark, and nothing in the index's sentence table.
+        sentences = breaks.isEmpty ? [] :
+            canonical.withUnsafeBufferPointer { Self.marks($0, breaks: breaks, shingle: shingle, key: keys.sentences) }
     }
 
     /// Lower-case ASCII letters and digits, single spaces between words; and where sentences
