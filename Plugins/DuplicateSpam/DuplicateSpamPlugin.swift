@@ -155,7 +155,7 @@ extension DuplicateSpamPlugin.Engine {
                     StoredFingerprint(
                         itemId: itemId, contributor: contributor, conversation: context.conversation, time: now,
                         exact: fingerprint.exact, signature: fingerprint.signature, bands: fingerprint.bandKeys,
-                        cluster: cluster, length: fingerprint.length, sentences: fingerprint.sentences),
+                        cluster: cluster, sentences: fingerprint.sentences),
                     joining: closest?.item)
                 let clusterContributors = try transaction.contributors(inCluster: cluster)
 

@@ -39,8 +39,6 @@ struct TextFingerprint {
     var exact: UInt64
     /// Words in the canonical text.
     var words: Int
-    /// The canonical text's length.
-    var length: Int
     /// The MinHash signature; empty when the text is too short to compare for near-duplicates.
     var signature: [UInt32]
     /// One key per band of `rows` signature values.
@@ -53,7 +51,6 @@ struct TextFingerprint {
         var copy = text
         let (canonical, breaks) = copy.withUTF8 { Self.canonical($0) }
         words = canonical.isEmpty ? 0 : canonical.reduce(1) { $0 + ($1 == 0x20 ? 1 : 0) }
-        length = canonical.count
         exact = keys.hasher.hash64(canonical, domain: "duplicate.exact")
         guard words >= minWords, canonical.count >= shingle else {
             signature = []

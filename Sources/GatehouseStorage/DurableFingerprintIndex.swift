@@ -69,8 +69,8 @@ public final class DurableFingerprintIndex: FingerprintIndex, @unchecked Sendabl
         let insert = try db.cachedStatement(
             sql: """
                 INSERT INTO fingerprint (itemId, contributor, conversation, time, exact, signature, bands, cluster,
-                                         length, sentences, scheme)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                         sentences, scheme)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         for fingerprint in fingerprints {
             try insert.execute(
@@ -78,7 +78,7 @@ public final class DurableFingerprintIndex: FingerprintIndex, @unchecked Sendabl
                     fingerprint.itemId, fingerprint.contributor.map { Int64(bitPattern: $0) }, fingerprint.conversation,
                     fingerprint.time.timeIntervalSince1970, Int64(bitPattern: fingerprint.exact),
                     fingerprint.signature.withUnsafeBytes { Data($0) }, fingerprint.bands.withUnsafeBytes { Data($0) },
-                    fingerprint.cluster, fingerprint.length, Data(SentenceMark.encode(fingerprint.sentences)),
+                    fingerprint.cluster, Data(SentenceMark.encode(fingerprint.sentences)),
                     Self.scheme,
                 ])
         }
@@ -115,7 +115,7 @@ public final class DurableFingerprintIndex: FingerprintIndex, @unchecked Sendabl
             bands: bands.withUnsafeBytes { Array($0.bindMemory(to: UInt64.self)) },
             // Most items start their own cluster: share the id's storage, as a live insert does,
             // rather than hold a second copy of the same 36 characters for each of them.
-            cluster: cluster == itemId ? itemId : cluster, length: row["length"],
+            cluster: cluster == itemId ? itemId : cluster,
             sentences: sentences.withUnsafeBytes { SentenceMark.decode($0) })
     }
 }

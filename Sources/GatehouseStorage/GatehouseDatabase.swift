@@ -133,11 +133,10 @@ public final class GatehouseDatabase: Sendable {
             try db.execute(sql: "ALTER TABLE idempotency ADD COLUMN request TEXT")
         }
         migrator.registerMigration("v5-fingerprint-sentences") { db in
-            // Sentence marks and the canonical length, for telling copies from answers that only
-            // share a quoted passage; and the fingerprint scheme: rows of scheme 1 had their
+            // Sentence marks, for telling copies from answers that only share a quoted passage;
+            // and the fingerprint scheme: rows of scheme 1 had their
             // MinHash bins chosen under the key, so they are only ever compared as exact hashes.
             try db.execute(sql: """
-                ALTER TABLE fingerprint ADD COLUMN length INTEGER NOT NULL DEFAULT 0;
                 ALTER TABLE fingerprint ADD COLUMN sentences BLOB;
                 ALTER TABLE fingerprint ADD COLUMN scheme INTEGER NOT NULL DEFAULT 1;
                 """)

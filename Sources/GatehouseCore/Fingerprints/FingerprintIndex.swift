@@ -19,14 +19,12 @@ public struct StoredFingerprint: Sendable, Hashable {
     public var bands: [UInt64]
     /// The id of the first item of the cluster of near-identical texts it belongs to.
     public var cluster: String
-    /// The canonical text's length in characters (0 when not known: stored before sentences were).
-    public var length: Int
     /// The marks of its sentences, in order (empty with the signature, or when not known).
     public var sentences: [SentenceMark]
 
     public init(
         itemId: String, contributor: UInt64?, conversation: String?, time: Date, exact: UInt64,
-        signature: [UInt32], bands: [UInt64], cluster: String, length: Int = 0, sentences: [SentenceMark] = []
+        signature: [UInt32], bands: [UInt64], cluster: String, sentences: [SentenceMark] = []
     ) {
         self.itemId = itemId
         self.contributor = contributor
@@ -36,7 +34,6 @@ public struct StoredFingerprint: Sendable, Hashable {
         self.signature = signature
         self.bands = bands
         self.cluster = cluster
-        self.length = length
         self.sentences = sentences
     }
 }

@@ -65,8 +65,6 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
         var time: Date
         var exact: UInt64
         var nextExact: Int
-        /// The canonical text's length.
-        var length: Int32
         /// Where its sentence marks start (a sequence number of marks, like the items').
         var sentenceStart: Int
         var sentenceCount: UInt16
@@ -124,7 +122,7 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
                 itemId: meta.itemId, contributor: meta.contributor, conversation: meta.conversation, time: meta.time,
                 exact: meta.exact,
                 signature: hasSignature ? Array(signatures[(slot * Self.bins)..<((slot + 1) * Self.bins)]) : [],
-                bands: [], cluster: meta.cluster, length: Int(meta.length),
+                bands: [], cluster: meta.cluster,
                 sentences: Array(sentenceMarks[(meta.sentenceStart - sentenceBase)..<(meta.sentenceStart - sentenceBase + Int(meta.sentenceCount))]))
         }
 
@@ -285,7 +283,6 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
                     itemId: fingerprint.itemId, cluster: fingerprint.cluster, conversation: fingerprint.conversation,
                     contributor: fingerprint.contributor, time: fingerprint.time, exact: fingerprint.exact,
                     nextExact: storage.exactHeads[fingerprint.exact] ?? -1,
-                    length: Int32(clamping: fingerprint.length),
                     sentenceStart: storage.sentenceBase + storage.sentenceMarks.count, sentenceCount: UInt16(marks.count)))
             storage.sentenceMarks.append(contentsOf: marks)
             for mark in marks { storage.sentenceCounts[mark.hash, default: 0] += 1 }
