@@ -45,7 +45,7 @@ struct CopyJudge: Sendable {
             paired.initialize(repeating: 0)
             var sharesCommon = false
             // Equal sentences first, then near ones among those left. After a common passage only
-            // a sentence of about the same length is near (a typo, a word swapped), and what
+            // a sentence of the same length within one character is near (a typo), and what
             // each text has besides the passage is judged on equal sentences alone: two short
             // answers in similar words are two answers.
             for pass in 0..<2 {
@@ -125,17 +125,17 @@ struct CopyJudge: Sendable {
             || (measure.overlap >= similarity && measure.ownShare <= ownShare)
     }
 
-    /// True when one sentence is the other edited: most of their sketch bytes are equal, and
-    /// fewer are needed when their lengths are within a few characters (a typo or a word
-    /// swapped leaves the length almost as it was), none when they are more than a factor of
-    /// two apart (another sentence that happens to share a few words).
-    /// True when one sentence is the other with a typo: lengths within one character
-    /// characters and most sketch bytes equal.
+    /// True when one sentence is the other with a typo: lengths within one character and
+    /// most sketch bytes equal.
     @inline(__always)
     static func isTypo(_ mark: SentenceMark, of other: SentenceMark) -> Bool {
         abs(Int(mark.length) - Int(other.length)) <= 1 && mark.sketchAgreement(other) >= nearSentence
     }
 
+    /// True when one sentence is the other edited: most of their sketch bytes are equal, and
+    /// one fewer is needed when their lengths are within four characters (a typo or a word
+    /// swapped leaves the length almost as it was), none when they are more than a factor of
+    /// two apart (another sentence that happens to share a few words).
     @inline(__always)
     static func isEdit(_ mark: SentenceMark, of other: SentenceMark) -> Bool {
         let left = Int(mark.length)

@@ -57,10 +57,11 @@ extension StoredFingerprint {
 
 /// The queries and the insert the duplicate plugin needs, inside one atomic transaction.
 public protocol FingerprintTransaction {
-    /// Items with this exact hash received at or after `since`, newest first, at most `limit`.
+    /// Items with this exact hash received at or after `since`, newest first, at most `limit`
+    /// (without signatures or sentence marks: the same text needs no comparing).
     func items(exact: UInt64, since: Date, limit: Int) throws -> [StoredFingerprint]
     /// The newest item with this exact hash from this contributor, at or after `since`:
-    /// found directly, however many others sent the same text.
+    /// found directly, however many others sent the same text (without signature or marks).
     func latest(exact: UInt64, contributor: UInt64, since: Date) throws -> StoredFingerprint?
     /// Items sharing at least one LSH band key with `bands` whose signature is at least
     /// `minimum` similar to `signature`, received at or after `since`, with their similarity.

@@ -114,7 +114,8 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
             (exact ^ (contributor &* 0x9E37_79B9_7F4A_7C15)) &+ 0x632B_E59B_D9B4_E019
         }
 
-        func fingerprint(at sequence: Int, withSignature: Bool = true) -> StoredFingerprint {
+        /// The item at `sequence`; exact matches need neither its signature nor its sentences.
+        func fingerprint(at sequence: Int, withSignature: Bool = true, withSentences: Bool = true) -> StoredFingerprint {
             let slot = sequence - base
             let meta = metas[slot]
             let hasSignature = withSignature && bandLengths[slot] > 0
@@ -123,7 +124,8 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
                 exact: meta.exact,
                 signature: hasSignature ? Array(signatures[(slot * Self.bins)..<((slot + 1) * Self.bins)]) : [],
                 bands: [], cluster: meta.cluster,
-                sentences: Array(sentenceMarks[(meta.sentenceStart - sentenceBase)..<(meta.sentenceStart - sentenceBase + Int(meta.sentenceCount))]))
+                sentences: withSentences
+                    ? Array(sentenceMarks[(meta.sentenceStart - sentenceBase)..<(meta.sentenceStart - sentenceBase + Int(meta.sentenceCount))]) : [])
         }
 
         /// The signature of the item at `sequence`, in place.
@@ -195,7 +197,7 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
                 let meta = storage.metas[sequence - storage.base]
                 guard meta.time >= since || meta.time > storage.newest else { break }
                 if meta.exact == exact, storage.isFindable(sequence) {
-                    result.append(storage.fingerprint(at: sequence, withSignature: false))
+                    result.append(storage.fingerprint(at: sequence, withSignature: false, withSentences: false))
                 }
                 sequence = meta.nextExact
             }
@@ -208,7 +210,7 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
             else { return nil }
             let meta = storage.metas[sequence - storage.base]
             guard meta.exact == exact, meta.contributor == contributor, meta.time >= since, storage.isFindable(sequence) else { return nil }
-            return storage.fingerprint(at: sequence, withSignature: false)
+            return storage.fingerprint(at: sequence, withSignature: false, withSentences: false)
         }
 
         func items(

@@ -6,8 +6,10 @@
 /// Two texts are compared sentence by sentence, so that a passage they share can be told from
 /// what each adds of its own (see the duplicate plugin's `CopyJudge`).
 public struct SentenceMark: Sendable, Hashable {
-    /// Keyed hash of the sentence's canonical form (32 bits: only the sentences of two texts
-    /// are ever compared with each other, so collisions do not matter).
+    /// Keyed hash of the sentence's canonical form, 32 bits. Within two texts a collision is
+    /// negligible; in the index's table of how many items hold each sentence, two different
+    /// sentences sharing a hash (about a hundred pairs among a million sentences) count
+    /// together, which can only make a sentence look more common than it is.
     public var hash: UInt32
     /// The sentence's length in canonical characters (at most 65,535).
     public var length: UInt16
