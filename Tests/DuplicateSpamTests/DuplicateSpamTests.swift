@@ -264,21 +264,9 @@ struct KeyIndependenceTests {
         #expect(sip.hash(0x0706_0504_0302_0100) == eight.withUnsafeBufferPointer { sip.hash($0) })
     }
 
-    @Test("one stream under two secret keys gives the same findings")
+    @Test("one stream under two secret keys gives the same findings: those Tests/Fixtures/duplicate-stream.jsonl expects")
     func twoKeys() throws {
-        let stream: [(text: String, contributor: String?)] = [
-            ("Question 4: how easy or difficult was it to get an appointment, and what would have made it easier? Very hard, I rang every morning for a week.", "a"),
-            ("Question 4: how easy or difficult was it to get an appointment, and what would have made it easier? Easy once the GP chased them up.", "b"),
-            ("Question 4: how easy or difficult was it to get an appointment, and what would have made it easier? The online form never worked for me.", "c"),
-            ("I waited fourteen weeks for a podiatry appointment and my foot ulcer got much worse in that time. Please fund more podiatrists.", "d"),
-            ("I waited fourteen weeks for a podiatry apointment and my foot ulcer got much worse in that time. Please fund more podiatrists.", "e"),
-            ("I waited fourteen weeks for a podiatry appointment and my foot ulcer got much worse in that time.", "d"),
-            ("Save our hydrotherapy pool! It is the only treatment that helps people with arthritis in this town.", "f"),
-            ("Save our hydrotherapy pool! It is the only treatment that helps people with arthritis in this town.", "g"),
-            ("Save our hydrotherapy pool! It is the only treatment that helps people with arthritis in this town. My mum uses it.", "h"),
-            ("The speech therapist helped my father swallow again after his stroke, we are so grateful.", nil),
-            ("The speech therapist helped my father swallow again after his stroke, we are so very grateful.", nil),
-        ]
+        let stream = try DuplicateStreamItem.load(root.appendingPathComponent("Tests/Fixtures/duplicate-stream.jsonl"))
         func findings(under secret: String) throws -> [[String]] {
             let rules = try RuleSet.load(
                 paths: [root.appendingPathComponent("rules/duplicate.yaml").path],
@@ -293,11 +281,26 @@ struct KeyIndependenceTests {
         let second = try findings(under: "a second, quite different secret")
         #expect(first == second)
         // And they are the findings one expects: answers under one question are not copies.
-        #expect(first[1].isEmpty && first[2].isEmpty)
-        #expect(first[4] == ["duplicate.copy i3"])
-        #expect(first[5] == ["duplicate.near_repeat i3"])
-        #expect(first[7] == ["duplicate.copy i6"])
-        #expect(first[8].contains { $0.hasPrefix("duplicate.campaign") })
-        #expect(first[10] == ["duplicate.copy i9"])
+        for (number, item) in stream.enumerated() {
+            #expect(first[number].map { String($0.prefix { $0 != " " }) } == item.rules, "item \(number)")
+            if let source = item.duplicateOf { #expect(first[number] == item.rules.map { "\($0) i\(source)" }, "item \(number)") }
+        }
+    }
+}
+
+/// One line of Tests/Fixtures/duplicate-stream.jsonl: a submission, the duplicate rules it must
+/// fire, and the line it copies (when the rule names one).
+struct DuplicateStreamItem: Decodable {
+    var text: String
+    var contributor: String?
+    var rules: [String]
+    var duplicateOf: Int?
+
+    enum CodingKeys: String, CodingKey { case text, contributor, rules, duplicateOf = "duplicate_of" }
+
+    static func load(_ url: URL) throws -> [DuplicateStreamItem] {
+        try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map {
+            try JSONDecoder().decode(DuplicateStreamItem.self, from: Data($0.utf8))
+        }
     }
 }
