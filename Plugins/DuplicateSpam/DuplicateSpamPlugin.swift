@@ -168,17 +168,16 @@ extension DuplicateSpamPlugin.Engine {
                 // A contributor's own repeat is judged as such; a copy in a campaign as part of it.
                 let ownRepeat = compiled.contains { ($0.check == .exactRepeat && within(ownExact, $0) != nil) || ($0.check == .nearRepeat && within(ownNear, $0) != nil) }
                 let inCampaign = compiled.contains { $0.check == .campaign && within(other, $0) != nil && clusterContributors >= $0.minContributors }
-                var repeated = false
                 for rule in compiled {
                     switch rule.check {
                     case .exactRepeat:
                         guard let earlier = within(ownExact, rule) else { continue }
-                        repeated = true
                         report.detections.append(
                             detection(rule, whole, "the same text from the same contributor \(ago(earlier.item.time, now))",
                                       ["duplicate_of": earlier.item.itemId]))
                     case .nearRepeat:
-                        guard !repeated, let earlier = within(ownNear, rule) else { continue }
+                        // Never beside an exact repeat: near repeats are only sought without one.
+                        guard let earlier = within(ownNear, rule) else { continue }
                         report.detections.append(
                             detection(rule, whole, "a near-identical text (\(describe(earlier.measure))) from the same contributor \(ago(earlier.item.time, now))",
                                       ["duplicate_of": earlier.item.itemId, "similarity": percent(earlier.similarity)]))
