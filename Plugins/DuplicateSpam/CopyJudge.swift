@@ -40,25 +40,69 @@ struct CopyJudge: Sendable {
     ) -> Measure {
         // Without marks (a fingerprint stored before they were) only the estimate is known.
         guard !text.isEmpty, !earlier.isEmpty else { return Measure(overlap: estimate, ownShare: 0, estimate: estimate) }
-        // How each sentence is paired: 0 not, 1 with the same sentence, 2 with a near one.
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: text.count + earlier.count) { paired in
+        // How each sentence is paired: 0 not, 1 with the same sentence, 2 with a near one; and
+        // for each of the text's sentences, the index of its partner in `earlier` (or -1).
+        let count = text.count + earlier.count
+        return withUnsafeTemporaryAllocation(of: Int32.self, capacity: count + text.count) { state in
+            let paired = UnsafeMutableBufferPointer(rebasing: state[0..<count])
+            let partner = UnsafeMutableBufferPointer(rebasing: state[count...])
             paired.initialize(repeating: 0)
+            partner.initialize(repeating: -1)
             var sharesCommon = false
+            // True when they also share a sentence that is in no other item: a copy's mark.
+            var sharesOwn = false
+            var equal = 0
+            func pair(_ index: Int, _ other: Int, kind: Int32) {
+                paired[index] = kind
+                paired[text.count + other] = kind
+                partner[index] = Int32(other)
+            }
             // Equal sentences first, then near ones among those left. After a common passage only
-            // a sentence of the same length within one character is near (a typo), and what
-            // each text has besides the passage is judged on equal sentences alone: two short
-            // answers in similar words are two answers.
+            // a sentence of the same length within one character is near (a typo), and only when
+            // it is a typo of a common sentence (in the template) or the texts share a sentence
+            // of their own too (a copy with a typo): two short answers in similar words under
+            // one quoted question are two answers. What each text has besides the passage is
+            // judged on equal sentences alone.
             for pass in 0..<2 {
                 for (index, mark) in text.enumerated() where paired[index] == 0 {
                     for (other, candidate) in earlier.enumerated() where paired[text.count + other] == 0 {
                         let matches = pass == 0
                             ? candidate.hash == mark.hash && candidate.length == mark.length
-                            : sharesCommon ? Self.isTypo(mark, of: candidate) : Self.isEdit(mark, of: candidate)
+                            : sharesCommon
+                                ? (sharesOwn || common(candidate.hash)) && Self.isTypo(mark, of: candidate)
+                                : Self.isEdit(mark, of: candidate)
                         guard matches else { continue }
-                        paired[index] = UInt8(pass + 1)
-                        paired[text.count + other] = UInt8(pass + 1)
-                        if pass == 0, !sharesCommon, common(mark.hash) { sharesCommon = true }
+                        pair(index, other, kind: Int32(pass + 1))
+                        if pass == 0 {
+                            equal += 1
+                            if common(mark.hash) { sharesCommon = true } else { sharesOwn = true }
+                        }
                         break
+                    }
+                }
+            }
+            // Texts that share most of their sentences are a copy and its source, whatever else
+            // holds those sentences: a run of sentences left between two paired ones (or a paired
+            // one and the end) is the run in the same place in the other, edited, where lengths
+            // are close and a few sketch bytes agree (one edited word leaves about six of eight;
+            // sentences that only share a few words none or one). Two answers under one quoted
+            // question or preamble share too few sentences for this.
+            if equal >= max(Self.alignedAfter, text.count / 2) {
+                var index = 0
+                while index < text.count {
+                    guard paired[index] == 0 else { index += 1; continue }
+                    var end = index
+                    while end < text.count, paired[end] == 0 { end += 1 }
+                    defer { index = end }
+                    let before = index == 0 ? -1 : Int(partner[index - 1])
+                    let after = end == text.count ? earlier.count : Int(partner[end])
+                    guard before >= 0 || after < earlier.count, after - before - 1 <= end - index + 1, end - index <= 3 else { continue }
+                    for sentence in index..<end {
+                        if let other = ((before + 1)..<max(before + 1, after)).first(where: {
+                            paired[text.count + $0] == 0 && Self.isAligned(text[sentence], with: earlier[$0])
+                        }) {
+                            pair(sentence, other, kind: 2)
+                        }
                     }
                 }
             }
@@ -123,6 +167,19 @@ struct CopyJudge: Sendable {
     func isCopy(_ measure: Measure, similarity: Double) -> Bool {
         measure.estimate >= (measure.sharesCommonPassage ? (1 + nearIdentical) / 2 : nearIdentical)
             || (measure.overlap >= similarity && measure.ownShare <= ownShare)
+    }
+
+    /// Equal sentences two texts must share before a sentence between them may be paired by
+    /// its place (see `isAligned`).
+    static let alignedAfter = 3
+
+    /// True when a sentence in the place of another, between the same paired sentences, is it
+    /// edited: lengths within a sixth (or four characters) and at least three sketch bytes equal.
+    @inline(__always)
+    static func isAligned(_ mark: SentenceMark, with other: SentenceMark) -> Bool {
+        let left = Int(mark.length)
+        let right = Int(other.length)
+        return abs(left - right) <= max(4, max(left, right) / 6) && mark.sketchAgreement(other) >= 3
     }
 
     /// True when one sentence is the other with a typo: lengths within one character and

@@ -132,12 +132,20 @@ ANSWER_TAILS = ["", "", " and that was that", " which made it worse", ", so than
                 " for my {r}", " in {place} at least"]
 
 
-def short_answer(r):
-    """A short answer in the contributor's own words: composed, so two rarely coincide."""
+def short_answer(r, used):
+    """A short answer in the contributor's own words. Composed, and each filled-in core (what
+    the answer says, without its opener and tail) is drawn afresh when an earlier answer said
+    it: two different people do not say "my daughter gave up after 34 weeks of waiting" in the
+    same words, and a stream that labels two such answers distinct views would be mislabelled."""
     parts = []
     for _ in range(r.randint(1, 2)):
-        fill = dict(n=r.randint(2, 40), place=r.choice(PLACES), r=r.choice(RELATIVES), p=r.choice(PROFESSIONS))
-        sentence = f"{r.choice(ANSWER_OPENERS)} {r.choice(ANSWER_CORES)}{r.choice(ANSWER_TAILS)}.".format(**fill)
+        for _ in range(50):
+            fill = dict(n=r.randint(2, 40), place=r.choice(PLACES), r=r.choice(RELATIVES), p=r.choice(PROFESSIONS))
+            core = r.choice(ANSWER_CORES).format(**fill)
+            if core not in used:
+                break
+        used.add(core)
+        sentence = f"{r.choice(ANSWER_OPENERS)} {core}{r.choice(ANSWER_TAILS).format(**fill)}."
         parts.append(sentence[0].upper() + sentence[1:])
     if r.random() < 0.3:
         parts.append(r.choice(SHORT_ANSWERS).format(n=r.randint(2, 30), place=r.choice(PLACES), r=r.choice(RELATIVES)))
@@ -191,6 +199,7 @@ def main():
     items = []  # (time, record)
     originals = []
     next_contributor = [0]
+    used_cores = set()  # every answer core said so far (see short_answer)
 
     def contributor():
         next_contributor[0] += 1
@@ -239,7 +248,7 @@ def main():
             items.append((clock, record))
             continue
         quoted = r.choice(QUESTIONS + PREAMBLES)
-        answer = short_answer(r)
+        answer = short_answer(r, used_cores)
         text = f"{quoted} {answer}" if r.random() < 0.85 else f"{quoted}\n{answer}"
         record.update(text=text, contributor=contributor(), kind="boilerplate")
         items.append((clock, record))
