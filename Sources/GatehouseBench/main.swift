@@ -216,7 +216,7 @@ func benchDuplicate(_ options: Options) throws {
     let fillSeconds = Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
     let perItem = (residentBytes() - before) / earlier
     print(String(format: "fill:     %d items in %.2f s, %.0f items/s", earlier, fillSeconds, Double(earlier) / fillSeconds))
-    print("index:    \(index.count) items, \(perItem) bytes of resident memory per item")
+    print("index:    \(index.count) items, \(perItem) bytes of resident memory per item (its arrays and tables reserve \(index.heldBytes / earlier), spare capacity included)")
     clock = DispatchTime.now().uptimeNanoseconds
     var flagged = 0
     for number in earlier..<(earlier + measured) {

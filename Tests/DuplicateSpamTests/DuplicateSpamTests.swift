@@ -213,6 +213,34 @@ struct DuplicateSpamPluginTests {
         #expect(largest <= 3_100 * 20, "\(largest) table entries")
     }
 
+    @Test("exact hashes and band keys that share their low 32 bits stay apart: each lookup finds only its own item")
+    func truncatedKeysCollide() throws {
+        let index = MemoryFingerprintIndex()
+        let time = Date(timeIntervalSince1970: 1_790_000_000)
+        // Two items whose exact hashes, and every band key, agree in the low 32 bits the tables
+        // key on; and whose signatures agree in no bin (so neither is similar to the other).
+        func fingerprint(_ id: String, high: UInt64, offset: UInt32) -> StoredFingerprint {
+            StoredFingerprint(
+                itemId: id, contributor: 7, conversation: nil, time: time, exact: high << 32 | 0xABCD,
+                signature: (0..<64).map { UInt32($0) &* 1_000 &+ offset }, bands: (0..<16).map { high << 32 | UInt64($0) },
+                cluster: id)
+        }
+        let first = fingerprint("first", high: 1, offset: 1)
+        let second = fingerprint("second", high: 2, offset: 2)
+        try index.transaction { try $0.insert(first, joining: nil) }
+        try index.transaction { try $0.insert(second, joining: nil) }
+        try index.transaction { transaction in
+            #expect(try transaction.items(exact: first.exact, since: time, limit: 16).map(\.itemId) == ["first"])
+            #expect(try transaction.items(exact: second.exact, since: time, limit: 16).map(\.itemId) == ["second"])
+            #expect(try transaction.latest(exact: first.exact, contributor: 7, since: time)?.itemId == "first")
+            #expect(try transaction.items(exact: 3 << 32 | 0xABCD, since: time, limit: 16).isEmpty)
+            // The band chain holds both; only the item similar to the query comes back.
+            let similar = try transaction.items(similarTo: first.signature, bands: first.bands, atLeast: 0.5, since: time, limit: 64)
+            #expect(similar.map(\.item.itemId) == ["first"])
+            #expect(similar.first?.similarity == 1)
+        }
+    }
+
     @Test("bad duplicate rules are refused with the file, rule and key", arguments: [
         ("check: twice", "key 'check'", "exact_repeat, near_repeat, copy, campaign, flood"),
         ("description: x", "key 'check'", "is required"),

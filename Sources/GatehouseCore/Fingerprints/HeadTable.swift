@@ -1,0 +1,76 @@
+/// A hash table from a 32-bit key to the sequence number of the newest item with that key: the
+/// heads of the fingerprint index's band chains.
+///
+/// `Dictionary<UInt32, Int32>` would do, at twice the memory: it grows at three quarters full,
+/// so 100,000 keys take a table of 262,144 slots, and each lookup hashes the key again with
+/// SipHash. Band keys are already well-mixed hashes, so this table uses their bits directly,
+/// probes linearly, packs key and value into one 64-bit slot, and grows at seven eighths full.
+/// Nothing is removed one by one: `retain(where:)` rebuilds the table (the index compacts in
+/// bulk).
+struct HeadTable: Sendable {
+    /// Key in the high 32 bits, value + 1 in the low 32 (so that 0 marks an empty slot).
+    private var slots: [UInt64]
+    private(set) var count = 0
+
+    /// The bytes its slots take.
+    var heldBytes: Int { slots.capacity * MemoryLayout<UInt64>.stride }
+
+    init() {
+        slots = Array(repeating: 0, count: 16)
+    }
+
+    /// The value stored for `key`.
+    @inline(__always)
+    subscript(key: UInt32) -> Int32? {
+        slots.withUnsafeBufferPointer { slots in
+            let mask = slots.count - 1
+            var index = Self.start(key, mask)
+            while true {
+                let slot = slots[index]
+                if slot == 0 { return nil }
+                if UInt32(truncatingIfNeeded: slot >> 32) == key { return Int32(bitPattern: UInt32(truncatingIfNeeded: slot) &- 1) }
+                index = (index + 1) & mask
+            }
+        }
+    }
+
+    /// Stores `value` (at least 0) for `key`, replacing what was there.
+    mutating func set(_ key: UInt32, _ value: Int32) {
+        precondition(value >= 0, "HeadTable holds sequence numbers, never negative")
+        if (count + 1) * 8 > slots.count * 7 { resize(to: slots.count * 2) }
+        let packed = UInt64(key) << 32 | UInt64(UInt32(value) + 1)
+        slots.withUnsafeMutableBufferPointer { slots in
+            let mask = slots.count - 1
+            var index = Self.start(key, mask)
+            while slots[index] != 0, UInt32(truncatingIfNeeded: slots[index] >> 32) != key { index = (index + 1) & mask }
+            if slots[index] == 0 { count += 1 }
+            slots[index] = packed
+        }
+    }
+
+    /// Keeps the entries whose value passes `keep`, in a table sized for them.
+    mutating func retain(where keep: (Int32) -> Bool) {
+        let kept = slots.filter { $0 != 0 && keep(Int32(bitPattern: UInt32(truncatingIfNeeded: $0) &- 1)) }
+        var capacity = 16
+        while kept.count * 8 > capacity * 7 / 2 { capacity *= 2 }
+        slots = Array(repeating: 0, count: capacity)
+        count = 0
+        for slot in kept { set(UInt32(truncatingIfNeeded: slot >> 32), Int32(bitPattern: UInt32(truncatingIfNeeded: slot) &- 1)) }
+    }
+
+    private mutating func resize(to capacity: Int) {
+        let old = slots
+        slots = Array(repeating: 0, count: capacity)
+        count = 0
+        for slot in old where slot != 0 {
+            set(UInt32(truncatingIfNeeded: slot >> 32), Int32(bitPattern: UInt32(truncatingIfNeeded: slot) &- 1))
+        }
+    }
+
+    /// The first slot to probe: the key's bits spread over the table (keys are hashes already,
+    /// but a multiply keeps a run of similar keys from clustering).
+    @inline(__always)
+    private static func start(_ key: UInt32, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: (UInt64(key) &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+    }
+}
