@@ -55,7 +55,7 @@ struct CheckCommand: AsyncParsableCommand {
             lines.append("findings:")
         }
         func span(_ start: Int, _ end: Int) -> String {
-            ScalarOffsets.substring(of: original, from: start, to: end).debugDescription
+            ScalarOffsets.substring(of: verdict.resolvedText ?? original, from: start, to: end).debugDescription
         }
         for finding in verdict.findings {
             var line = "  \(finding.start)..<\(finding.end)  \(finding.category)  \(finding.plugin)/\(finding.rule)  \(finding.action.rawValue)"

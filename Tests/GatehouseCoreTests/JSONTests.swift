@@ -119,3 +119,38 @@ struct AuditFindingJSONTests {
         }
     }
 }
+
+@Suite("Submission JSON: a key twice in one object is refused")
+struct DuplicateKeyTests {
+    private let decoder = SubmissionDecoder(policy: .stream)
+
+    private func refusal(_ json: String) -> String? {
+        do {
+            _ = try decoder.parseObject(Data(json.utf8))
+            return nil
+        } catch {
+            return error.message
+        }
+    }
+
+    @Test("refused, naming the key", arguments: [
+        (#"{"text": "a", "text": "b"}"#, "text"),
+        (#"{"text": "a", "te\u0078t": "b"}"#, "text"),
+        (#"{"text": "a", "meta": [{"k": 1, "k": 2}]}"#, "k"),
+        (#"{"text": "a", "meta": {"x": {"y": 1, "y": 1}}}"#, "y"),
+        (#"{"caf\u00e9": 1, "café": 2, "text": "a"}"#, "café"),
+    ])
+    func refused(json: String, key: String) {
+        #expect(refusal(json) == "the key '\(key)' appears twice in one object; send each field once")
+    }
+
+    @Test("the same name in different objects, or as a value, is not a repeat", arguments: [
+        #"{"text": "text", "meta": {"text": 1}}"#,
+        #"{"text": "a", "list": [{"x": 1}, {"x": 2}], "x": 3}"#,
+        #"{"text": "a \"text\": \"b\" , \"text\"", "t": "\\"}"#,
+        #"{"text": "a", "e": {}, "f": [], "g": [[], {}]}"#,
+    ])
+    func accepted(json: String) {
+        #expect(refusal(json) == nil)
+    }
+}

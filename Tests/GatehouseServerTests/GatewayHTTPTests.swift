@@ -71,6 +71,10 @@ struct GatewayHTTPTests {
         (#"{"text": "hi""#, 400, "not valid JSON"),
         (#"{"text": "hi", "conversation": [[[[[[[[[["deep"]]]]]]]]]]}"#, 400, "nested more than 8"),
         ("", 400, "empty"),
+        // A key twice: parsers differ on which value wins, so neither is taken.
+        (#"{"text": "call 07700 900123", "text": "hello"}"#, 400, "the key 'text' appears twice"),
+        (#"{"text": "hi", "te\u0078t": "hello"}"#, 400, "the key 'text' appears twice"),
+        (#"{"contributor": "a", "text": "hi", "contributor": "b"}"#, 400, "the key 'contributor' appears twice"),
     ])
     func badInput(body: String, status: Int, message: String) async throws {
         let directory = try TemporaryDirectory()

@@ -14,6 +14,9 @@ struct PrivacyTests {
         // Names, and the lower-case and spaced forms that used to go through.
         "Jacqueline", "Oluwaseun Adeyemi", "Siobhán", "danny mcdonald", "ab123456c", "ab 12 34 56 c",
         "MORGA 753116 SM9IJ", "12H45678", "7123 4567",
+        // A mobile number typed backwards inside a right-to-left override (it displays forwards),
+        // in either order, and the override character itself.
+        "07700 900789", "987009 00770", "\u{202E}",
     ]
 
     @Test("no submitted PII value, no raw text of a rejected item, no contributor token in any file or log line")
@@ -31,6 +34,8 @@ struct PrivacyTests {
             "Paid with 4111 1111 1111 1111, refund to GB82 WEST 1234 5698 7654 32 please.",
             "NHS no 9434765919, the physio was a fucking disgrace",  // held: stored redacted
             accepted, rejected,
+            // The seventh from one contributor within a minute: held as a flood, stored redacted.
+            "Text me on \u{202E}987009 00770\u{202C} about the hand clinic.",
         ]
         let held = try await buildApplication(gateway: gateway, logger: capture.logger).test(.live) { client in
             var statuses: [UInt] = []
@@ -40,7 +45,7 @@ struct PrivacyTests {
                     UInt($0.status.code)
                 })
             }
-            #expect(statuses == [201, 201, 201, 202, 201, 422])
+            #expect(statuses == [201, 201, 201, 202, 201, 422, 202])
             // Names, and identifiers in lower case and spaced out, from contributors of their own.
             let namesAndForms = [
                 "Special thanks to Jacqueline on the stroke ward. I complained to Oluwaseun Adeyemi.\n\nRegards,\nSiobhán",

@@ -180,3 +180,23 @@ struct PIIAnchorTests {
         }
     }
 }
+
+@Suite("PII hidden behind bidi controls")
+struct BidiHiddenPIITests {
+    @Test("a value typed backwards inside a right-to-left override (it displays as the real value) is redacted, and no control is left", arguments: [
+        ("My number is \u{202E}0987 654 1170\u{202C}, call after six.", "UK_PHONE"),
+        ("Write to \u{202E}moc.elpmaxe@htims.nas\u{202C} please", "EMAIL"),
+        ("NHS number \u{202B}5919 476 943\u{202C} for my dad", "NHS_NUMBER"),
+    ])
+    func redacted(text: String, category: String) throws {
+        let verdict = redact(text)
+        #expect(verdict.findings.contains { $0.category == category }, "\(verdict.findings.map(\.category))")
+        #expect(!verdict.text.unicodeScalars.contains(where: BidiControls.isControl))
+        let read = try #require(verdict.resolvedText)
+        let scalars = Array(read.unicodeScalars)
+        for finding in verdict.findings where finding.category == category {
+            let span = String(String.UnicodeScalarView(scalars[finding.start..<finding.end]))
+            #expect(!verdict.text.contains(span), "the value \(span.debugDescription) is still in the text")
+        }
+    }
+}

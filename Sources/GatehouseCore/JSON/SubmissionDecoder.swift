@@ -18,7 +18,8 @@ public struct SubmissionInputError: Error, Sendable, Equatable, CustomStringConv
 /// Reads a `Submission` from JSON: one decoder, so that `gatehouse scan`, `POST /v1/submissions`
 /// and `POST /v1/check` agree on what a field may hold. Only the policy differs between them.
 ///
-/// Always refused: invalid UTF-8, JSON nested deeper than the limit, anything but an object,
+/// Always refused: invalid UTF-8, JSON nested deeper than the limit, anything but an object, a
+/// key twice in one object (parsers differ on which value wins),
 /// a missing or non-string `text`, non-string optional fields, NUL characters, a `receivedAt`
 /// that is not ISO 8601 (fractional seconds allowed).
 public struct SubmissionDecoder: Sendable {
@@ -89,6 +90,9 @@ public struct SubmissionDecoder: Sendable {
             throw SubmissionInputError("not valid JSON")
         }
         guard let object = parsed as? [String: Any] else { throw SubmissionInputError("expected a JSON object") }
+        if let key = json.withUnsafeBytes({ DuplicateKeys.first(in: $0.bindMemory(to: UInt8.self)) }) {
+            throw SubmissionInputError("the key '\(key)' appears twice in one object; send each field once")
+        }
         return object
     }
 

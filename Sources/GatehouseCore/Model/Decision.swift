@@ -25,6 +25,9 @@ public struct Verdict: Sendable, Hashable {
     public var findings: [Finding]
     /// Candidate matches that did not become findings, for `--explain` (empty unless asked for).
     public var notes: [ExplainNote]
+    /// The text the rules read, when it is not the one given: one with bidi embeddings or
+    /// overrides, rewritten as it displays (`BidiControls`). Offsets are in this text then.
+    public var resolvedText: String?
 
     public init(decision: Decision, text: String, findings: [Finding], notes: [ExplainNote] = []) {
         self.decision = decision

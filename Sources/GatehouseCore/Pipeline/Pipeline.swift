@@ -31,7 +31,9 @@ public struct Pipeline: Sendable {
     }
 
     /// The verdict for `text` under `context`.
-    public func evaluate(text: String, context: EvaluationContext = EvaluationContext()) -> Verdict {
+    public func evaluate(text given: String, context: EvaluationContext = EvaluationContext()) -> Verdict {
+        // Rules read a text as it displays: bidi embeddings and overrides resolved (BidiControls).
+        let text = BidiControls.resolved(given)
         var draft = Draft(text)
         var pending: [PendingFinding] = []
         var notes: [(plugin: String, note: CandidateNote, original: Range<Int>)] = []
@@ -94,7 +96,9 @@ public struct Pipeline: Sendable {
                 plugin: item.plugin, rule: item.note.rule.id,
                 start: offsets[base + 2 * index], end: offsets[base + 2 * index + 1], reason: item.note.reason)
         }
-        return Verdict(decision: decision, text: draft.text, findings: findings, notes: explainNotes)
+        var verdict = Verdict(decision: decision, text: draft.text, findings: findings, notes: explainNotes)
+        if text != given { verdict.resolvedText = text }
+        return verdict
     }
 
     /// Sorts `edits` and drops any that overlaps one kept before it: a span is never redacted twice.
