@@ -18,9 +18,23 @@ struct RulesCommand: AsyncParsableCommand {
             discussion: """
                 Each rule's tests.match cases must make the rule fire (and produce the given
                 output and decision); each tests.no_match case must not. Failures print the
-                file, line, rule, input, and expected against actual.
+                file, line, rule, input, and expected against actual; the last line is
+                "rule tests: N passed, N failed".
+
+                Examples:
+                  gatehouse rules test rules
+                  gatehouse rules test --filter 'pii.uk_*' rules/pii
+                  gatehouse rules test --junit build/rule-tests.xml
                 """
         )
+
+        @Option(name: .long, help: ArgumentHelp(
+            "Run only the rules whose id matches this glob (* and ?, as in a shell; e.g. 'pii.uk_*'). A pack's own tests run only without a filter.",
+            valueName: "glob"))
+        var filter: String?
+
+        @Option(name: .long, help: ArgumentHelp("Also write the results as JUnit XML to this file, for CI systems.", valueName: "file"))
+        var junit: String?
 
         @Argument(help: ArgumentHelp(
             "Rule pack files or directories. Default: $GATEHOUSE_RULES, ./rules, the installed packs, the checkout's.",
@@ -30,12 +44,17 @@ struct RulesCommand: AsyncParsableCommand {
         func run() async throws {
             let found = RulePackLocator().locate(explicit: paths, explicitSource: "arguments")
             let paths = found.paths
-            printError("rules: testing \(paths.joined(separator: ", ")) (\(found.source))")
+            printError("rules: testing \(paths.joined(separator: ", ")) (\(found.source))\(filter.map { ", rules matching '\($0)'" } ?? "")")
             let packs: [RulePack]
             let report: RuleTestRunner.Report
+            let include: (String) -> Bool = { id in filter.map { fnmatch($0, id, 0) == 0 } ?? true }
             do {
                 packs = try RulePackLoader.load(paths: paths)
-                report = try RuleTestRunner(registry: .standard).run(packs)
+                if let filter, !packs.contains(where: { $0.rules.contains { include($0.id) } }) {
+                    printError("gatehouse: no rule id matches '\(filter)' (ids look like 'pii.uk_phone'; * and ? are wildcards)")
+                    throw ExitCode(2)
+                }
+                report = try RuleTestRunner(registry: .standard).run(packs, include: include)
             } catch let error as RulePackError {
                 printError("gatehouse: cannot load rules: \(error)")
                 throw ExitCode(2)
@@ -43,11 +62,19 @@ struct RulesCommand: AsyncParsableCommand {
             for failure in report.failures {
                 print("FAIL \(failure)\n")
             }
-            let rules = packs.reduce(0) { $0 + $1.rules.count }
-            print("rule tests: \(report.passed) cases passed, \(report.failed) failed (\(rules) rules in \(packs.count) packs)")
             if !report.rulesWithoutTests.isEmpty {
                 print("rules without tests: \(report.rulesWithoutTests.joined(separator: ", "))")
             }
+            if let junit {
+                do {
+                    try JUnitReport.xml(report).write(toFile: junit, atomically: true, encoding: .utf8)
+                } catch {
+                    printError("gatehouse: cannot write the JUnit report to \(junit): \(error.localizedDescription)")
+                    throw ExitCode(2)
+                }
+            }
+            let rules = report.rules.subtracting(["(pack tests)"]).count
+            print("rule tests: \(report.passed) passed, \(report.failed) failed (\(rules) rules in \(Set(report.results.map(\.file)).count) packs)")
             if report.failed > 0 { throw ExitCode(1) }
         }
     }

@@ -26,12 +26,32 @@ public struct RuleTestRunner: Sendable {
         }
     }
 
+    /// One case that ran, and how it went.
+    public struct CaseResult: Sendable {
+        public var file: String
+        public var line: Int?
+        /// The rule's id, or `(pack tests)` for a pack's own cases.
+        public var rule: String
+        public var mustFire: Bool
+        public var text: String
+        /// What went wrong (empty when it passed).
+        public var failures: [Failure]
+        public var seconds: Double
+        public var passed: Bool { failures.isEmpty }
+    }
+
     /// The outcome of a run.
     public struct Report: Sendable {
-        public var passed = 0
-        public var failures: [Failure] = []
+        public var results: [CaseResult] = []
         public var rulesWithoutTests: [String] = []
-        public var failed: Int { failures.count }
+        /// Cases that passed.
+        public var passed: Int { results.count { $0.passed } }
+        /// Cases that failed.
+        public var failed: Int { results.count { !$0.passed } }
+        /// Every problem found, a case at a time (a case can have several).
+        public var failures: [Failure] { results.flatMap(\.failures) }
+        /// Rules whose cases ran.
+        public var rules: Set<String> { Set(results.map(\.rule)) }
     }
 
     private let registry: PluginRegistry
@@ -44,22 +64,24 @@ public struct RuleTestRunner: Sendable {
         environment = PluginEnvironment(fingerprints: index, hasher: KeyedHasher(secret: Data("gatehouse rule tests 0123456789".utf8)))
     }
 
-    /// Runs the tests of every rule in `packs`. Throws if a pack cannot be compiled.
-    public func run(_ packs: [RulePack]) throws -> Report {
+    /// Runs the tests of every rule in `packs` whose id passes `include` (a pack's own cases
+    /// only when every id does, as with no filter). Throws if a pack cannot be compiled.
+    public func run(_ packs: [RulePack], include: (String) -> Bool = { _ in true }) throws -> Report {
+        let filtered = !packs.allSatisfy { $0.rules.allSatisfy { include($0.id) } }
         var report = Report()
         let byPlugin = Dictionary(grouping: packs, by: \.plugin)
         for name in byPlugin.keys.sorted() {
             let pluginPacks = byPlugin[name]!
             let plugin = try registry.makePlugin(named: name, packs: pluginPacks, environment: environment)
             let pipeline = Pipeline(plugins: [plugin])
-            for pack in pluginPacks {
-                for testCase in pack.tests.matches {
+            for pack in pluginPacks where pack.rules.contains(where: { include($0.id) }) || !filtered {
+                for testCase in pack.tests.matches where !filtered {
                     check(testCase, of: nil, in: pack, mustFire: true, pipeline: pipeline, into: &report)
                 }
-                for testCase in pack.tests.nonMatches {
+                for testCase in pack.tests.nonMatches where !filtered {
                     check(testCase, of: nil, in: pack, mustFire: false, pipeline: pipeline, into: &report)
                 }
-                for rule in pack.rules {
+                for rule in pack.rules where include(rule.id) {
                     if rule.tests.count == 0 { report.rulesWithoutTests.append("\(pack.file): \(rule.id)") }
                     for testCase in rule.tests.matches {
                         check(testCase, of: rule, in: pack, mustFire: true, pipeline: pipeline, into: &report)
@@ -80,6 +102,7 @@ public struct RuleTestRunner: Sendable {
         pipeline: Pipeline, into report: inout Report
     ) {
         index.reset()
+        let started = DispatchTime.now().uptimeNanoseconds
         let now = Date(timeIntervalSince1970: 1_767_225_600)
         for (number, earlier) in testCase.before.enumerated() {
             _ = pipeline.evaluate(
@@ -96,7 +119,8 @@ public struct RuleTestRunner: Sendable {
             problems.append(("rule fires", "it did not fire" + firedSummary(verdict)))
         }
         if !mustFire && !hits.isEmpty {
-            let spans = hits.map { "\($0.rule) at \($0.start)..<\($0.end) " + excerpt(testCase.text, $0.start, $0.end) }
+            let read = verdict.resolvedText ?? testCase.text
+            let spans = hits.map { "\($0.rule) at \($0.start)..<\($0.end) " + excerpt(read, $0.start, $0.end) }
             problems.append(("no match", "fired at " + spans.joined(separator: ", ")))
         }
         if let output = testCase.output, output != verdict.text {
@@ -105,16 +129,14 @@ public struct RuleTestRunner: Sendable {
         if let decision = testCase.decision, decision != verdict.decision {
             problems.append(("decision \(decision.rawValue)", "decision \(verdict.decision.rawValue)"))
         }
-        if problems.isEmpty {
-            report.passed += 1
-            return
-        }
-        for problem in problems {
-            report.failures.append(
-                Failure(
-                    file: pack.file, line: testCase.line, rule: rule?.id ?? "(pack tests)", text: testCase.text,
-                    expected: problem.expected, actual: problem.actual))
-        }
+        let id = rule?.id ?? "(pack tests)"
+        report.results.append(
+            CaseResult(
+                file: pack.file, line: testCase.line, rule: id, mustFire: mustFire, text: testCase.text,
+                failures: problems.map {
+                    Failure(file: pack.file, line: testCase.line, rule: id, text: testCase.text, expected: $0.expected, actual: $0.actual)
+                },
+                seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9))
     }
 
     private func context(id: String, contributor: String, conversation: String?, at time: Date) -> EvaluationContext {
