@@ -60,7 +60,7 @@ let package = Package(
         ),
         .target(
             name: "GatehouseRuntime",
-            dependencies: ["GatehouseCore", "PIIRedaction", "Profanity", "DuplicateSpam"]
+            dependencies: ["GatehouseCore", "PIIRedaction", "Profanity", "DuplicateSpam", "PCRE2"]
         ),
         .target(
             name: "GatehouseStorage",
@@ -84,7 +84,7 @@ let package = Package(
         .target(
             name: "GatehouseCLI",
             dependencies: [
-                "GatehouseCore", "GatehouseRuntime", "GatehouseServer", "GatehouseStorage",
+                "GatehouseCore", "GatehouseRuntime", "GatehouseServer", "GatehouseStorage", "PCRE2",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
@@ -109,6 +109,6 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .testTarget(name: "GatehouseCLITests", dependencies: ["GatehouseCLI", "GatehouseRuntime", "GatehouseCore"]),
+        .testTarget(name: "GatehouseCLITests", dependencies: ["GatehouseCLI", "GatehouseRuntime", "GatehouseCore", "PIIRedaction"]),
     ]
 )

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GatehouseCore
 import GatehouseRuntime
+import PCRE2
 
 /// `gatehouse rules`: tools for rule authors.
 struct RulesCommand: AsyncParsableCommand {
@@ -16,9 +17,9 @@ struct RulesCommand: AsyncParsableCommand {
             commandName: "test",
             abstract: "Run every rule's embedded tests; exit status 1 on any failure.",
             discussion: """
-                Each rule's tests.match cases must make the rule fire (and produce the given
-                output and decision); each tests.no_match case must not. Failures print the
-                file, line, rule, input, and expected against actual; the last line is
+                Each rule's tests.match cases must make the rule fire (and produce the given \
+                output and decision); each tests.no_match case must not. Failures print the \
+                file, line, rule, input, and expected against actual; the last line is \
                 "rule tests: N passed, N failed".
 
                 Examples:
@@ -83,8 +84,25 @@ struct RulesCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "lint",
             abstract: "Compile rule packs and report problems without running their tests.",
-            discussion: "Exit status 2 if a pack does not compile, 1 if a rule has no tests."
+            discussion: """
+                Errors: a pack that does not compile (exit 2: the file, line, rule and key, with a \
+                "did you mean" for a misspelt key); a rule id used twice; a PII pattern that hits \
+                its match limit on inputs built to make it backtrack (runs of the characters its \
+                classes accept, near misses of its own tests). Warnings: a PII pattern slower than \
+                the budget per kilobyte or super-linear; a rule without both match and no_match \
+                tests. Exit status 1 on any error; warnings print but pass.
+
+                Examples:
+                  gatehouse rules lint rules
+                  gatehouse rules lint --json rules/pii > lint.json
+                """
         )
+
+        @Flag(name: .long, help: "Print the problems and the rule set as JSON, for tools.")
+        var json = false
+
+        @Option(name: .long, help: ArgumentHelp("Time budget per kilobyte of probe input, in milliseconds.", valueName: "ms"))
+        var budget: Double = 2
 
         @Argument(help: ArgumentHelp(
             "Rule pack files or directories. Default: $GATEHOUSE_RULES, ./rules, the installed packs, the checkout's.",
@@ -102,16 +120,38 @@ struct RulesCommand: AsyncParsableCommand {
                 printError("gatehouse: \(error)")
                 throw ExitCode(2)
             }
-            var untested: [String] = []
-            for pack in ruleSet.packs {
-                for rule in pack.rules where rule.tests.matches.isEmpty || rule.tests.nonMatches.isEmpty {
-                    untested.append("\(pack.file):\(rule.line ?? 0): rule '\(rule.id)' needs both match and no_match tests")
-                }
-            }
-            untested.forEach { print($0) }
+            let problems = RuleLinter(probe: BacktrackingProbe(secondsPerKilobyte: budget / 1_000)).lint(ruleSet.packs)
+            let errors = problems.count { $0.severity == .error }
+            let warnings = problems.count - errors
             let plugins = ruleSet.pipeline.plugins.map(\.name).joined(separator: " → ")
-            print("\(ruleSet.ruleCount) rules in \(ruleSet.packs.count) packs compile; pipeline: \(plugins)")
-            if !untested.isEmpty { throw ExitCode(1) }
+            if json {
+                var output = JSONText()
+                output.object { json in
+                    json.field("ruleSet", ruleSet.version)
+                    json.field("rules", ruleSet.ruleCount)
+                    json.field("packs", ruleSet.packs.count)
+                    json.field("errors", errors)
+                    json.field("warnings", warnings)
+                    json.key("problems")
+                    json.beginArray()
+                    for problem in problems {
+                        json.object { json in
+                            json.field("severity", problem.severity.rawValue)
+                            json.field("check", problem.check)
+                            json.field("file", problem.file)
+                            json.field("line", problem.line ?? 0)
+                            json.field("rule", problem.rule)
+                            json.field("message", problem.message)
+                        }
+                    }
+                    json.endArray()
+                }
+                print(output.text)
+            } else {
+                problems.forEach { print($0) }
+                print("\(ruleSet.ruleCount) rules in \(ruleSet.packs.count) packs compile; rule set \(ruleSet.shortVersion); pipeline: \(plugins); \(errors) errors, \(warnings) warnings")
+            }
+            if errors > 0 { throw ExitCode(1) }
         }
     }
 }

@@ -120,7 +120,8 @@ public struct RuleFields: Sendable {
     public func rejectUnknownKeys(allowed: Set<String>) throws {
         for key in keys where !allowed.contains(key) {
             let known = allowed.sorted().joined(separator: ", ")
-            throw error(key, "unknown key (known keys: \(known))")
+            let hint = Suggestion.closest(to: key, in: allowed.sorted()).map { "did you mean '\($0)'? " } ?? ""
+            throw error(key, "unknown key (\(hint)known keys: \(known))")
         }
     }
 }

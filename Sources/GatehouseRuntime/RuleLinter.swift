@@ -1,0 +1,76 @@
+import GatehouseCore
+import PCRE2
+
+/// What `gatehouse rules lint` checks in packs that compile: problems that would not stop a
+/// rule set from loading but would make it wrong or dangerous in production.
+///
+/// - errors: the same rule id in two places (findings, the audit log and metrics name rules by
+///   id, so two rules with one id cannot be told apart); a PII pattern that hits its match limit
+///   on an adversarial input (`BacktrackingProbe`: it would hold every such text, or worse, stall).
+/// - warnings: a PII pattern slower than the budget per kilobyte, or super-linear; a rule
+///   without both a match and a no_match test.
+public struct RuleLinter: Sendable {
+    public struct Problem: Sendable, Equatable, CustomStringConvertible {
+        public enum Severity: String, Sendable { case error, warning }
+        public var severity: Severity
+        public var file: String
+        public var line: Int?
+        public var rule: String
+        /// A short name for the check: `duplicate-id`, `backtracking`, `slow-pattern`, `untested`.
+        public var check: String
+        public var message: String
+
+        public var description: String {
+            "\(file):\(line ?? 0): \(severity.rawValue): rule '\(rule)': \(message) [\(check)]"
+        }
+    }
+
+    public var probe: BacktrackingProbe
+
+    public init(probe: BacktrackingProbe = BacktrackingProbe()) {
+        self.probe = probe
+    }
+
+    /// Every problem in `packs`, errors first, then in file and line order.
+    public func lint(_ packs: [RulePack]) -> [Problem] {
+        var problems: [Problem] = []
+        var firstPlace: [String: (file: String, line: Int?)] = [:]
+        for pack in packs {
+            for rule in pack.rules {
+                if let first = firstPlace[rule.id] {
+                    problems.append(
+                        Problem(
+                            severity: .error, file: pack.file, line: rule.line, rule: rule.id, check: "duplicate-id",
+                            message: "the id is already used at \(first.file):\(first.line ?? 0); every rule needs an id of its own"))
+                } else {
+                    firstPlace[rule.id] = (pack.file, rule.line)
+                }
+                if rule.tests.matches.isEmpty || rule.tests.nonMatches.isEmpty {
+                    problems.append(
+                        Problem(
+                            severity: .warning, file: pack.file, line: rule.line, rule: rule.id, check: "untested",
+                            message: "needs both match and no_match tests"))
+                }
+                if pack.plugin == "pii", let problem = probePattern(of: rule, in: pack) { problems.append(problem) }
+            }
+        }
+        return problems.enumerated().sorted { left, right in
+            (left.element.severity == .error ? 0 : 1, left.offset) < (right.element.severity == .error ? 0 : 1, right.offset)
+        }.map(\.element)
+    }
+
+    /// The backtracking probe's finding for a PII rule's pattern, under the rule's own options
+    /// and match limit.
+    private func probePattern(of rule: RuleDefinition, in pack: RulePack) -> Problem? {
+        guard let pattern = try? rule.fields.optionalString("pattern") else { return nil }
+        let caseless = (try? rule.fields.bool("caseless", default: false)) ?? false
+        let limit = (try? rule.fields.int("match_limit", default: Int(MatchLimits.standard.matchLimit))) ?? Int(MatchLimits.standard.matchLimit)
+        guard let regex = try? CompiledRegex(pattern, options: caseless ? .caseless : [], limits: MatchLimits(matchLimit: UInt32(clamping: limit))) else {
+            return nil
+        }
+        guard let finding = probe.probe(regex, pattern: pattern, samples: rule.tests.matches.map(\.text)) else { return nil }
+        return Problem(
+            severity: finding.kind == .catastrophic ? .error : .warning, file: pack.file, line: rule.line, rule: rule.id,
+            check: finding.kind == .catastrophic ? "backtracking" : "slow-pattern", message: "pattern \(finding)")
+    }
+}

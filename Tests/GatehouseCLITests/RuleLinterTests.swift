@@ -1,0 +1,58 @@
+import Foundation
+import GatehouseCore
+import GatehouseRuntime
+import PIIRedaction
+import Testing
+
+@Suite("rules lint: what compiles but must not ship")
+struct RuleLinterTests {
+    private func pack(_ rules: String, file: String) throws -> RulePack {
+        try RulePackLoader.parse("plugin: pii\nrules:\n" + rules, file: file)
+    }
+
+    private func rule(_ id: String, _ pattern: String, tests: Bool = true) -> String {
+        let cases = tests ? "\n    tests:\n      match: ['x 123456 y']\n      no_match: ['nothing here']" : ""
+        return "  - id: \(id)\n    description: d\n    category: TEST\n    pattern: '\(pattern)'\(cases)\n"
+    }
+
+    @Test("planted catastrophic patterns, a duplicate id and an untested rule are reported; errors first")
+    func planted() throws {
+        let first = try pack(rule("t.nested", "(a+)+b") + rule("t.email", "([a-z0-9]+[ .-]?)+@") + rule("t.fine", "\\\\b\\\\d{6}\\\\b"), file: "one.yaml")
+        let second = try pack(rule("t.fine", "\\\\b\\\\d{7}\\\\b") + rule("t.bare", "\\\\bzz\\\\b", tests: false), file: "two.yaml")
+        let problems = RuleLinter().lint([first, second])
+        let summary = problems.map { "\($0.severity.rawValue) \($0.check) \($0.rule) \($0.file)" }
+        #expect(summary == [
+            "error backtracking t.nested one.yaml",
+            "error backtracking t.email one.yaml",
+            "error duplicate-id t.fine two.yaml",
+            "warning untested t.bare two.yaml",
+        ], "\(problems.map(\.description).joined(separator: "\n"))")
+        #expect(problems[0].message.contains("hits the match limit"))
+        #expect(problems[2].message.contains("already used at one.yaml:"))
+    }
+
+    @Test("every shipped pack lints clean (slow-pattern warnings, which depend on the machine's speed, aside)")
+    func shippedPacks() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let packs = try RulePackLoader.load(paths: [root.appendingPathComponent("rules").path])
+        let problems = RuleLinter().lint(packs).filter { $0.check != "slow-pattern" }
+        #expect(problems.isEmpty, "\(problems.map(\.description).joined(separator: "\n"))")
+    }
+
+    @Test("a misspelt key is refused with a suggestion", arguments: [
+        ("patern", "did you mean 'pattern'?"), ("replacment", "did you mean 'replacement'?"), ("validtor", "did you mean 'validator'?"),
+        ("zzzzzz", "known keys:"),
+    ])
+    func misspeltKey(key: String, hint: String) throws {
+        let pack = try RulePackLoader.parse(
+            "plugin: pii\nrules:\n  - id: t.k\n    description: d\n    category: TEST\n    pattern: 'x'\n    \(key): 'y'\n", file: "k.yaml")
+        do {
+            _ = try PIIRedactionPlugin(packs: [pack])
+            Issue.record("the key was accepted")
+        } catch let error as RulePackError {
+            #expect(error.description.contains("key '\(key)'"))
+            #expect(error.description.contains(hint), "\(error)")
+            if key == "zzzzzz" { #expect(!error.description.contains("did you mean")) }
+        }
+    }
+}
