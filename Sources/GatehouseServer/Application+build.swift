@@ -165,6 +165,7 @@ public func buildApplication(gateway: Gateway, logger: Logger = Logger(label: "g
             return .json(GatewayResponse(200) { json in
                 json.field("status", "ready")
                 json.field("rules", gateway.ruleCount)
+                json.field("rulesVersion", gateway.ruleSetVersion)
             })
         } catch {
             return .json(GatewayResponse(503) { $0.field("status", "not ready") })

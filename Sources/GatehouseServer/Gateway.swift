@@ -527,7 +527,7 @@ public final class Gateway: Sendable {
 
     /// `GET /metrics`.
     public func metricsText() async throws -> String {
-        metrics.render(queueDepth: try await reviewQueue.queueDepth(), commits: commitStatistics())
+        metrics.render(queueDepth: try await reviewQueue.queueDepth(), commits: commitStatistics(), rulesVersion: ruleSetVersion)
     }
 }
 

@@ -41,9 +41,14 @@ public final class Metrics: Sendable {
     }
 
     /// The Prometheus exposition text; `queueDepth` is read from the database by the caller.
-    func render(queueDepth: Int, commits: CommitStatistics) -> String {
+    /// `rulesVersion` (the live rule set's content hash) is exposed as an info metric, so a
+    /// dashboard shows which rules each gateway runs.
+    func render(queueDepth: Int, commits: CommitStatistics, rulesVersion: String) -> String {
         state.withLock { state in
             var lines = [
+                "# HELP gatehouse_rule_set_info The live rule set: its content hash over every pack and data file read.",
+                "# TYPE gatehouse_rule_set_info gauge",
+                "gatehouse_rule_set_info{version=\"\(rulesVersion)\"} 1",
                 "# HELP gatehouse_submissions_total Submissions decided, by decision.",
                 "# TYPE gatehouse_submissions_total counter",
             ]

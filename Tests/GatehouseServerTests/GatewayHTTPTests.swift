@@ -498,11 +498,14 @@ struct GatewayHTTPTests {
                 #expect(text.contains("gatehouse_commits_total 1\n"))
                 #expect(text.contains("gatehouse_committed_writes_total 1\n"))
                 #expect(!text.contains("gatehouse_commit_slowest_seconds 0.0\n"))
+                #expect(gateway.ruleSetVersion.count == 64)
+                #expect(text.contains("gatehouse_rule_set_info{version=\"\(gateway.ruleSetVersion)\"} 1\n"))
             }
             try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
             try await client.execute(uri: "/readyz", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(decode(response)["rules"] as? Int == gateway.ruleCount)
+                #expect(decode(response)["rulesVersion"] as? String == gateway.ruleSetVersion)
             }
         }
     }
