@@ -212,7 +212,8 @@ public final class Gateway: Sendable {
         // inside the commit (`record`), not read first. Retries are rare, and a read before
         // every submission, through the reader pool, held up every intake that sends a clientRef.
         let itemId = ItemID.make()
-        let verdict = ruleSets.withLock { $0.live }.evaluate(Self.judged(submission, at: now), itemId: itemId)
+        let ruleSet = ruleSets.withLock { $0.live }
+        let verdict = ruleSet.evaluate(Self.judged(submission, at: now), itemId: itemId)
         let response = Self.response(for: verdict, itemId: itemId)
         let receivedAt = submission.receivedAt ?? now
         // Rejected items keep no text, so their audit entries carry no text hash either.
@@ -221,7 +222,8 @@ public final class Gateway: Sendable {
             itemId: itemId, actor: caller.label, decision: verdict.decision, conversation: submission.conversation,
             text: verdict.text, textHash: textHash, findings: verdict.findings.map(AuditFinding.init),
             reasons: Self.reasonCodes(verdict), receivedAt: receivedAt, decidedAt: now, idempotencyKey: idempotencyKey,
-            response: StoredResponse(status: response.status, body: response.body, request: request))
+            response: StoredResponse(status: response.status, body: response.body, request: request),
+            rulesVersion: ruleSet.version)
         let outcome = try await committing("a submission", refusal: "the store could not commit this submission; nothing was kept; retry") {
             try await recorder.record(record)
         }
@@ -399,9 +401,12 @@ public final class Gateway: Sendable {
     public func resolve(itemId: String, action: ReviewResolution.Action, body: Data, caller: Caller) async throws -> GatewayResponse {
         var editedText: String?
         var findings: [Finding] = []
+        var rulesVersion: String?
         if action == .edit {
             let submission = try edit(in: body)
-            let verdict = ruleSets.withLock { $0.live }.textOnlyPipeline.evaluate(text: submission.text)
+            let ruleSet = ruleSets.withLock { $0.live }
+            rulesVersion = ruleSet.version
+            let verdict = ruleSet.textOnlyPipeline.evaluate(text: submission.text)
             guard verdict.decision == .accepted else {
                 let rules = verdict.findings.filter { !$0.shadow && $0.action.decision != .accepted }
                     .map { "\($0.rule) (\($0.category), characters \($0.start)–\($0.end))" }
@@ -419,7 +424,7 @@ public final class Gateway: Sendable {
         do {
             let resolution = ReviewResolution(
                 itemId: itemId, action: action, actor: caller.label, editedText: editedText,
-                findings: findings.map(AuditFinding.init), time: Date(), textHash: auditTextHash)
+                findings: findings.map(AuditFinding.init), time: Date(), rulesVersion: rulesVersion, textHash: auditTextHash)
             published = try await committing("a review decision", refusal: "the store could not commit this decision; the item is unchanged; retry") {
                 try await recorder.resolve(resolution)
             }
@@ -495,7 +500,7 @@ public final class Gateway: Sendable {
         }
         ruleSets.withLock { $0 = compiled }
         let count = compiled.live.ruleCount
-        try await recorder.recordEvent(actor: actor, event: "rules.reloaded", at: Date())
+        try await recorder.recordEvent(actor: actor, event: "rules.reloaded", at: Date(), rulesVersion: compiled.live.version)
         logger.notice("rules reloaded", metadata: ["rules": "\(count)", "version": "\(compiled.live.shortVersion)"])
         return GatewayResponse(200) { json in
             json.field("reloaded", true)

@@ -141,6 +141,10 @@ public final class GatehouseDatabase: Sendable {
                 ALTER TABLE fingerprint ADD COLUMN scheme INTEGER NOT NULL DEFAULT 1;
                 """)
         }
+        // Every audit entry names the rule set that decided (its content hash), inside the hash.
+        migrator.registerMigration("v6-audit-rules-version") { db in
+            try db.execute(sql: "ALTER TABLE auditEntry ADD COLUMN rulesVersion TEXT")
+        }
         return migrator
     }
 }

@@ -59,14 +59,16 @@ public struct SQLiteSubmissionRecorder: SubmissionRecorder {
         try SQLiteAuditLog.append(
             in: db, time: record.decidedAt, actor: record.actor, event: "submission.\(record.decision.rawValue)",
             itemId: record.itemId, decision: record.decision.rawValue, findings: record.findings,
-            textHash: record.decision == .rejected ? nil : record.textHash)
+            textHash: record.decision == .rejected ? nil : record.textHash, rulesVersion: record.rulesVersion)
         try fingerprints?.persist(itemId: record.itemId, into: db)
         return (record.response, true)
     }
 
-    public func recordEvent(actor: String, event: String, at time: Date) async throws {
+    public func recordEvent(actor: String, event: String, at time: Date, rulesVersion: String?) async throws {
         try await committer.write { db in
-            try SQLiteAuditLog.append(in: db, time: time, actor: actor, event: event, itemId: nil, decision: nil, findings: [], textHash: nil)
+            try SQLiteAuditLog.append(
+                in: db, time: time, actor: actor, event: event, itemId: nil, decision: nil, findings: [], textHash: nil,
+                rulesVersion: rulesVersion)
         }
     }
 }
@@ -100,7 +102,7 @@ extension SQLiteSubmissionRecorder {
             try SQLiteAuditLog.append(
                 in: db, time: resolution.time, actor: resolution.actor, event: "review.\(resolution.action.status)",
                 itemId: resolution.itemId, decision: resolution.action.decision.rawValue, findings: resolution.findings,
-                textHash: textHash)
+                textHash: textHash, rulesVersion: resolution.rulesVersion)
             return published
         }
     }

@@ -452,6 +452,45 @@ struct GatewayHTTPTests {
         #expect(events.filter { $0 == "rules.reloaded" }.count == 1)
     }
 
+    @Test("every decision's audit entry names the rule set that decided, inside the hash; entries without one still verify")
+    func auditNamesRuleSet() async throws {
+        let directory = try TemporaryDirectory()
+        let gateway = try Gateway(configuration: testConfiguration(directory))
+        try await buildApplication(gateway: gateway).test(.router) { client in
+            // An entry as the log wrote them before it kept the version: no rulesVersion, old hash.
+            try await gateway.database.pool.write { db in
+                let time = Date(timeIntervalSince1970: 1_790_000_000)
+                let hash = AuditEntry.computeHash(
+                    seq: 1, time: time, actor: "system", event: "rules.loaded", itemId: nil, decision: nil, findingsJSON: "[]",
+                    textHash: nil, prevHash: AuditEntry.genesis)
+                try db.execute(
+                    sql: "INSERT INTO auditEntry (seq, time, actor, event, findings, prevHash, hash) VALUES (1, ?, 'system', 'rules.loaded', '[]', ?, ?)",
+                    arguments: [time.timeIntervalSince1970, AuditEntry.genesis, hash])
+            }
+            try await client.execute(
+                uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: json(["text": "The podiatrist in Leeds was lovely."])
+            ) { #expect($0.status == .created) }
+            try await client.execute(uri: "/v1/audit", method: .get, headers: bearer(.admin)) { response in
+                let items = decode(response)["items"] as? [[String: Any]] ?? []
+                #expect(items.count == 2)
+                #expect(items.first?["rulesVersion"] is NSNull || items.first?["rulesVersion"] == nil)
+                #expect(items.last?["rulesVersion"] as? String == gateway.ruleSetVersion)
+            }
+            try await client.execute(uri: "/v1/audit/verify", method: .get, headers: bearer(.moderator)) { response in
+                #expect(decode(response)["ok"] as? Bool == true)
+                #expect(decode(response)["checked"] as? Int == 2)
+            }
+            // Claiming another rule set decided is tampering like any other.
+            try await gateway.database.pool.write { db in
+                try db.execute(sql: "UPDATE auditEntry SET rulesVersion = 'another rule set' WHERE seq = 2")
+            }
+            try await client.execute(uri: "/v1/audit/verify", method: .get, headers: bearer(.moderator)) { response in
+                #expect(decode(response)["ok"] as? Bool == false)
+                #expect(decode(response)["firstBadSeq"] as? Int == 2)
+            }
+        }
+    }
+
     @Test("the audit chain verifies, and a tampered row is detected and named")
     func auditChain() async throws {
         let directory = try TemporaryDirectory()

@@ -2,7 +2,8 @@ import Foundation
 
 extension AuditEntry {
     /// The entry's fields inside an object the caller has opened, in the order of the chain's
-    /// encoding: `seq, time, actor, event, itemId, decision, findings, textHash, prevHash, hash`.
+    /// encoding: `seq, time, actor, event, itemId, decision, findings, textHash, prevHash, hash`
+    /// (with `rulesVersion`, last in the hash, written before `prevHash`).
     /// `time` is ISO 8601 in UTC with milliseconds, the precision the hash covers.
     public func writeJSON(into json: inout JSONText) {
         json.field("seq", seq)
@@ -14,6 +15,7 @@ extension AuditEntry {
         json.key("findings")
         AuditFinding.write(findings, into: &json)
         json.field("textHash", textHash)
+        json.field("rulesVersion", rulesVersion)
         json.field("prevHash", prevHash)
         json.field("hash", hash)
     }

@@ -42,13 +42,17 @@ public struct AuditEntry: Codable, Sendable, Hashable {
     public var findings: [AuditFinding]
     /// Keyed hash of the item's redacted text; never the text.
     public var textHash: String?
+    /// The content hash of the rule set that decided (nil for entries of events no rule set
+    /// decided, and for entries written before the log kept it).
+    public var rulesVersion: String?
     public var prevHash: String
     public var hash: String
 
     public init(
         seq: Int64, time: Date, actor: String, event: String, itemId: String?, decision: String?, findings: [AuditFinding],
-        textHash: String?, prevHash: String, hash: String
+        textHash: String?, rulesVersion: String? = nil, prevHash: String, hash: String
     ) {
+        self.rulesVersion = rulesVersion
         self.seq = seq
         self.time = time
         self.actor = actor
@@ -61,15 +65,18 @@ public struct AuditEntry: Codable, Sendable, Hashable {
         self.hash = hash
     }
 
-    /// The SHA-256 of the previous hash and every other field, in a fixed encoding.
+    /// The SHA-256 of the previous hash and every other field, in a fixed encoding. The rule
+    /// set's version is a last field when there is one, so that entries written before it was
+    /// kept hash as they did.
     public static func computeHash(
         seq: Int64, time: Date, actor: String, event: String, itemId: String?, decision: String?,
-        findingsJSON: String, textHash: String?, prevHash: String
+        findingsJSON: String, textHash: String?, rulesVersion: String? = nil, prevHash: String
     ) -> String {
-        let fields = [
+        var fields = [
             String(seq), String(Int64((time.timeIntervalSince1970 * 1_000).rounded())), actor, event, itemId ?? "",
             decision ?? "", findingsJSON, textHash ?? "", prevHash,
         ]
+        if let rulesVersion { fields.append("rules:" + rulesVersion) }
         return SHA256.hash(data: Data(fields.joined(separator: "\u{1F}").utf8)).withUnsafeBytes { Hex.string($0) }
     }
 

@@ -87,12 +87,15 @@ public struct SubmissionRecord: Sendable {
     public var idempotencyKey: String?
     /// The answer to store under the idempotency key.
     public var response: StoredResponse
+    /// The version (content hash) of the rule set that decided, for the audit entry.
+    public var rulesVersion: String?
 
     public init(
         itemId: String, actor: String, decision: Decision, conversation: String?, text: String, textHash: String,
         findings: [AuditFinding], reasons: [String], receivedAt: Date, decidedAt: Date, idempotencyKey: String?,
-        response: StoredResponse
+        response: StoredResponse, rulesVersion: String? = nil
     ) {
+        self.rulesVersion = rulesVersion
         self.itemId = itemId
         self.actor = actor
         self.decision = decision
@@ -130,8 +133,9 @@ public protocol SubmissionRecorder: Sendable {
     /// idempotency key was taken by an earlier submission, records nothing and returns that
     /// submission's answer, with `recorded` false.
     func record(_ record: SubmissionRecord) async throws -> (response: StoredResponse, recorded: Bool)
-    /// Appends an audit entry for an event that is not a submission (`rules.reloaded` …).
-    func recordEvent(actor: String, event: String, at time: Date) async throws
+    /// Appends an audit entry for an event that is not a submission (`rules.reloaded` …), with
+    /// the rule set it concerns, if any.
+    func recordEvent(actor: String, event: String, at time: Date, rulesVersion: String?) async throws
     /// Applies a moderator's decision on a pending held item, with its audit entry, in one
     /// transaction: approve or edit publishes it as a contribution, reject drops it; either way
     /// the held copy of its text is erased. Throws `ReviewError` when the item is unknown or
@@ -178,11 +182,14 @@ public struct ReviewResolution: Sendable {
     /// Findings of the check run on an edited text (redactions applied to it).
     public var findings: [AuditFinding]
     public var time: Date
+    /// The rule set that checked an edited text (nil for approve and reject: no rule ran).
+    public var rulesVersion: String?
 
     public init(
         itemId: String, action: Action, actor: String, editedText: String? = nil, findings: [AuditFinding] = [],
-        time: Date, textHash: @escaping @Sendable (String) -> String
+        time: Date, rulesVersion: String? = nil, textHash: @escaping @Sendable (String) -> String
     ) {
+        self.rulesVersion = rulesVersion
         self.itemId = itemId
         self.action = action
         self.actor = actor
