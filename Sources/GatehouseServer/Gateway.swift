@@ -232,7 +232,7 @@ public final class Gateway: Sendable {
             return try replay(outcome.response, request: request)
         }
         metrics.record(
-            decision: verdict.decision.rawValue, findings: verdict.findings.map { ($0.plugin, $0.rule) },
+            decision: verdict.decision.rawValue, findings: verdict.findings.map { ($0.plugin, $0.rule, $0.shadow) },
             seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
         return GatewayResponse(status: outcome.response.status, body: outcome.response.body)
     }

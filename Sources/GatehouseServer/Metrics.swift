@@ -20,10 +20,13 @@ public final class Metrics: Sendable {
     public init() {}
 
     /// Counts one decided submission, its findings and how long it took.
-    func record(decision: String, findings: [(plugin: String, rule: String)], seconds: Double) {
+    /// A shadow rule's findings are counted apart (`mode="shadow"`): what it would have done.
+    func record(decision: String, findings: [(plugin: String, rule: String, shadow: Bool)], seconds: Double) {
         state.withLock { state in
             state.decisions[decision, default: 0] += 1
-            for finding in findings { state.findings["\(finding.plugin)\u{1F}\(finding.rule)", default: 0] += 1 }
+            for finding in findings {
+                state.findings["\(finding.plugin)\u{1F}\(finding.rule)\u{1F}\(finding.shadow ? "shadow" : "enforce")", default: 0] += 1
+            }
             for (index, bound) in Self.bounds.enumerated() where seconds <= bound { state.latencyBuckets[index] += 1 }
             state.latencyCount += 1
             state.latencySum += seconds
@@ -55,10 +58,12 @@ public final class Metrics: Sendable {
             for decision in ["accepted", "held", "rejected"] {
                 lines.append("gatehouse_submissions_total{decision=\"\(decision)\"} \(state.decisions[decision] ?? 0)")
             }
-            lines += ["# HELP gatehouse_findings_total Findings, by plugin and rule.", "# TYPE gatehouse_findings_total counter"]
+            lines += ["# HELP gatehouse_findings_total Findings, by plugin and rule; a shadow rule's with mode=\"shadow\".",
+                      "# TYPE gatehouse_findings_total counter"]
             for key in state.findings.keys.sorted() {
-                let parts = key.split(separator: "\u{1F}", maxSplits: 1).map(String.init)
-                lines.append("gatehouse_findings_total{plugin=\"\(parts[0])\",rule=\"\(parts[1])\"} \(state.findings[key]!)")
+                let parts = key.split(separator: "\u{1F}", maxSplits: 2).map(String.init)
+                let mode = parts[2] == "shadow" ? ",mode=\"shadow\"" : ""
+                lines.append("gatehouse_findings_total{plugin=\"\(parts[0])\",rule=\"\(parts[1])\"\(mode)} \(state.findings[key]!)")
             }
             lines += ["# HELP gatehouse_requests_refused_total Requests refused before evaluation, by status.",
                       "# TYPE gatehouse_requests_refused_total counter"]

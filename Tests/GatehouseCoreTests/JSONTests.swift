@@ -118,6 +118,19 @@ struct AuditFindingJSONTests {
             #expect(AuditFinding.canonicalJSON(list) == String(decoding: try encoder.encode(list), as: UTF8.self))
         }
     }
+
+    @Test("a shadow finding carries shadow: true in its place; others no key at all; both read back")
+    func shadowKey() throws {
+        let shadow = AuditFinding(plugin: "pii", rule: "trial.x", category: "TRIAL", action: "reject", start: 1, end: 4, shadow: true)
+        let enforced = AuditFinding(plugin: "pii", rule: "pii.email", category: "EMAIL", action: "redact", start: 5, end: 9)
+        let json = AuditFinding.canonicalJSON([shadow, enforced])
+        #expect(json.contains(#""rule":"trial.x","shadow":true,"start":1"#))
+        #expect(!json.contains(#""rule":"pii.email","shadow""#))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        #expect(json == String(decoding: try encoder.encode([shadow, enforced]), as: UTF8.self))
+        #expect(try JSONDecoder().decode([AuditFinding].self, from: Data(json.utf8)) == [shadow, enforced])
+    }
 }
 
 @Suite("Submission JSON: a key twice in one object is refused")

@@ -452,6 +452,53 @@ struct GatewayHTTPTests {
         #expect(events.filter { $0 == "rules.reloaded" }.count == 1)
     }
 
+    @Test("a pack in shadow mode records its findings (verdict, audit, metrics) and changes no decision and no text")
+    func shadowPack() async throws {
+        let directory = try TemporaryDirectory()
+        let pack = directory.url.appendingPathComponent("trial.yaml")
+        try """
+            plugin: pii
+            mode: shadow
+            description: A trial rule, tried on live traffic before it is enforced.
+            rules:
+              - id: trial.clinic_room
+                description: A clinic room number, as a trial.
+                category: TRIAL
+                action: reject
+                pattern: '\\broom [0-9]{3}\\b'
+                replacement: '[room]'
+                tests:
+                  match: ['seen in room 214 today']
+                  no_match: ['seen in the waiting room']
+            """.write(to: pack, atomically: true, encoding: .utf8)
+        let rules = [repositoryRoot.appendingPathComponent("rules").path, pack.path]
+        let gateway = try Gateway(configuration: testConfiguration(directory, rules: rules))
+        try await buildApplication(gateway: gateway).test(.router) { client in
+            let text = "I was seen in room 214 by a lovely physio."
+            try await client.execute(uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: json(["text": text])) { response in
+                #expect(response.status == .created)
+                #expect(decode(response)["text"] as? String == text)
+            }
+            try await client.execute(uri: "/v1/check", method: .post, headers: bearer(.author), body: json(["text": text])) { response in
+                let findings = decode(response)["findings"] as? [[String: Any]] ?? []
+                #expect(findings.contains { $0["rule"] as? String == "trial.clinic_room" && $0["shadow"] as? Bool == true })
+                #expect(decode(response)["decision"] as? String == "accepted")
+            }
+            try await client.execute(uri: "/v1/audit", method: .get, headers: bearer(.admin)) { response in
+                let entry = (decode(response)["items"] as? [[String: Any]])?.first
+                let findings = entry?["findings"] as? [[String: Any]] ?? []
+                #expect(entry?["decision"] as? String == "accepted")
+                #expect(findings.contains { $0["rule"] as? String == "trial.clinic_room" && $0["shadow"] as? Bool == true })
+            }
+            try await client.execute(uri: "/v1/audit/verify", method: .get, headers: bearer(.moderator)) { response in
+                #expect(decode(response)["ok"] as? Bool == true)
+            }
+            try await client.execute(uri: "/metrics", method: .get, headers: bearer(.admin)) { response in
+                #expect(String(buffer: response.body).contains("gatehouse_findings_total{plugin=\"pii\",rule=\"trial.clinic_room\",mode=\"shadow\"} 1\n"))
+            }
+        }
+    }
+
     @Test("every decision's audit entry names the rule set that decided, inside the hash; entries without one still verify")
     func auditNamesRuleSet() async throws {
         let directory = try TemporaryDirectory()

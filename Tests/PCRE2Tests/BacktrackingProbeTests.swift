@@ -13,13 +13,15 @@ struct BacktrackingProbeTests {
         #expect(finding.description.contains("hits the match limit"))
     }
 
-    @Test("linear patterns pass", arguments: [
+    // Only the match limit is asserted: whether a pattern is "slow" depends on the machine's
+    // load, and a test must not (lint prints slowness as a warning, never an error).
+    @Test("linear patterns never hit the match limit", arguments: [
         "[a-z]+@[a-z]+\\.com", "\\b0\\d{4} ?\\d{6}\\b", "(?<![A-Za-z0-9])[A-Z]{2}\\d{6}[A-D](?![A-Za-z0-9])",
         "\\b(?:\\d{3}[ -]?){2}\\d{4}\\b", "[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63})*\\.[A-Za-z]{2,24}",
     ])
     func linear(pattern: String) throws {
         let regex = try CompiledRegex(pattern)
         let finding = BacktrackingProbe().probe(regex, pattern: pattern)
-        #expect(finding == nil, "\(finding.map(\.description) ?? "")")
+        #expect(finding?.kind != .catastrophic, "\(finding.map(\.description) ?? "")")
     }
 }

@@ -50,6 +50,8 @@ extension AuditFinding {
                 json.field("end", finding.end)
                 json.field("plugin", finding.plugin)
                 json.field("rule", finding.rule)
+                // Only when set, so that the entries before it was kept hash as they did.
+                if finding.shadow { json.field("shadow", true) }
                 json.field("start", finding.start)
             }
         }

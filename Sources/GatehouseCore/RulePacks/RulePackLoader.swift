@@ -62,8 +62,10 @@ public enum RulePackLoader {
             throw RulePackError(file: file, message: "invalid YAML: \(error)")
         }
         let top = try fields(of: convert(root), file: file, rule: nil, what: "the top level of a rule pack")
-        try top.rejectUnknownKeys(allowed: ["plugin", "description", "settings", "rules", "tests"])
+        try top.rejectUnknownKeys(allowed: ["plugin", "description", "mode", "settings", "rules", "tests"])
         let plugin = try top.string("plugin")
+        // A pack's mode is its rules' default: `mode: shadow` tries a whole new pack on live traffic.
+        let packMode = try top.choice("mode", default: RuleMode.enforce)
         let description = try top.optionalString("description") ?? ""
         let settings = try top.fields("settings") ?? RuleFields(file: file, entries: [:])
 
@@ -74,7 +76,7 @@ public enum RulePackLoader {
         var seen: [String: Int?] = [:]
         var rules: [RuleDefinition] = []
         for item in items {
-            let rule = try parseRule(item, file: file)
+            let rule = try parseRule(item, file: file, mode: packMode)
             if let previous = seen[rule.id] {
                 throw RulePackError(
                     file: file, line: rule.line, rule: rule.id, key: "id",
@@ -88,7 +90,7 @@ public enum RulePackLoader {
             tests: try parseTests(top))
     }
 
-    private static func parseRule(_ value: RuleValue, file: String) throws -> RuleDefinition {
+    private static func parseRule(_ value: RuleValue, file: String, mode packMode: RuleMode) throws -> RuleDefinition {
         let anonymous = try fields(of: value, file: file, rule: nil, what: "a rule")
         let id = try anonymous.string("id")
         guard id.range(of: "^[A-Za-z0-9][A-Za-z0-9_.-]*$", options: .regularExpression) != nil else {
@@ -98,7 +100,7 @@ public enum RulePackLoader {
         let description = try rule.string("description")
         let category = try rule.string("category")
         let action = try rule.choice("action", default: Action.redact)
-        let mode = try rule.choice("mode", default: RuleMode.enforce)
+        let mode = try rule.choice("mode", default: packMode)
         let tests = try parseTests(rule)
         return RuleDefinition(
             id: id, description: description, category: category, action: action, mode: mode,

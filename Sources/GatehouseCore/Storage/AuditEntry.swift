@@ -3,7 +3,8 @@ import Foundation
 
 /// One finding as the audit log keeps it: where and which rule, never what matched.
 public struct AuditFinding: Codable, Sendable, Hashable {
-    public init(plugin: String, rule: String, category: String, action: String, start: Int, end: Int) {
+    public init(plugin: String, rule: String, category: String, action: String, start: Int, end: Int, shadow: Bool = false) {
+        self.shadow = shadow
         self.plugin = plugin
         self.rule = rule
         self.category = category
@@ -18,14 +19,43 @@ public struct AuditFinding: Codable, Sendable, Hashable {
     public var action: String
     public var start: Int
     public var end: Int
+    /// True for a rule in shadow mode: it would have acted, and did not.
+    public var shadow: Bool
 
     public init(_ finding: Finding) {
+        shadow = finding.shadow
         plugin = finding.plugin
         rule = finding.rule
         category = finding.category
         action = finding.action.rawValue
         start = finding.start
         end = finding.end
+    }
+
+    private enum CodingKeys: String, CodingKey { case plugin, rule, category, action, start, end, shadow }
+
+    /// Entries written before shadow findings were audited have no `shadow` key.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        plugin = try container.decode(String.self, forKey: .plugin)
+        rule = try container.decode(String.self, forKey: .rule)
+        category = try container.decode(String.self, forKey: .category)
+        action = try container.decode(String.self, forKey: .action)
+        start = try container.decode(Int.self, forKey: .start)
+        end = try container.decode(Int.self, forKey: .end)
+        shadow = try container.decodeIfPresent(Bool.self, forKey: .shadow) ?? false
+    }
+
+    /// `shadow` only when set, as `canonicalJSON` writes it.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(plugin, forKey: .plugin)
+        try container.encode(rule, forKey: .rule)
+        try container.encode(category, forKey: .category)
+        try container.encode(action, forKey: .action)
+        try container.encode(start, forKey: .start)
+        try container.encode(end, forKey: .end)
+        if shadow { try container.encode(true, forKey: .shadow) }
     }
 }
 
