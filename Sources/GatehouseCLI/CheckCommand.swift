@@ -25,12 +25,19 @@ struct CheckCommand: AsyncParsableCommand {
     @Flag(help: "Show why every rule fired and what it did.")
     var explain = false
 
+    @Option(help: ArgumentHelp("Colour: auto (on a terminal, unless NO_COLOR is set), always or never.", valueName: "when"))
+    var color: String = "auto"
+
     @OptionGroup var rules: RulesOptions
 
     func run() async throws {
         let input = text == "-" ? try readStandardInput() : text
         guard !input.isEmpty else {
             printError("gatehouse check: no text to check: give it as an argument, or on standard input")
+            throw ExitCode(2)
+        }
+        guard let colorChoice = Palette.Choice(rawValue: color) else {
+            printError("gatehouse check: --color takes auto, always or never, not '\(color)'")
             throw ExitCode(2)
         }
         let ruleSet = try rules.loadRuleSet()
@@ -42,13 +49,19 @@ struct CheckCommand: AsyncParsableCommand {
             output.endObject()
             print(output.text)
         } else {
-            print(Self.render(verdict, original: input, explain: explain, ruleSet: ruleSet))
+            print(Self.render(verdict, original: input, explain: explain, ruleSet: ruleSet, palette: Palette(colorChoice)))
         }
     }
 
     /// The verdict as text for a person.
-    static func render(_ verdict: Verdict, original: String, explain: Bool, ruleSet: RuleSet) -> String {
-        var lines = ["decision: \(verdict.decision.rawValue)", "text: \(verdict.text)"]
+    static func render(_ verdict: Verdict, original: String, explain: Bool, ruleSet: RuleSet, palette: Palette = .plain) -> String {
+        let decision: String
+        switch verdict.decision {
+        case .accepted: decision = palette.green(verdict.decision.rawValue)
+        case .held: decision = palette.yellow(verdict.decision.rawValue)
+        case .rejected: decision = palette.red(verdict.decision.rawValue)
+        }
+        var lines = ["decision: \(palette.bold(decision))", "text: \(verdict.text)"]
         if verdict.findings.isEmpty {
             lines.append("findings: none")
         } else {
@@ -58,14 +71,14 @@ struct CheckCommand: AsyncParsableCommand {
             ScalarOffsets.substring(of: verdict.resolvedText ?? original, from: start, to: end).debugDescription
         }
         for finding in verdict.findings {
-            var line = "  \(finding.start)..<\(finding.end)  \(finding.category)  \(finding.plugin)/\(finding.rule)  \(finding.action.rawValue)"
+            var line = "  \(finding.start)..<\(finding.end)  \(palette.bold(finding.category))  \(palette.cyan("\(finding.plugin)/\(finding.rule)"))  \(finding.action.rawValue)"
             if finding.shadow { line += " (shadow: not applied)" }
             lines.append(line)
             for (key, value) in finding.attributes.sorted(by: { $0.key < $1.key }) {
                 lines.append("      \(key): \(value)")
             }
             guard explain else { continue }
-            lines.append("      matched: \(span(finding.start, finding.end))")
+            lines.append("      matched: \(palette.red(span(finding.start, finding.end)))")
             lines.append("      why: \(finding.explanation)")
             lines.append("      score: \(String(format: "%.2f", finding.score))")
             if let replacement = finding.replacement {
@@ -80,7 +93,7 @@ struct CheckCommand: AsyncParsableCommand {
             if !verdict.notes.isEmpty {
                 lines.append("not taken:")
                 for note in verdict.notes {
-                    lines.append("  \(note.start)..<\(note.end)  \(note.plugin)/\(note.rule)  \(span(note.start, note.end)): \(note.reason)")
+                    lines.append(palette.dim("  \(note.start)..<\(note.end)  \(note.plugin)/\(note.rule)  \(span(note.start, note.end)): \(note.reason)"))
                 }
             }
             let plugins = ruleSet.pipeline.plugins.map(\.name).joined(separator: " → ")

@@ -134,6 +134,20 @@ struct CheckTests {
         #expect(rendered.contains("pii/pii.person_name"), "\(rendered)")
     }
 
+    @Test("colour: escapes only when asked for or on a terminal; the same words either way")
+    func colour() {
+        let text = "NHS number 016 977 5801, thanks"
+        let verdict = ruleSet.pipeline.evaluate(text: text, context: EvaluationContext(explain: true))
+        let plain = CheckCommand.render(verdict, original: text, explain: true, ruleSet: ruleSet, palette: .plain)
+        let coloured = CheckCommand.render(verdict, original: text, explain: true, ruleSet: ruleSet, palette: Palette(.always))
+        #expect(!plain.contains("\u{1B}["))
+        #expect(coloured.contains("\u{1B}[32maccepted\u{1B}[0m"))
+        #expect(coloured.contains("\u{1B}[31m\"016 977 5801\"\u{1B}[0m"))
+        #expect(coloured.replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression) == plain)
+        #expect(!Palette(.never).enabled)
+        #expect(!Palette(.auto, environment: ["NO_COLOR": "1"]).enabled)
+    }
+
     @Test("without --explain no matched value is printed")
     func plain() {
         let text = "mail me at a.b@example.com"
