@@ -9,9 +9,9 @@ struct CheckCommand: AsyncParsableCommand {
         commandName: "check",
         abstract: "Run the pipeline on one text and print the verdict.",
         discussion: """
-            Prints the decision, the redacted text and every finding, with offsets in Unicode
-            scalars of the original text. --explain adds, for each finding, why the rule fired
-            (pattern, validator, context word) and what it did, and lists the candidates that
+            Prints the decision, the redacted text and every finding, with offsets in Unicode \
+            scalars of the text (as it displays: bidi controls resolved). --explain adds, for each finding, why the rule fired \
+            (pattern, validator, context word) and what it did, and lists the candidates that \
             were let go and why. Nothing is stored.
             """
     )

@@ -10,8 +10,8 @@ public struct GatehouseCommand: AsyncParsableCommand {
         commandName: "gatehouse",
         abstract: "Moderation and privacy gateway for anonymous public contributions.",
         discussion: """
-            Every text passes a pipeline of rule plugins (PII redaction first) and gets a
-            decision: accepted, held for a moderator, or rejected. Rules live in YAML rule
+            Every text passes a pipeline of rule plugins (PII redaction first) and gets a \
+            decision: accepted, held for a moderator, or rejected. Rules live in YAML rule \
             packs under rules/ (or --rules, or $GATEHOUSE_RULES).
 
             Examples:

@@ -16,17 +16,18 @@ struct ScanCommand: AsyncParsableCommand {
         abstract: "Run the pipeline over JSON Lines, streaming, one verdict line per input line.",
         discussion: """
             Input, one object a line: {"id", "text", "conversation"?, "contributor"?, "receivedAt"?}
+
             Output, one object a line, in input order:
               {"id", "decision": "accepted|held|rejected", "text": <redacted text>,
                "findings": [{"plugin", "rule", "category", "action", "start", "end"}]}
-            start/end are Unicode scalar offsets into the original text, end-exclusive.
-            A malformed line gets {"id", "line", "error"} and the scan goes on. A progress line
+            start/end are Unicode scalar offsets into the original text, end-exclusive. \
+            A malformed line gets {"id", "line", "error"} and the scan goes on. A progress line \
             goes to stderr when it is a terminal.
 
-            Duplicate rules remember the items scanned so far (in memory, for the retention of
-            the index), using each line's receivedAt as its time, so a recorded stream replays
-            as it happened; findings name the earlier line's id as duplicate_of. Contributors
-            are pseudonymised with HMAC-SHA256 under --secret-file, or under a random key for
+            Duplicate rules remember the items scanned so far (in memory, for the retention of \
+            the index), using each line's receivedAt as its time, so a recorded stream replays \
+            as it happened; findings name the earlier line's id as duplicate_of. Contributors \
+            are pseudonymised with HMAC-SHA256 under --secret-file, or under a random key for \
             this run only.
             """
     )

@@ -12,13 +12,13 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the HTTP gateway: intake, review queue, audit log, rule reloads.",
         discussion: """
-            Configuration comes from a YAML file (--config, else ./gatehouse.yaml),
+            Configuration comes from a YAML file (--config, else ./gatehouse.yaml), \
             then environment variables, then these flags. Every key is optional:
 
               listen: 127.0.0.1:8080            # GATEHOUSE_LISTEN
               data_dir: data                    # GATEHOUSE_DATA_DIR
-              rules: [rules]                    # GATEHOUSE_RULES (a:b); default ./rules, else
-                                                # the packs beside the binary or its checkout
+              rules: [rules]                    # GATEHOUSE_RULES (a:b); default ./rules
+                                                # or the packs beside the binary
               pipeline: [pii, profanity, duplicate]
               limits:
                 body_bytes: 65536
@@ -31,21 +31,21 @@ struct ServeCommand: AsyncParsableCommand {
                 - {role: intake, token: "a long random string"}
                 - {role: admin, sha256: "<hex SHA-256 of a token>"}
 
-            The data directory holds gatehouse.sqlite and secret.key (32
-            random bytes, mode 0600, generated on first run). Back them up
-            together: with the database present and the key missing, the
+            The data directory holds gatehouse.sqlite and secret.key (32 \
+            random bytes, mode 0600, generated on first run). Back them up \
+            together: with the database present and the key missing, the \
             server refuses to start.
 
-            Roles: intake posts submissions and reads published contributions;
-            moderator reads the review queue and the audit log, and approves,
-            edits or rejects held items; author checks texts and reloads rules;
+            Roles: intake posts submissions and reads published contributions; \
+            moderator reads the review queue and the audit log, and approves, \
+            edits or rejects held items; author checks texts and reloads rules; \
             admin does everything. Tokens are kept only as SHA-256 hashes.
 
             Routes (docs/openapi.yaml):
             \(ServeCommand.routeList)
 
-            SIGHUP reloads the rules (compiled and tested first; a bad set is
-            refused). SIGTERM stops accepting, finishes what is in flight, folds
+            SIGHUP reloads the rules (compiled and tested first; a bad set is \
+            refused). SIGTERM stops accepting, finishes what is in flight, folds \
             the WAL into the database file and exits 0.
             """
     )
