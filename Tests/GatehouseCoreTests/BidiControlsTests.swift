@@ -40,6 +40,14 @@ struct BidiControlsTests {
         #expect(!resolved.unicodeScalars.contains(where: BidiControls.isControl))
     }
 
+    @Test("controls are found at the very start and end, beside other E2 sequences, and not in look-alikes", arguments: [
+        ("\u{202E}", true), ("ab\u{2069}", true), ("\u{2026}\u{2014}\u{202A}", true), ("x\u{2066}", true),
+        ("\u{2026}\u{2014}\u{20AC}", false), ("\u{2029}\u{202F}", false), ("ab", false), ("\u{2065}\u{206A}", false),
+    ])
+    func found(text: String, present: Bool) {
+        #expect(BidiControls.present(in: text) == present)
+    }
+
     @Test("a text with right-to-left letters keeps its logical order and only loses the controls")
     func rightToLeftScripts() {
         let text = "\u{202B}שלום 12\u{202C} and \u{202E}ba\u{202C}"

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Explicit bidirectional formatting characters — embeddings, overrides and isolates
 /// (U+202A–U+202E, U+2066–U+2069) — resolved before anything reads a text.
 ///
@@ -21,17 +23,19 @@ public enum BidiControls {
     public static func present(in text: String) -> Bool {
         var copy = text
         return copy.withUTF8 { bytes in
-            guard bytes.count >= 3 else { return false }
+            guard bytes.count >= 3, let base = bytes.baseAddress else { return false }
+            // Every control is E2 80 AA-AE or E2 81 A6-A9: memchr finds the lead bytes (none, in
+            // the common case, at memory speed) and only those are looked at.
             var index = 0
             while index + 2 < bytes.count {
-                if bytes[index] == 0xE2 {
-                    let second = bytes[index + 1]
-                    let third = bytes[index + 2]
-                    if (second == 0x80 && (0xAA...0xAE).contains(third)) || (second == 0x81 && (0xA6...0xA9).contains(third)) {
-                        return true
-                    }
+                guard let found = memchr(base + index, 0xE2, bytes.count - 2 - index) else { return false }
+                let at = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                let second = bytes[at + 1]
+                let third = bytes[at + 2]
+                if (second == 0x80 && (0xAA...0xAE).contains(third)) || (second == 0x81 && (0xA6...0xA9).contains(third)) {
+                    return true
                 }
-                index += 1
+                index = at + 1
             }
             return false
         }
