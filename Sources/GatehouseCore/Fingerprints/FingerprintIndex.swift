@@ -47,11 +47,14 @@ extension StoredFingerprint {
         }
     }
 
-    /// The same, on buffers.
-    public static func similarity(_ left: UnsafeBufferPointer<UInt32>, _ right: UnsafeBufferPointer<UInt32>) -> Double {
+    /// The same, on buffers; `stored` may keep only the low bits of each value (the memory
+    /// index keeps 16), and is compared with the query's low bits.
+    public static func similarity<Stored: FixedWidthInteger & UnsignedInteger>(
+        _ query: UnsafeBufferPointer<UInt32>, _ stored: UnsafeBufferPointer<Stored>
+    ) -> Double {
         var equal = 0
-        for index in 0..<min(left.count, right.count) where left[index] == right[index] { equal += 1 }
-        return Double(equal) / Double(max(left.count, 1))
+        for index in 0..<min(query.count, stored.count) where Stored(truncatingIfNeeded: query[index]) == stored[index] { equal += 1 }
+        return Double(equal) / Double(max(query.count, 1))
     }
 }
 

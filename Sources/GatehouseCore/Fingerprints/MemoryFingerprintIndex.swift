@@ -53,7 +53,7 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
                 dictionary.capacity * 4 / 3 * (MemoryLayout<K>.stride + MemoryLayout<V>.stride)
             }
             let s = storage
-            return bytes(s.metas) + bytes(s.times) + bytes(s.signatures) + bytes(s.bandLengths) + bytes(s.bandNext)
+            return bytes(s.metas) + bytes(s.times) + bytes(s.signatures) + bytes(s.bandNext)
                 + s.bandHeads.reduce(0) { $0 + $1.heldBytes } + s.exactHeads.heldBytes + bytes(s.exactByContributor)
                 + bytes(s.sentenceMarks) + bytes(s.sentenceCounts)
                 + bytes(s.itemsByContributor) + s.itemsByContributor.values.reduce(0) { $0 + 32 + bytes($1) }
@@ -105,7 +105,6 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
         /// The low 16 bits of each signature value: two different values agree in them once in
         /// 65,536 bins, which moves a similarity estimate by about 0.00002, for half the memory.
         var signatures: [UInt16] = []
-        var bandLengths: [UInt8] = []
         var bandNext: [Int32] = []
         var bandHeads: [HeadTable]
         /// The newest item per exact hash's low 32 bits (walks check the whole hash).
@@ -161,14 +160,6 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
             return signatures.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[(slot * Self.bins)..<((slot + 1) * Self.bins)])) }
         }
 
-        /// The share of bins where a query signature and a stored one (low 16 bits) agree.
-        @inline(__always)
-        static func similarity(_ query: UnsafeBufferPointer<UInt32>, _ stored: UnsafeBufferPointer<UInt16>) -> Double {
-            var equal = 0
-            for index in 0..<min(query.count, stored.count) where UInt16(truncatingIfNeeded: query[index]) == stored[index] { equal += 1 }
-            return Double(equal) / Double(max(query.count, 1))
-        }
-
         func isLive(_ sequence: Int) -> Bool { sequence >= firstLive && sequence < nextSequence }
 
         /// Drops the items before `firstLive` from the arrays, and every table entry that only
@@ -186,7 +177,6 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
             metas.removeFirst(dead)
             times.removeFirst(dead)
             signatures.removeFirst(dead * Self.bins)
-            bandLengths.removeFirst(dead)
             bandNext.removeFirst(dead * Self.bands)
             base = firstLive
             let first = base
@@ -264,35 +254,21 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
             let first = storage.firstLive
             let end = storage.nextSequence
             let cutoff = since.timeIntervalSinceReferenceDate
-            // The bands' chains are walked side by side, one step of each in turn: each step
-            // waits on memory (the next link, the signature), and steps of different chains do
-            // not depend on each other, so the processor fetches for several at once.
-            withUnsafeTemporaryAllocation(of: (sequence: Int, walked: Int).self, capacity: Storage.bands) { cursors in
-                for band in 0..<Storage.bands {
-                    let head = band < bands.count ? storage.bandHeads[band][UInt32(truncatingIfNeeded: bands[band])] : nil
-                    cursors[band] = (head.map(Int.init) ?? -1, 0)
-                }
-                signature.withUnsafeBufferPointer { query in
-                    storage.signatures.withUnsafeBufferPointer { signatures in
-                        storage.bandNext.withUnsafeBufferPointer { bandNext in
-                            storage.times.withUnsafeBufferPointer { times in
-                                var active = true
-                                while active {
-                                    active = false
-                                    for band in 0..<Storage.bands {
-                                        let (current, walked) = cursors[band]
-                                        guard current >= first, current < end, walked < limit else { continue }
-                                        active = true
-                                        let slot = current - base
-                                        cursors[band] = (Int(bandNext[slot * Storage.bands + band]), walked + 1)
-                                        guard times[slot] >= cutoff else { continue }
-                                        let stored = UnsafeBufferPointer(rebasing: signatures[(slot * Storage.bins)..<((slot + 1) * Storage.bins)])
-                                        let similarity = Storage.similarity(query, stored)
-                                        guard similarity >= minimum, storage.isFindable(current), found.insert(current).inserted else { continue }
-                                        result.append((storage.fingerprint(at: current), similarity))
-                                    }
-                                }
-                            }
+            signature.withUnsafeBufferPointer { query in
+                storage.signatures.withUnsafeBufferPointer { signatures in
+                    for (band, key) in bands.enumerated() where band < Storage.bands {
+                        var sequence = Int(storage.bandHeads[band][UInt32(truncatingIfNeeded: key)] ?? -1)
+                        var walked = 0
+                        while sequence >= first, sequence < end, walked < limit {
+                            walked += 1
+                            let slot = sequence - base
+                            let current = sequence
+                            sequence = Int(storage.bandNext[slot * Storage.bands + band])
+                            guard storage.times[slot] >= cutoff else { continue }
+                            let stored = UnsafeBufferPointer(rebasing: signatures[(slot * Storage.bins)..<((slot + 1) * Storage.bins)])
+                            let similarity = StoredFingerprint.similarity(query, stored)
+                            guard similarity >= minimum, storage.isFindable(current), found.insert(current).inserted else { continue }
+                            result.append((storage.fingerprint(at: current), similarity))
                         }
                     }
                 }
@@ -310,7 +286,7 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
                     guard storage.isLive(sequence) else { break }
                     guard storage.times[sequence - storage.base] >= since.timeIntervalSinceReferenceDate else { break }
                     guard storage.isFindable(sequence) else { continue }
-                    let similarity = storage.withSignature(at: sequence) { Storage.similarity(query, $0) }
+                    let similarity = storage.withSignature(at: sequence) { StoredFingerprint.similarity(query, $0) }
                     result.append((storage.fingerprint(at: sequence), similarity))
                 }
             }
@@ -351,7 +327,6 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
             }
             if fingerprint.signature.count == Storage.bins, fingerprint.bands.count == Storage.bands {
                 storage.signatures.append(contentsOf: fingerprint.signature.lazy.map { UInt16(truncatingIfNeeded: $0) })
-                storage.bandLengths.append(UInt8(Storage.bands))
                 for (band, key) in fingerprint.bands.enumerated() {
                     let short = UInt32(truncatingIfNeeded: key)
                     storage.bandNext.append(storage.bandHeads[band][short] ?? -1)
@@ -362,7 +337,6 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
                 }
             } else {
                 storage.signatures.append(contentsOf: repeatElement(0, count: Storage.bins))
-                storage.bandLengths.append(0)
                 storage.bandNext.append(contentsOf: repeatElement(-1, count: Storage.bands))
             }
             // Contributor sets only for clusters of two or more items.
