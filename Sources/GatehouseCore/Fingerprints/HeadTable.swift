@@ -28,7 +28,7 @@ struct HeadTable: Sendable {
             while true {
                 let slot = slots[index]
                 if slot == 0 { return nil }
-                if UInt32(truncatingIfNeeded: slot >> 32) == key { return Int32(bitPattern: UInt32(truncatingIfNeeded: slot) &- 1) }
+                if Self.key(slot) == key { return Self.value(slot) }
                 index = (index + 1) & mask
             }
         }
@@ -42,7 +42,7 @@ struct HeadTable: Sendable {
         slots.withUnsafeMutableBufferPointer { slots in
             let mask = slots.count - 1
             var index = Self.start(key, mask)
-            while slots[index] != 0, UInt32(truncatingIfNeeded: slots[index] >> 32) != key { index = (index + 1) & mask }
+            while slots[index] != 0, Self.key(slots[index]) != key { index = (index + 1) & mask }
             if slots[index] == 0 { count += 1 }
             slots[index] = packed
         }
@@ -50,22 +50,28 @@ struct HeadTable: Sendable {
 
     /// Keeps the entries whose value passes `keep`, in a table sized for them.
     mutating func retain(where keep: (Int32) -> Bool) {
-        let kept = slots.filter { $0 != 0 && keep(Int32(bitPattern: UInt32(truncatingIfNeeded: $0) &- 1)) }
+        let kept = slots.filter { $0 != 0 && keep(Self.value($0)) }
         var capacity = 16
         while kept.count * 8 > capacity * 7 / 2 { capacity *= 2 }
-        slots = Array(repeating: 0, count: capacity)
-        count = 0
-        for slot in kept { set(UInt32(truncatingIfNeeded: slot >> 32), Int32(bitPattern: UInt32(truncatingIfNeeded: slot) &- 1)) }
+        rebuild(from: kept, capacity: capacity)
     }
 
     private mutating func resize(to capacity: Int) {
-        let old = slots
+        rebuild(from: slots.filter { $0 != 0 }, capacity: capacity)
+    }
+
+    /// A table of `capacity` slots holding the entries of `entries` (occupied slots).
+    private mutating func rebuild(from entries: [UInt64], capacity: Int) {
         slots = Array(repeating: 0, count: capacity)
         count = 0
-        for slot in old where slot != 0 {
-            set(UInt32(truncatingIfNeeded: slot >> 32), Int32(bitPattern: UInt32(truncatingIfNeeded: slot) &- 1))
-        }
+        for slot in entries { set(Self.key(slot), Self.value(slot)) }
     }
+
+    @inline(__always)
+    private static func key(_ slot: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: slot >> 32) }
+
+    @inline(__always)
+    private static func value(_ slot: UInt64) -> Int32 { Int32(bitPattern: UInt32(truncatingIfNeeded: slot) &- 1) }
 
     /// The first slot to probe: the key's bits spread over the table (keys are hashes already,
     /// but a multiply keeps a run of similar keys from clustering).
