@@ -153,3 +153,13 @@ public struct PIIRedactionPlugin: RulePlugin {
         rule < compiled.count ? compiled[rule].replacement : nameDetectors[rule - compiled.count].replacement
     }
 }
+
+extension PIIRedactionPlugin {
+    /// A PII rule's pattern as the plugin compiles it (its `caseless` and `match_limit` keys
+    /// applied), with the pattern text; nil for a rule without a pattern (the name detector).
+    /// For tools that probe patterns, such as `rules lint`.
+    public static func pattern(of rule: RuleDefinition) throws -> (regex: CompiledRegex, text: String)? {
+        guard let text = try rule.fields.optionalString("pattern") else { return nil }
+        return (try PIIRule.compilePattern(rule.fields), text)
+    }
+}

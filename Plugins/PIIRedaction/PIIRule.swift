@@ -31,20 +31,25 @@ struct PIIRule: Sendable {
     let priority: Int
     let baseScore: Double
 
-    init(_ definition: RuleDefinition, packFile: String) throws {
-        let fields = definition.fields
-        try fields.rejectUnknownKeys(allowed: RuleDefinition.commonKeys.union(Self.keys))
-        info = RuleInfo(definition)
-
+    /// The rule's `pattern`, compiled under its `caseless` and `match_limit` keys.
+    static func compilePattern(_ fields: RuleFields) throws -> CompiledRegex {
         let pattern = try fields.string("pattern")
         let limits = MatchLimits(
             matchLimit: UInt32(try fields.int("match_limit", default: Int(MatchLimits.standard.matchLimit), in: 1_000...100_000_000)))
         let options: RegexOptions = try fields.bool("caseless", default: false) ? .caseless : []
         do {
-            regex = try CompiledRegex(pattern, options: options, limits: limits)
+            return try CompiledRegex(pattern, options: options, limits: limits)
         } catch {
             throw fields.error("pattern", error.description)
         }
+    }
+
+    init(_ definition: RuleDefinition, packFile: String) throws {
+        let fields = definition.fields
+        try fields.rejectUnknownKeys(allowed: RuleDefinition.commonKeys.union(Self.keys))
+        info = RuleInfo(definition)
+
+        regex = try Self.compilePattern(fields)
 
         if let name = try fields.optionalString("group") {
             let compiled = regex

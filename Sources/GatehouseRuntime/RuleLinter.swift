@@ -1,5 +1,6 @@
 import GatehouseCore
 import PCRE2
+import PIIRedaction
 
 /// What `gatehouse rules lint` checks in packs that compile: problems that would not stop a
 /// rule set from loading but would make it wrong or dangerous in production.
@@ -62,13 +63,10 @@ public struct RuleLinter: Sendable {
     /// The backtracking probe's finding for a PII rule's pattern, under the rule's own options
     /// and match limit.
     private func probePattern(of rule: RuleDefinition, in pack: RulePack) -> Problem? {
-        guard let pattern = try? rule.fields.optionalString("pattern") else { return nil }
-        let caseless = (try? rule.fields.bool("caseless", default: false)) ?? false
-        let limit = (try? rule.fields.int("match_limit", default: Int(MatchLimits.standard.matchLimit))) ?? Int(MatchLimits.standard.matchLimit)
-        guard let regex = try? CompiledRegex(pattern, options: caseless ? .caseless : [], limits: MatchLimits(matchLimit: UInt32(clamping: limit))) else {
-            return nil
-        }
-        guard let finding = probe.probe(regex, pattern: pattern, samples: rule.tests.matches.map(\.text)) else { return nil }
+        // The packs compiled before lint runs, so a pattern that does not compile is not here.
+        guard let compiled = try? PIIRedactionPlugin.pattern(of: rule),
+            let finding = probe.probe(compiled.regex, pattern: compiled.text, samples: rule.tests.matches.map(\.text))
+        else { return nil }
         return Problem(
             severity: finding.kind == .catastrophic ? .error : .warning, file: pack.file, line: rule.line, rule: rule.id,
             check: finding.kind == .catastrophic ? "backtracking" : "slow-pattern", message: "pattern \(finding)")
