@@ -26,6 +26,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         // Already in the graph through Hummingbird; named for the maintenance service's graceful shutdown.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
+        // Already in the graph through Hummingbird; named for header names it does not export
+        // (Referrer-Policy, X-Accel-Buffering on the review event stream).
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -76,10 +79,13 @@ let package = Package(
                 "GatehouseCore", "GatehouseRuntime", "GatehouseStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            // The review page: HTML, CSS and JavaScript served as they are.
+            resources: [.copy("Resources/review")]
         ),
         .target(
             name: "GatehouseCLI",

@@ -13,6 +13,11 @@ public enum Routes {
         ("POST", "/v1/check", [.author, .moderator, .admin]),
         ("GET", "/v1/contributions", [.intake, .moderator, .admin]),
         ("GET", "/v1/review", [.moderator, .admin]),
+        ("GET", "/v1/review/events", [.moderator, .admin]),
+        ("POST", "/v1/review/bulk", [.moderator, .admin]),
+        ("GET", "/v1/review/{id}", [.moderator, .admin]),
+        ("POST", "/v1/review/{id}/claim", [.moderator, .admin]),
+        ("POST", "/v1/review/{id}/release", [.moderator, .admin]),
         ("POST", "/v1/review/{id}/approve", [.moderator, .admin]),
         ("POST", "/v1/review/{id}/edit", [.moderator, .admin]),
         ("POST", "/v1/review/{id}/reject", [.moderator, .admin]),
@@ -46,47 +51,15 @@ public func buildApplication(gateway: Gateway, logger: Logger = Logger(label: "g
     // The access log: method, route pattern and status only; never a path as sent, a body, an
     // IP address or a user agent.
     router.middlewares.add(AccessLogMiddleware(logger: logger))
+    router.middlewares.add(SecurityHeadersMiddleware())
     router.middlewares.add(MethodNotAllowedMiddleware())
-    let maxBody = gateway.configuration.maxBodyBytes
-
+    let support = RouteSupport(gateway: gateway)
     @Sendable func authorize(_ request: Request, _ method: String, _ path: String) throws -> Caller {
-        do {
-            return try gateway.authorize(request.headers[.authorization], allowed: Routes.roles(method, path))
-        } catch {
-            throw error.http
-        }
+        try support.authorize(request, method, path)
     }
-
-    @Sendable func body(_ request: Request) async throws -> Data {
-        do {
-            var buffer = try await request.body.collect(upTo: maxBody)
-            return buffer.readData(length: buffer.readableBytes) ?? Data()
-        } catch {
-            gateway.metrics.refused(status: 413)
-            throw HTTPError(.contentTooLarge, message: "the body is larger than \(maxBody) bytes")
-        }
-    }
-
-    @Sendable func query(_ request: Request, _ name: String) -> String? { request.uri.queryParameters.get(name) }
-
-    /// The `after` and `limit` query parameters of a paged route, or a 400 naming the one that is wrong.
-    @Sendable func page(_ request: Request) throws -> (after: Int64, limit: Int) {
-        var after: Int64 = 0
-        var limit = 100
-        if let text = query(request, "after") {
-            guard let number = Int64(text), number >= 0 else {
-                throw HTTPError(.badRequest, message: "query parameter 'after' must be a whole number ≥ 0 (the last seq seen)")
-            }
-            after = number
-        }
-        if let text = query(request, "limit") {
-            guard let number = Int(text), (1...Gateway.maxPageSize).contains(number) else {
-                throw HTTPError(.badRequest, message: "query parameter 'limit' must be a whole number from 1 to \(Gateway.maxPageSize)")
-            }
-            limit = number
-        }
-        return (after, limit)
-    }
+    @Sendable func body(_ request: Request) async throws -> Data { try await support.body(request) }
+    @Sendable func query(_ request: Request, _ name: String) -> String? { support.query(request, name) }
+    @Sendable func page(_ request: Request) throws -> (after: Int64, limit: Int) { try support.page(request) }
 
     router.post("/v1/submissions") { request, _ -> Response in
         let caller = try authorize(request, "POST", "/v1/submissions")
@@ -111,24 +84,8 @@ public func buildApplication(gateway: Gateway, logger: Logger = Logger(label: "g
         let (after, limit) = try page(request)
         return .json(try await gateway.contributions(conversation: query(request, "conversation"), after: after, limit: limit))
     }
-    router.get("/v1/review") { request, _ -> Response in
-        _ = try authorize(request, "GET", "/v1/review")
-        let (after, limit) = try page(request)
-        return .json(try await gateway.reviewQueue(after: after, limit: limit))
-    }
-    for action in ReviewResolution.Action.allCases {
-        let path = "/v1/review/{id}/\(action.rawValue)"
-        router.post(RouterPath(path)) { request, context -> Response in
-            let caller = try authorize(request, "POST", path)
-            let itemId = try context.parameters.require("id")
-            let data = try await body(request)
-            do {
-                return .json(try await gateway.resolve(itemId: itemId, action: action, body: data, caller: caller))
-            } catch let error as GatewayError {
-                throw error.http
-            }
-        }
-    }
+    ReviewRoutes(service: gateway.reviews, support: support).add(to: router)
+    ReviewPage(logger: logger).add(to: router)
     router.get("/v1/audit") { request, _ -> Response in
         _ = try authorize(request, "GET", "/v1/audit")
         let (after, limit) = try page(request)
@@ -184,11 +141,32 @@ public func buildApplication(gateway: Gateway, logger: Logger = Logger(label: "g
 }
 
 extension GatewayError {
-    /// As an HTTP error with the same status and message.
-    var http: HTTPError {
+    /// As an HTTP error with the same status and message (and the `current` state of a conflict).
+    var http: any HTTPResponseError {
         var headers = HTTPFields()
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        if let current { return ConflictError(status: HTTPResponse.Status(code: status), message: message, current: current) }
         return HTTPError(HTTPResponse.Status(code: status), headers: headers, message: message)
+    }
+}
+
+/// An error answered as `{"error": {"message": …}, "current": {…}}`: a 409 that shows the
+/// thing as it now is, so that the client need not read it again to see what changed.
+struct ConflictError: HTTPResponseError {
+    let status: HTTPResponse.Status
+    let message: String
+    let current: [UInt8]
+    var headers: HTTPFields { [.contentType: "application/json"] }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var json = JSONText(capacity: current.count + message.utf8.count + 48)
+        json.object { json in
+            json.key("error")
+            json.object { $0.field("message", message) }
+            json.key("current")
+            json.raw(String(decoding: current, as: UTF8.self))
+        }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: json.bytes)))
     }
 }
 

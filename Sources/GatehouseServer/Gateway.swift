@@ -39,10 +39,12 @@ public final class Gateway: Sendable {
     let recorder: any SubmissionRecorder
     private let commitStatistics: @Sendable () -> CommitStatistics
     let contributionStore: any ContributionStore
-    let reviewQueue: any ReviewQueue
+    /// The moderators' queue, claims and decisions.
+    public let reviews: ReviewService
+    private let writes: StoreWrites
     /// The audit log (read side).
     public let audit: any AuditLog
-    private let ruleSets: Mutex<(live: RuleSet, dryRun: RuleSet)>
+    private let ruleSets: LiveRuleSets
     private let decoder: SubmissionDecoder
     private let rateLimiter: RateLimiter
     private let inFlight = InFlightKeys()
@@ -64,14 +66,20 @@ public final class Gateway: Sendable {
         let recorder = SQLiteSubmissionRecorder(database: database, fingerprints: fingerprints)
         self.recorder = recorder
         commitStatistics = { recorder.commitStatistics }
-        let store = SQLiteContributionStore(database: database)
-        contributionStore = store
-        reviewQueue = store
+        contributionStore = SQLiteContributionStore(database: database)
         audit = SQLiteAuditLog(database: database)
         tokens = try configuration.tokenStore(logger: logger)
-        decoder = SubmissionDecoder(policy: .api(maxTextCharacters: configuration.maxTextCharacters, maxDepth: configuration.maxJSONDepth))
+        let decoder = SubmissionDecoder(policy: .api(maxTextCharacters: configuration.maxTextCharacters, maxDepth: configuration.maxJSONDepth))
+        self.decoder = decoder
         rateLimiter = RateLimiter(perMinute: configuration.ratePerMinute)
-        ruleSets = Mutex(try Self.compile(configuration, fingerprints: fingerprints, hasher: hasher, logger: logger))
+        let ruleSets = LiveRuleSets(try Self.compile(configuration, fingerprints: fingerprints, hasher: hasher, logger: logger))
+        self.ruleSets = ruleSets
+        writes = StoreWrites(metrics: metrics, logger: logger)
+        let hasher = self.hasher
+        reviews = ReviewService(
+            store: SQLiteReviewStore(database: database, recorder: recorder), configuration: configuration, decoder: decoder,
+            rules: { ruleSets.live }, textHash: { Self.auditTextHash($0, hasher: hasher) },
+            metrics: metrics, logger: logger)
         if tokens.isEmpty {
             logger.warning("no API tokens configured: every /v1 route will answer 401 (see gatehouse serve --help)")
         }
@@ -212,25 +220,26 @@ public final class Gateway: Sendable {
         // inside the commit (`record`), not read first. Retries are rare, and a read before
         // every submission, through the reader pool, held up every intake that sends a clientRef.
         let itemId = ItemID.make()
-        let ruleSet = ruleSets.withLock { $0.live }
+        let ruleSet = ruleSets.live
         let verdict = ruleSet.evaluate(Self.judged(submission, at: now), itemId: itemId)
         let response = Self.response(for: verdict, itemId: itemId)
         let receivedAt = submission.receivedAt ?? now
         // Rejected items keep no text, so their audit entries carry no text hash either.
-        let textHash = verdict.decision == .rejected ? "" : auditTextHash(verdict.text)
+        let textHash = verdict.decision == .rejected ? "" : Self.auditTextHash(verdict.text, hasher: hasher)
         let record = SubmissionRecord(
             itemId: itemId, actor: caller.label, decision: verdict.decision, conversation: submission.conversation,
             text: verdict.text, textHash: textHash, findings: verdict.findings.map(AuditFinding.init),
             reasons: Self.reasonCodes(verdict), receivedAt: receivedAt, decidedAt: now, idempotencyKey: idempotencyKey,
             response: StoredResponse(status: response.status, body: response.body, request: request),
-            rulesVersion: ruleSet.version)
-        let outcome = try await committing("a submission", refusal: "the store could not commit this submission; nothing was kept; retry") {
+            rulesVersion: ruleSet.version, held: verdict.decision == .held ? HeldDetails(verdict) : nil)
+        let outcome = try await writes.run("a submission", refusal: "the store could not commit this submission; nothing was kept; retry") {
             try await recorder.record(record)
         }
         guard outcome.recorded else {
             // An earlier submission with this key was stored: its answer, if it was the same one.
             return try replay(outcome.response, request: request)
         }
+        if verdict.decision == .held { reviews.announceHeld(id: itemId, reasons: record.reasons) }
         metrics.record(
             decision: verdict.decision.rawValue, findings: verdict.findings.map { ($0.plugin, $0.rule, $0.shadow) },
             seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
@@ -260,35 +269,9 @@ public final class Gateway: Sendable {
 
     /// The keyed hash of a stored text, as its audit entries carry it: one domain for
     /// submissions and reviews, so an entry's hash can be checked against the stored text.
-    @Sendable func auditTextHash(_ text: String) -> String {
+    /// The audit log's keyed hash of a stored text (submissions and moderators' decisions alike).
+    static func auditTextHash(_ text: String, hasher: KeyedHasher) -> String {
         hasher.hexMAC(text, domain: "gatehouse.audit.text")
-    }
-
-    /// Runs a write to the store; a storage failure is logged (its SQLite code and message,
-    /// never a value) and answered 503 with `refusal`: the transaction rolled back, so nothing
-    /// changed, and the caller may retry.
-    private func committing<T>(_ what: String, refusal: String, _ write: () async throws -> T) async throws -> T {
-        do {
-            return try await write()
-        } catch let error as DatabaseError {
-            metrics.refused(status: 503)
-            logger.error("could not store \(what)", metadata: ["sqlite": "\(error.resultCode)", "message": "\(error.message ?? "")"])
-            throw GatewayError(503, refusal, retryAfter: 1)
-        }
-    }
-
-    /// A moderator's edit: `{"text": …}` and nothing else, under the submission's own rules
-    /// for a text (UTF-8, no NUL, not empty, within the length limit).
-    private func edit(in body: Data) throws(GatewayError) -> Submission {
-        do throws(SubmissionInputError) {
-            let object = try decoder.parseObject(body)
-            if let key = object.keys.sorted().first(where: { $0 != "text" }) {
-                throw SubmissionInputError("field '\(key)' is not known (an edit takes only 'text')")
-            }
-            return try decoder.decode(object: object)
-        } catch {
-            throw GatewayError(error)
-        }
     }
 
     /// The public answer for a verdict: never a matched value.
@@ -338,7 +321,7 @@ public final class Gateway: Sendable {
     public func check(_ body: Data) throws -> GatewayResponse {
         let now = Date()
         let submission = try submission(in: body, now: now)
-        let ruleSet = ruleSets.withLock { $0.dryRun }
+        let ruleSet = ruleSets.dryRun
         let verdict = ruleSet.evaluate(Self.judged(submission, at: now), itemId: nil, explain: true)
         return GatewayResponse(200, capacity: verdict.text.utf8.count * 2 + 512) { json in
             verdict.writeJSON(into: &json, explain: true)
@@ -364,20 +347,6 @@ public final class Gateway: Sendable {
         }
     }
 
-    /// `GET /v1/review`: held items waiting for a moderator.
-    public func reviewQueue(after: Int64, limit: Int) async throws -> GatewayResponse {
-        let items = try await reviewQueue.pending(after: after, limit: Self.pageSize(limit))
-        let formatter = ISO8601DateFormatter()
-        return Self.page(items, after: after, seq: \.seq, bytes: { $0.text.utf8.count + 200 }) { item, json in
-            json.field("seq", item.seq)
-            json.field("id", item.id)
-            json.field("conversation", item.conversation)
-            json.field("text", item.text)
-            json.field("reasons", item.reasons)
-            json.field("receivedAt", formatter.string(from: item.receivedAt))
-        }
-    }
-
     /// A page of a listing: `{"items": [{…}, …], "next": <the last seq, or after>}`; `next` is
     /// what to pass as `after` for the following page.
     static func page<Item>(
@@ -391,66 +360,6 @@ public final class Gateway: Sendable {
             }
             json.endArray()
             json.field("next", items.last.map(seq) ?? after)
-        }
-    }
-
-    /// `POST /v1/review/{id}/approve|edit|reject`: a moderator's decision on a held item,
-    /// stored with its audit entry in one transaction. An edited text is checked on its own
-    /// first (redaction and profanity rules, not repeats): its redactions are applied, and a
-    /// text that would still be held or rejected is refused with the rules that object.
-    public func resolve(itemId: String, action: ReviewResolution.Action, body: Data, caller: Caller) async throws -> GatewayResponse {
-        var editedText: String?
-        var findings: [Finding] = []
-        var rulesVersion: String?
-        if action == .edit {
-            let submission = try edit(in: body)
-            let ruleSet = ruleSets.withLock { $0.live }
-            rulesVersion = ruleSet.version
-            let verdict = ruleSet.textOnlyPipeline.evaluate(text: submission.text)
-            guard verdict.decision == .accepted else {
-                let rules = verdict.findings.filter { !$0.shadow && $0.action.decision != .accepted }
-                    .map { "\($0.rule) (\($0.category), characters \($0.start)–\($0.end))" }
-                throw GatewayError(422, "the edited text would be \(verdict.decision.rawValue): \(rules.joined(separator: "; "))")
-            }
-            editedText = verdict.text
-            findings = verdict.findings
-        } else if !body.isEmpty {
-            // Approve and reject take no fields; an empty object is allowed for clients that always send one.
-            guard let object = try? decoder.parseObject(body), object.isEmpty else {
-                throw GatewayError(400, "\(action.rawValue) takes no body (or an empty JSON object)")
-            }
-        }
-        let published: Contribution?
-        do {
-            let resolution = ReviewResolution(
-                itemId: itemId, action: action, actor: caller.label, editedText: editedText,
-                findings: findings.map(AuditFinding.init), time: Date(), rulesVersion: rulesVersion, textHash: auditTextHash)
-            published = try await committing("a review decision", refusal: "the store could not commit this decision; the item is unchanged; retry") {
-                try await recorder.resolve(resolution)
-            }
-        } catch let error as ReviewError {
-            switch error {
-            case .notFound: throw GatewayError(404, error.description)
-            case .alreadyResolved: throw GatewayError(409, error.description)
-            }
-        }
-        // The held text is erased in the row; now from the WAL's older copies of the page too.
-        do {
-            try await database.eraseOldVersions()
-        } catch {
-            logger.warning("could not truncate the WAL after a review; older page copies stay until it is reused", metadata: ["error": "\(type(of: error))"])
-        }
-        metrics.reviewed(action.rawValue)
-        logger.info("held item resolved", metadata: ["action": "\(action.rawValue)", "actor": "\(caller.label)"])
-        return GatewayResponse(200, capacity: (published?.text.utf8.count ?? 0) + 160) { json in
-            json.field("id", itemId)
-            json.field("status", action.status)
-            json.field("decision", action.decision.rawValue)
-            if let published {
-                json.field("seq", published.seq)
-                json.field("text", published.text)
-                Self.writeRedactions(findings, into: &json)
-            }
         }
     }
 
@@ -498,7 +407,7 @@ public final class Gateway: Sendable {
             logger.error("rule reload refused", metadata: ["reason": "\(error)"])
             throw GatewayError(422, "the new rules do not load; the old rules stay: \(error)")
         }
-        ruleSets.withLock { $0 = compiled }
+        ruleSets.replace(with: compiled)
         let count = compiled.live.ruleCount
         try await recorder.recordEvent(actor: actor, event: "rules.reloaded", at: Date(), rulesVersion: compiled.live.version)
         logger.notice("rules reloaded", metadata: ["rules": "\(count)", "version": "\(compiled.live.shortVersion)"])
@@ -525,14 +434,14 @@ public final class Gateway: Sendable {
     }
 
     /// The number of rules in force.
-    public var ruleCount: Int { ruleSets.withLock { $0.live.ruleCount } }
+    public var ruleCount: Int { ruleSets.live.ruleCount }
 
     /// The content hash of the rule set in force (`RuleSetVersion`).
-    public var ruleSetVersion: String { ruleSets.withLock { $0.live.version } }
+    public var ruleSetVersion: String { ruleSets.live.version }
 
     /// `GET /metrics`.
     public func metricsText() async throws -> String {
-        metrics.render(queueDepth: try await reviewQueue.queueDepth(), commits: commitStatistics(), rulesVersion: ruleSetVersion)
+        metrics.render(queueDepth: try await reviews.store.queueDepth(), commits: commitStatistics(), rulesVersion: ruleSetVersion)
     }
 }
 

@@ -7,11 +7,14 @@ public struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible 
     public var message: String
     /// Seconds the client should wait before trying again (`Retry-After`), for 429 and 503.
     public var retryAfter: Int?
+    /// For a conflict: the thing as it is now, a JSON object sent as `current` beside the error.
+    public var current: [UInt8]?
 
-    public init(_ status: Int, _ message: String, retryAfter: Int? = nil) {
+    public init(_ status: Int, _ message: String, retryAfter: Int? = nil, current: [UInt8]? = nil) {
         self.status = status
         self.message = message
         self.retryAfter = retryAfter
+        self.current = current
     }
 
     public var description: String { "\(status): \(message)" }

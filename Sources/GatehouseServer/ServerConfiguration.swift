@@ -33,6 +33,10 @@ public struct ServerConfiguration: Sendable {
     /// Hours a `clientRef` answer is kept for retries (default 168, a week); after that the
     /// same `clientRef` is a new submission.
     public var idempotencyHours = 168
+    /// Minutes a moderator's claim on a held item lasts (default 10).
+    public var claimMinutes = 10
+    /// The reason codes a moderator may give for rejecting a held item.
+    public var rejectReasons = ["abusive", "personal-data", "spam", "off-topic", "duplicate", "other"]
     /// API tokens by role: plain tokens (hashed on load) or `sha256:` hex hashes.
     public var tokens: [(value: String, role: Role)] = []
 
@@ -40,7 +44,7 @@ public struct ServerConfiguration: Sendable {
 
     /// Keys a configuration file may hold.
     static let keys: Set<String> = [
-        "listen", "data_dir", "rules", "pipeline", "limits", "tokens",
+        "listen", "data_dir", "rules", "pipeline", "limits", "review", "tokens",
     ]
 
     /// Reads `path`; a missing or bad key is an error that names it.
@@ -91,6 +95,9 @@ public struct ServerConfiguration: Sendable {
                 }
             }
         }
+        if let review = map["review"] {
+            try configuration.setReview(review, path: path)
+        }
         if let tokens = map["tokens"] {
             guard let list = tokens as? [[String: Any]] else {
                 throw ConfigurationError("\(path): 'tokens' must be a list of {role, token} or {role, sha256}")
@@ -120,6 +127,32 @@ public struct ServerConfiguration: Sendable {
         for role in Role.allCases {
             guard let value = environment["GATEHOUSE_TOKEN_\(role.rawValue.uppercased())"] else { continue }
             for token in value.split(separator: ",") where !token.isEmpty { tokens.append((String(token), role)) }
+        }
+    }
+
+    /// Reads the `review:` mapping: `claim_minutes` and `reject_reasons`.
+    mutating func setReview(_ value: Any, path: String) throws {
+        guard let review = value as? [String: Any] else { throw ConfigurationError("\(path): 'review' must be a mapping") }
+        let known = ["claim_minutes", "reject_reasons"]
+        for key in review.keys where !known.contains(key) {
+            throw ConfigurationError("\(path): unknown key 'review.\(key)' (known: \(known.joined(separator: ", ")))")
+        }
+        if let minutes = review["claim_minutes"] {
+            guard let number = minutes as? Int, (1...1_440).contains(number) else {
+                throw ConfigurationError("\(path): 'review.claim_minutes' must be a whole number of minutes from 1 to 1440")
+            }
+            claimMinutes = number
+        }
+        if let reasons = review["reject_reasons"] {
+            let codes = (reasons as? [Any])?.compactMap { $0 as? String } ?? []
+            guard let list = reasons as? [Any], !list.isEmpty, codes.count == list.count,
+                codes.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") } })
+            else {
+                throw ConfigurationError(
+                    "\(path): 'review.reject_reasons' must be a list of reason codes (letters, digits, '-' and '_'), such as [abusive, spam]")
+            }
+            guard Set(codes).count == codes.count else { throw ConfigurationError("\(path): 'review.reject_reasons' lists a code twice") }
+            rejectReasons = codes
         }
     }
 

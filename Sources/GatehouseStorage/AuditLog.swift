@@ -16,7 +16,7 @@ public struct SQLiteAuditLog: AuditLog {
     @discardableResult
     public static func append(
         in db: Database, time: Date, actor: String, event: String, itemId: String?, decision: String?,
-        findings: [AuditFinding], textHash: String?, rulesVersion: String? = nil
+        findings: [AuditFinding], textHash: String?, rulesVersion: String? = nil, reason: String? = nil
     ) throws -> AuditEntry {
         let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM auditEntry ORDER BY seq DESC LIMIT 1"))
         let seq: Int64 = (last?["seq"] ?? 0) + 1
@@ -25,17 +25,20 @@ public struct SQLiteAuditLog: AuditLog {
         let rounded = Date(timeIntervalSince1970: (time.timeIntervalSince1970 * 1_000).rounded() / 1_000)
         let hash = AuditEntry.computeHash(
             seq: seq, time: rounded, actor: actor, event: event, itemId: itemId, decision: decision,
-            findingsJSON: findingsJSON, textHash: textHash, rulesVersion: rulesVersion, prevHash: prevHash)
+            findingsJSON: findingsJSON, textHash: textHash, rulesVersion: rulesVersion, reason: reason, prevHash: prevHash)
         try db.cachedStatement(
             sql: """
-                INSERT INTO auditEntry (seq, time, actor, event, itemId, decision, findings, textHash, rulesVersion, prevHash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO auditEntry (seq, time, actor, event, itemId, decision, findings, textHash, rulesVersion, reason, prevHash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(
-            arguments: [seq, rounded.timeIntervalSince1970, actor, event, itemId, decision, findingsJSON, textHash, rulesVersion, prevHash, hash])
+            arguments: [
+                seq, rounded.timeIntervalSince1970, actor, event, itemId, decision, findingsJSON, textHash, rulesVersion, reason,
+                prevHash, hash,
+            ])
         return AuditEntry(
             seq: seq, time: rounded, actor: actor, event: event, itemId: itemId, decision: decision, findings: findings,
-            textHash: textHash, rulesVersion: rulesVersion, prevHash: prevHash, hash: hash)
+            textHash: textHash, rulesVersion: rulesVersion, reason: reason, prevHash: prevHash, hash: hash)
     }
 
     /// Entries after `seq`, oldest first, at most `limit`.
@@ -67,7 +70,7 @@ public struct SQLiteAuditLog: AuditLog {
                 let recomputed = AuditEntry.computeHash(
                     seq: seq, time: time, actor: row["actor"], event: row["event"], itemId: row["itemId"],
                     decision: row["decision"], findingsJSON: findingsJSON, textHash: row["textHash"], rulesVersion: row["rulesVersion"],
-                    prevHash: prevHash)
+                    reason: row["reason"], prevHash: prevHash)
                 guard recomputed == stored else { return bad("hash does not match the entry's contents") }
                 if let anchor, anchor.seq == seq, anchor.hash != stored {
                     return bad("the hash is not the one recorded for this entry: the log was rewritten from here or earlier")
@@ -93,6 +96,7 @@ public struct SQLiteAuditLog: AuditLog {
             seq: row["seq"], time: Date(timeIntervalSince1970: row["time"]), actor: row["actor"], event: row["event"],
             itemId: row["itemId"], decision: row["decision"],
             findings: try JSONDecoder().decode([AuditFinding].self, from: Data(findingsJSON.utf8)),
-            textHash: row["textHash"], rulesVersion: row["rulesVersion"], prevHash: row["prevHash"], hash: row["hash"])
+            textHash: row["textHash"], rulesVersion: row["rulesVersion"], reason: row["reason"], prevHash: row["prevHash"],
+            hash: row["hash"])
     }
 }

@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 import GatehouseCore
 
-/// Accepted contributions and the review queue in the gateway's database.
-public struct SQLiteContributionStore: ContributionStore, ReviewQueue {
+/// Accepted contributions in the gateway's database, and the idempotency answers stored with them.
+public struct SQLiteContributionStore: ContributionStore {
     let database: GatehouseDatabase
 
     public init(database: GatehouseDatabase) {
@@ -16,15 +16,6 @@ public struct SQLiteContributionStore: ContributionStore, ReviewQueue {
     ) throws {
         try db.cachedStatement(sql: "INSERT INTO contribution (id, conversation, text, receivedAt, decidedAt) VALUES (?, ?, ?, ?, ?)")
             .execute(arguments: [id, conversation, text, receivedAt.timeIntervalSince1970, decidedAt.timeIntervalSince1970])
-    }
-
-    /// Queues a held item (redacted text) for moderators inside `db`'s transaction.
-    public static func insertHeld(
-        in db: Database, id: String, conversation: String?, text: String, reasons: [String], receivedAt: Date, heldAt: Date
-    ) throws {
-        let reasonsJSON = String(decoding: try JSONEncoder().encode(reasons), as: UTF8.self)
-        try db.cachedStatement(sql: "INSERT INTO heldItem (id, conversation, text, reasons, receivedAt, heldAt) VALUES (?, ?, ?, ?, ?, ?)")
-            .execute(arguments: [id, conversation, text, reasonsJSON, receivedAt.timeIntervalSince1970, heldAt.timeIntervalSince1970])
     }
 
     /// Accepted contributions after `seq`, oldest first, optionally in one conversation.
@@ -44,26 +35,6 @@ public struct SQLiteContributionStore: ContributionStore, ReviewQueue {
                     receivedAt: Date(timeIntervalSince1970: row["receivedAt"]))
             }
         }
-    }
-
-    /// Pending held items after `seq`, oldest first.
-    public func pending(after seq: Int64, limit: Int) async throws -> [HeldItem] {
-        try await database.pool.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM heldItem WHERE status = 'pending' AND seq > ? ORDER BY seq LIMIT ?", arguments: [seq, limit]
-            ).map { row in
-                let reasons: String = row["reasons"]
-                return HeldItem(
-                    seq: row["seq"], id: row["id"], conversation: row["conversation"], text: row["text"],
-                    reasons: (try? JSONDecoder().decode([String].self, from: Data(reasons.utf8))) ?? [],
-                    receivedAt: Date(timeIntervalSince1970: row["receivedAt"]), status: row["status"])
-            }
-        }
-    }
-
-    /// How many held items wait for a moderator.
-    public func queueDepth() async throws -> Int {
-        try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM heldItem WHERE status = 'pending'") ?? 0 }
     }
 
     /// The stored answer for an idempotency key, if a submission with it was committed.

@@ -145,6 +145,20 @@ public final class GatehouseDatabase: Sendable {
         migrator.registerMigration("v6-audit-rules-version") { db in
             try db.execute(sql: "ALTER TABLE auditEntry ADD COLUMN rulesVersion TEXT")
         }
+        // The moderators' queue: each held item's findings (spans in the held text, reasons),
+        // priority, version and claim; a moderator's reason code in the audit entry, inside the
+        // hash; and the audit entries of one item found by its id.
+        migrator.registerMigration("v7-review-queue") { db in
+            try db.execute(sql: """
+                ALTER TABLE heldItem ADD COLUMN findings TEXT NOT NULL DEFAULT '[]';
+                ALTER TABLE heldItem ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE heldItem ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+                ALTER TABLE heldItem ADD COLUMN claimedBy TEXT;
+                ALTER TABLE heldItem ADD COLUMN claimExpiresAt REAL;
+                ALTER TABLE auditEntry ADD COLUMN reason TEXT;
+                CREATE INDEX auditEntry_item ON auditEntry(itemId) WHERE itemId IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

@@ -11,7 +11,6 @@ public struct SQLiteSubmissionRecorder: SubmissionRecorder {
     private let fingerprints: DurableFingerprintIndex?
     /// The group committer's counters (for metrics).
     public var commitStatistics: CommitStatistics { committer.statistics }
-    private let store: SQLiteContributionStore
 
     /// A recorder on `database`; each item's fingerprint in `fingerprints` (if any) is kept
     /// with the item, or withdrawn when the item is not stored.
@@ -19,7 +18,6 @@ public struct SQLiteSubmissionRecorder: SubmissionRecorder {
         committer = GroupCommitter(database: database)
         self.database = database
         self.fingerprints = fingerprints
-        store = SQLiteContributionStore(database: database)
     }
 
     public func record(_ record: SubmissionRecord) async throws -> (response: StoredResponse, recorded: Bool) {
@@ -50,9 +48,9 @@ public struct SQLiteSubmissionRecorder: SubmissionRecorder {
                 in: db, id: record.itemId, conversation: record.conversation, text: record.text,
                 receivedAt: record.receivedAt, decidedAt: record.decidedAt)
         case .held:
-            try SQLiteContributionStore.insertHeld(
+            try SQLiteReviewStore.insertHeld(
                 in: db, id: record.itemId, conversation: record.conversation, text: record.text, reasons: record.reasons,
-                receivedAt: record.receivedAt, heldAt: record.decidedAt)
+                details: record.held ?? HeldDetails(findings: [], priority: 0), receivedAt: record.receivedAt, heldAt: record.decidedAt)
         case .rejected:
             break
         }
@@ -69,41 +67,6 @@ public struct SQLiteSubmissionRecorder: SubmissionRecorder {
             try SQLiteAuditLog.append(
                 in: db, time: time, actor: actor, event: event, itemId: nil, decision: nil, findings: [], textHash: nil,
                 rulesVersion: rulesVersion)
-        }
-    }
-}
-
-extension SQLiteSubmissionRecorder {
-    public func resolve(_ resolution: ReviewResolution) async throws -> Contribution? {
-        try await committer.write { db -> Contribution? in
-            guard let held = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT status, conversation, text, receivedAt FROM heldItem WHERE id = ?"),
-                arguments: [resolution.itemId])
-            else { throw ReviewError.notFound(itemId: resolution.itemId) }
-            let status: String = held["status"]
-            guard status == "pending" else { throw ReviewError.alreadyResolved(itemId: resolution.itemId, status: status) }
-            // The held copy of the text goes whatever the decision: published items live in
-            // `contribution`, and a rejected or corrected text is kept nowhere.
-            try db.cachedStatement(sql: "UPDATE heldItem SET status = ?, text = '', resolvedAt = ? WHERE id = ?")
-                .execute(arguments: [resolution.action.status, resolution.time.timeIntervalSince1970, resolution.itemId])
-            var published: Contribution?
-            var textHash: String?
-            if resolution.action != .reject {
-                let text: String = resolution.editedText ?? held["text"]
-                let receivedAt = Date(timeIntervalSince1970: held["receivedAt"])
-                try SQLiteContributionStore.insertAccepted(
-                    in: db, id: resolution.itemId, conversation: held["conversation"], text: text, receivedAt: receivedAt,
-                    decidedAt: resolution.time)
-                published = Contribution(
-                    seq: db.lastInsertedRowID, id: resolution.itemId, conversation: held["conversation"], text: text,
-                    receivedAt: receivedAt)
-                textHash = resolution.textHash(text)
-            }
-            try SQLiteAuditLog.append(
-                in: db, time: resolution.time, actor: resolution.actor, event: "review.\(resolution.action.status)",
-                itemId: resolution.itemId, decision: resolution.action.decision.rawValue, findings: resolution.findings,
-                textHash: textHash, rulesVersion: resolution.rulesVersion)
-            return published
         }
     }
 }

@@ -291,14 +291,26 @@ struct GatewayHTTPTests {
         try await buildApplication(gateway: gateway).test(.router) { client in
             for route in Routes.table {
                 let method: HTTPRequest.Method = route.method == "POST" ? .post : .get
-                let takesText = route.method == "POST" && !route.path.hasSuffix("/approve") && !route.path.hasSuffix("/reject")
-                let body = takesText ? json(["text": "The physio was kind."]) : nil
+                let fields: [String: Any]? = switch route.path {
+                case "/v1/submissions", "/v1/check": ["text": "The physio was kind."]
+                case "/v1/review/{id}/edit": ["text": "The physio was kind.", "version": 1]
+                case "/v1/review/{id}/approve": ["version": 1]
+                case "/v1/review/{id}/reject": ["version": 1, "reason": "spam"]
+                case "/v1/review/bulk": ["action": "approve", "ids": ["no-such-item"]]
+                default: nil
+                }
+                let body = fields.map(json)
+                // The event stream never ends, and the router test client reads a body to its end
+                // before it answers: allowed roles read it on a live server in ReviewQueueTests.
+                let streams = route.path == "/v1/review/events"
                 // Routes on one item are called for an item that does not exist: 404 once past the role check.
                 let uri = route.path.replacingOccurrences(of: "{id}", with: "no-such-item")
                 let allowedStatus: (UInt) -> Bool = route.path.contains("{id}") ? { $0 == 404 } : { $0 < 400 }
                 for role in Role.allCases {
+                    let allowed = route.roles.isEmpty || route.roles.contains(role)
+                    if allowed && streams { continue }
                     try await client.execute(uri: uri, method: method, headers: bearer(role), body: body) { response in
-                        if route.roles.isEmpty || route.roles.contains(role) {
+                        if allowed {
                             #expect(allowedStatus(UInt(response.status.code)), "\(role) on \(route.method) \(route.path): \(response.status)")
                         } else {
                             #expect(response.status == .forbidden, "\(role) on \(route.method) \(route.path): \(response.status)")
@@ -354,7 +366,9 @@ struct GatewayHTTPTests {
                     #expect(response.headers[.allow] == wrong.allow)
                 }
             }
-            try await client.execute(uri: "/v1/review/some-id/approve", method: .post, headers: bearer(.moderator)) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "/v1/review/some-id/approve", method: .post, headers: bearer(.moderator), body: json(["version": 1])) {
+                #expect($0.status == .notFound)
+            }
             try await client.execute(uri: "/v1/review//approve", method: .post, headers: bearer(.moderator)) { #expect($0.status == .notFound) }
             try await client.execute(uri: "/v1/nothing-here", method: .get, headers: bearer(.admin)) { #expect($0.status == .notFound) }
         }

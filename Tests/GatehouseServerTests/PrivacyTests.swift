@@ -62,7 +62,7 @@ struct PrivacyTests {
             let held = try await client.execute(uri: "/v1/review", method: .get, headers: bearer(.moderator)) { response in
                 try #require((decode(response)["items"] as? [[String: Any]])?.first?["id"] as? String)
             }
-            let edit = json(["text": "Ring 07700 900789: the physio was a disgrace"])
+            let edit = json(["text": "Ring 07700 900789: the physio was a disgrace", "version": 1])
             try await client.execute(uri: "/v1/review/\(held)/edit", method: .post, headers: bearer(.moderator), body: edit) { response in
                 #expect(response.status == .ok)
             }

@@ -33,7 +33,7 @@ struct ReviewTests {
         let gateway = try Gateway(configuration: testConfiguration(directory))
         try await buildApplication(gateway: gateway).test(.router) { client in
             let id = try await hold("The podiatrist was shit at listening, call me on 07700 900123", client: client)
-            try await client.execute(uri: "/v1/review/\(id)/approve", method: .post, headers: bearer(.moderator)) { response in
+            try await client.execute(uri: "/v1/review/\(id)/approve", method: .post, headers: bearer(.moderator), body: json(["version": 1])) { response in
                 #expect(response.status == .ok)
                 let body = decode(response)
                 #expect(body["status"] as? String == "approved")
@@ -49,11 +49,13 @@ struct ReviewTests {
                 #expect((decode(response)["items"] as? [Any])?.isEmpty == true)
             }
             #expect(try await heldRow(gateway, id) == ("approved", ""))
-            try await client.execute(uri: "/v1/review/\(id)/reject", method: .post, headers: bearer(.admin)) { response in
+            try await client.execute(
+                uri: "/v1/review/\(id)/reject", method: .post, headers: bearer(.admin), body: json(["version": 2, "reason": "spam"])
+            ) { response in
                 #expect(response.status == .conflict)
                 #expect(String(buffer: response.body).contains("already approved"))
             }
-            try await client.execute(uri: "/v1/review/\(id)/approve", method: .post, headers: bearer(.moderator)) { response in
+            try await client.execute(uri: "/v1/review/\(id)/approve", method: .post, headers: bearer(.moderator), body: json(["version": 1])) { response in
                 #expect(response.status == .conflict)
             }
         }
@@ -77,7 +79,7 @@ struct ReviewTests {
             let id = try await hold("The radiographer was a fucking star", client: client)
             // Still profane: refused, naming the rule; the item stays pending.
             try await client.execute(
-                uri: "/v1/review/\(id)/edit", method: .post, headers: bearer(.moderator), body: json(["text": "a f.u.c.k.i.n.g star"])
+                uri: "/v1/review/\(id)/edit", method: .post, headers: bearer(.moderator), body: json(["text": "a f.u.c.k.i.n.g star", "version": 1])
             ) { response in
                 #expect(response.status == .unprocessableContent)
                 let message = String(buffer: response.body)
@@ -100,7 +102,7 @@ struct ReviewTests {
             // A clean edit, with a phone number the moderator typed: redacted before it is published.
             try await client.execute(
                 uri: "/v1/review/\(id)/edit", method: .post, headers: bearer(.moderator),
-                body: json(["text": "The radiographer was a star; ring 07700 900123"])
+                body: json(["text": "The radiographer was a star; ring 07700 900123", "version": 1])
             ) { response in
                 #expect(response.status == .ok)
                 let body = decode(response)
@@ -122,7 +124,7 @@ struct ReviewTests {
         #expect(try await gateway.audit.verify().ok)
     }
 
-    @Test("reject drops the item and erases its text; unknown ids are 404; approve takes no fields")
+    @Test("reject drops the item and erases its text with a reason code; unknown ids are 404; approve takes only a version")
     func reject() async throws {
         let directory = try TemporaryDirectory()
         let gateway = try Gateway(configuration: testConfiguration(directory))
@@ -133,14 +135,26 @@ struct ReviewTests {
             ) { response in
                 #expect(response.status == .badRequest)
             }
-            try await client.execute(uri: "/v1/review/\(id)/reject", method: .post, headers: bearer(.moderator), body: json([:])) { response in
+            // A reason from the configured list is required.
+            for body in [["version": 1], ["version": 1, "reason": "rude"]] as [[String: Any]] {
+                try await client.execute(uri: "/v1/review/\(id)/reject", method: .post, headers: bearer(.moderator), body: json(body)) { response in
+                    #expect(response.status == .badRequest)
+                    #expect(String(buffer: response.body).contains("abusive, personal-data, spam"))
+                }
+            }
+            try await client.execute(
+                uri: "/v1/review/\(id)/reject", method: .post, headers: bearer(.moderator), body: json(["version": 1, "reason": "abusive"])
+            ) { response in
                 #expect(response.status == .ok)
+                #expect(decode(response)["reason"] as? String == "abusive")
                 let body = decode(response)
                 #expect(body["status"] as? String == "rejected")
                 #expect(body["decision"] as? String == "rejected")
                 #expect(body["text"] == nil)
             }
-            try await client.execute(uri: "/v1/review/not-an-item/reject", method: .post, headers: bearer(.moderator)) { response in
+            try await client.execute(
+                uri: "/v1/review/not-an-item/reject", method: .post, headers: bearer(.moderator), body: json(["version": 1, "reason": "spam"])
+            ) { response in
                 #expect(response.status == .notFound)
                 #expect(String(buffer: response.body).contains("not-an-item"))
             }
@@ -157,6 +171,7 @@ struct ReviewTests {
         let entries = try await auditEntries(gateway)
         #expect(entries.map(\.event) == ["submission.held", "review.rejected"])
         #expect(entries.last?.textHash == nil)
+        #expect(entries.last?.reason == "abusive")
         #expect(try await gateway.audit.verify().ok)
     }
 
@@ -171,7 +186,8 @@ struct ReviewTests {
                 let statuses = try await withThrowingTaskGroup(of: UInt.self) { group in
                     for action in ["approve", "reject"] {
                         group.addTask {
-                            try await client.execute(uri: "/v1/review/\(id)/\(action)", method: .post, headers: bearer(.moderator)) {
+                            let body = json(action == "reject" ? ["version": 1, "reason": "abusive"] : ["version": 1])
+                            return try await client.execute(uri: "/v1/review/\(id)/\(action)", method: .post, headers: bearer(.moderator), body: body) {
                                 UInt($0.status.code)
                             }
                         }
@@ -247,7 +263,7 @@ struct StorageFailureTests {
             }
             let other = try DatabaseQueue(path: gateway.database.path)
             try await other.write { db in try db.execute(sql: "ALTER TABLE contribution RENAME TO contribution_moved") }
-            try await client.execute(uri: "/v1/review/\(id)/approve", method: .post, headers: bearer(.moderator)) { response in
+            try await client.execute(uri: "/v1/review/\(id)/approve", method: .post, headers: bearer(.moderator), body: json(["version": 1])) { response in
                 #expect(response.status == .serviceUnavailable)
                 #expect(response.headers[.retryAfter] == "1")
                 #expect(String(buffer: response.body).contains("the item is unchanged"))
@@ -256,7 +272,9 @@ struct StorageFailureTests {
             try await client.execute(uri: "/v1/review", method: .get, headers: bearer(.moderator)) { response in
                 #expect((decode(response)["items"] as? [Any])?.count == 1)
             }
-            try await client.execute(uri: "/v1/review/\(id)/approve", method: .post, headers: bearer(.moderator)) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/v1/review/\(id)/approve", method: .post, headers: bearer(.moderator), body: json(["version": 1])) {
+                #expect($0.status == .ok)
+            }
         }
         #expect(capture.text.contains("could not store a review decision"))
         #expect(!capture.text.contains("twat"))

@@ -116,6 +116,21 @@ final class RawConnection {
         return String(decoding: received, as: UTF8.self)
     }
 
+    /// What the server sends until the text received so far contains `marker`, the server
+    /// closes the connection, or `seconds` pass without a byte.
+    func receive(until marker: String, seconds: Int) -> String {
+        var timeout = timeval(tv_sec: seconds, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var received: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while !String(decoding: received, as: UTF8.self).contains(marker) {
+            let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            if count <= 0 { break }
+            received += chunk[0..<count]
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
+
     /// True if the server closes the connection within `seconds` without sending anything;
     /// false if it is still open when the wait runs out.
     func closedWhenIdle(within seconds: Int) -> Bool {

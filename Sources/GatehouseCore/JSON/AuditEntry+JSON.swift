@@ -3,7 +3,7 @@ import Foundation
 extension AuditEntry {
     /// The entry's fields inside an object the caller has opened, in the order of the chain's
     /// encoding: `seq, time, actor, event, itemId, decision, findings, textHash, prevHash, hash`
-    /// (with `rulesVersion`, last in the hash, written before `prevHash`).
+    /// (with `rulesVersion` and, when there is one, `reason`, last in the hash, written before `prevHash`).
     /// `time` is ISO 8601 in UTC with milliseconds, the precision the hash covers.
     public func writeJSON(into json: inout JSONText) {
         json.field("seq", seq)
@@ -16,6 +16,7 @@ extension AuditEntry {
         AuditFinding.write(findings, into: &json)
         json.field("textHash", textHash)
         json.field("rulesVersion", rulesVersion)
+        if let reason { json.field("reason", reason) }
         json.field("prevHash", prevHash)
         json.field("hash", hash)
     }

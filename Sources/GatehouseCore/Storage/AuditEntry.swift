@@ -75,14 +75,17 @@ public struct AuditEntry: Codable, Sendable, Hashable {
     /// The content hash of the rule set that decided (nil for entries of events no rule set
     /// decided, and for entries written before the log kept it).
     public var rulesVersion: String?
+    /// A moderator's reason code (`review.rejected`: why), nil for every other entry.
+    public var reason: String?
     public var prevHash: String
     public var hash: String
 
     public init(
         seq: Int64, time: Date, actor: String, event: String, itemId: String?, decision: String?, findings: [AuditFinding],
-        textHash: String?, rulesVersion: String? = nil, prevHash: String, hash: String
+        textHash: String?, rulesVersion: String? = nil, reason: String? = nil, prevHash: String, hash: String
     ) {
         self.rulesVersion = rulesVersion
+        self.reason = reason
         self.seq = seq
         self.time = time
         self.actor = actor
@@ -96,17 +99,18 @@ public struct AuditEntry: Codable, Sendable, Hashable {
     }
 
     /// The SHA-256 of the previous hash and every other field, in a fixed encoding. The rule
-    /// set's version is a last field when there is one, so that entries written before it was
-    /// kept hash as they did.
+    /// set's version and the reason code are last fields when there are any, so that entries
+    /// written before they were kept hash as they did.
     public static func computeHash(
         seq: Int64, time: Date, actor: String, event: String, itemId: String?, decision: String?,
-        findingsJSON: String, textHash: String?, rulesVersion: String? = nil, prevHash: String
+        findingsJSON: String, textHash: String?, rulesVersion: String? = nil, reason: String? = nil, prevHash: String
     ) -> String {
         var fields = [
             String(seq), String(Int64((time.timeIntervalSince1970 * 1_000).rounded())), actor, event, itemId ?? "",
             decision ?? "", findingsJSON, textHash ?? "", prevHash,
         ]
         if let rulesVersion { fields.append("rules:" + rulesVersion) }
+        if let reason { fields.append("reason:" + reason) }
         return SHA256.hash(data: Data(fields.joined(separator: "\u{1F}").utf8)).withUnsafeBytes { Hex.string($0) }
     }
 
