@@ -23,7 +23,7 @@ public struct GatehouseCommand: AsyncParsableCommand {
               gatehouse audit verify --data-dir data
             """,
         version: GatehouseCommand.versionText,
-        subcommands: [CheckCommand.self, ScanCommand.self, RulesCommand.self, ServeCommand.self, AuditCommand.self]
+        subcommands: [CheckCommand.self, ScanCommand.self, RulesCommand.self, ServeCommand.self, AuditCommand.self, ReviewCommand.self]
     )
 
     public init() {}

@@ -27,6 +27,9 @@ struct ServeCommand: AsyncParsableCommand {
                 rate_per_minute: 600000         # per token
                 idle_seconds: 60                # an idle connection is closed
                 idempotency_hours: 168          # clientRef answers kept this long
+              review:
+                claim_minutes: 10               # a moderator's claim lasts this long
+                reject_reasons: [abusive, personal-data, spam, off-topic, duplicate, other]
               tokens:                           # GATEHOUSE_TOKEN_<ROLE>
                 - {role: intake, token: "a long random string"}
                 - {role: admin, sha256: "<hex SHA-256 of a token>"}

@@ -121,11 +121,21 @@ struct BrowserSession: Sendable {
         return reference
     }
 
+    /// Clicks what the selector finds. The page redraws its list when a live event arrives, so
+    /// an element found a moment ago can be gone by the click: then it is found again and
+    /// clicked, as a person would click the redrawn row (a few tries, then the error).
     func click(_ selector: String) async throws {
-        do {
-            _ = try await call("POST", "/element/\(try await element(selector))/click")
-        } catch {
-            throw WebDriverError("clicking \(selector): \(error)")
+        var tries = 0
+        while true {
+            do {
+                _ = try await call("POST", "/element/\(try await element(selector))/click")
+                return
+            } catch let error as WebDriverError where error.description.contains("stale element reference") && tries < 5 {
+                tries += 1
+                try await Task.sleep(for: .milliseconds(50))
+            } catch {
+                throw WebDriverError("clicking \(selector): \(error)")
+            }
         }
     }
 
