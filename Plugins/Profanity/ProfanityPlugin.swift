@@ -34,6 +34,12 @@ public struct ProfanityPlugin: RulePlugin {
 
     /// Compiles every rule of `packs`. Throws `RulePackError` naming the file, rule and key.
     public init(packs: [RulePack]) throws {
+        let (compiled, list, censor) = try Self.compile(packs)
+        self.engine = Engine(compiled: compiled, list: list, censor: censor ?? Censor())
+        self.rules = compiled.map(\.info)
+    }
+
+    private static func compile(_ packs: [RulePack]) throws -> ([ProfanityRule], WordList, Censor?) {
         var list = WordList()
         var compiled: [ProfanityRule] = []
         var censor: Censor?
@@ -49,8 +55,27 @@ public struct ProfanityPlugin: RulePlugin {
                 compiled.append(try ProfanityRule(definition, index: compiled.count, into: &list))
             }
         }
-        self.engine = Engine(compiled: compiled, list: list, censor: censor ?? Censor())
-        self.rules = compiled.map(\.info)
+        return (compiled, list, censor)
+    }
+
+    /// A word that two rules list, as the matcher reads it (case folded, repeated letters
+    /// collapsed): only `winner` (the severer rule, or the first on a tie) ever decides it, so
+    /// `rule`'s listing of it is dead.
+    public struct ShadowedWord: Sendable, Equatable {
+        public var word: String
+        public var rule: String
+        public var winner: String
+    }
+
+    /// Every word of `packs` that a rule lists and another rule's listing always wins, in rule
+    /// order. For `rules lint`.
+    public static func shadowedWords(in packs: [RulePack]) throws -> [ShadowedWord] {
+        let (compiled, list, _) = try compile(packs)
+        return list.shadowedForms().map { loser, winner in
+            ShadowedWord(
+                word: String(decoding: list.forms[loser].word, as: UTF8.self),
+                rule: compiled[list.forms[loser].rule].info.id, winner: compiled[list.forms[winner].rule].info.id)
+        }
     }
 
     public func evaluate(_ input: PluginInput) -> PluginReport {

@@ -116,6 +116,22 @@ struct WordList: Sendable {
         }
     }
 
+    /// Forms that another rule's form of the same shape always beats (the severer, or the one
+    /// added first on a tie, as `exactMatch` and `compoundMatch` choose): (loser, winner), in
+    /// the losers' order.
+    func shadowedForms() -> [(loser: Int, winner: Int)] {
+        var shadowed: [(loser: Int, winner: Int)] = []
+        for (index, form) in forms.enumerated() {
+            let rivals = byHash[Shape.hash(form.shape.letters[...])] ?? []
+            let winner = rivals.filter { forms[$0].shape == form.shape && forms[$0].compound == form.compound }
+                .reduce(nil as Int?) { best, candidate in
+                    best.map { forms[$0].severity < forms[candidate].severity } ?? true ? candidate : best
+                }
+            if let winner, forms[winner].rule != form.rule { shadowed.append((index, winner)) }
+        }
+        return shadowed
+    }
+
     /// The most severe form that the whole token stands for, by shape.
     func exactMatch(_ token: TokenShape) -> Int? {
         guard let candidates = byHash[token.hash] else { return nil }

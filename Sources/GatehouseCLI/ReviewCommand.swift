@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GatehouseCore
 
 /// `gatehouse review`: the moderators' queue from a terminal, through a running gateway's API
 /// (the same routes the review page uses, with a moderator's or admin's token).
@@ -262,23 +263,8 @@ struct ReviewCommand: AsyncParsableCommand {
         return String(number).map { digits[Int(String($0))!] }.joined()
     }
 
-    /// Text from the public made safe for a terminal: control characters (escape sequences
-    /// included) and bidirectional overrides shown as `\u{…}`; newlines and tabs kept.
-    static func printable(_ text: String) -> String {
-        var out = ""
-        out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
-        for scalar in text.unicodeScalars {
-            let value = scalar.value
-            let control = value < 0x20 && scalar != "\n" && scalar != "\t"
-            let unsafe = control || (0x7F...0x9F).contains(value) || (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value)
-            if unsafe {
-                out += "\\u{\(String(value, radix: 16))}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    /// Text from the public made safe for a terminal (`PrintableText`).
+    static func printable(_ text: String) -> String { PrintableText.escaped(text) }
 
     static func escapePath(_ id: String) -> String {
         id.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? id

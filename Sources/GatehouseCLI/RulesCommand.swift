@@ -8,8 +8,8 @@ import PCRE2
 struct RulesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
-        abstract: "Test and lint rule packs.",
-        subcommands: [TestRules.self, LintRules.self]
+        abstract: "Test, lint and replay rule packs.",
+        subcommands: [TestRules.self, LintRules.self, ReplayRules.self]
     )
 
     struct TestRules: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import GatehouseCore
 import PCRE2
 import PIIRedaction
+import Profanity
 
 /// What `gatehouse rules lint` checks in packs that compile: problems that would not stop a
 /// rule set from loading but would make it wrong or dangerous in production.
@@ -9,7 +10,9 @@ import PIIRedaction
 ///   id, so two rules with one id cannot be told apart); a PII pattern that hits its match limit
 ///   on an adversarial input (`BacktrackingProbe`: it would hold every such text, or worse, stall).
 /// - warnings: a PII pattern slower than the budget per kilobyte, or super-linear; a rule
-///   without both a match and a no_match test.
+///   without both a match and a no_match test; words a profanity rule lists that another rule
+///   lists too and always wins (`shadowed`: that listing never decides). A PII rule that another
+///   always beats fails its own match tests ("fired instead: …"), so `rules test` reports it.
 public struct RuleLinter: Sendable {
     public struct Problem: Sendable, Equatable, CustomStringConvertible {
         public enum Severity: String, Sendable { case error, warning }
@@ -55,9 +58,31 @@ public struct RuleLinter: Sendable {
                 if pack.plugin == "pii", let problem = probePattern(of: rule, in: pack) { problems.append(problem) }
             }
         }
+        problems += shadowedWords(packs.filter { $0.plugin == ProfanityPlugin.pluginName })
         return problems.enumerated().sorted { left, right in
             (left.element.severity == .error ? 0 : 1, left.offset) < (right.element.severity == .error ? 0 : 1, right.offset)
         }.map(\.element)
+    }
+
+    /// One warning per pair of profanity rules where one lists words the other always wins.
+    private func shadowedWords(_ packs: [RulePack]) -> [Problem] {
+        guard !packs.isEmpty, let shadowed = try? ProfanityPlugin.shadowedWords(in: packs) else { return [] }
+        var pairs: [(rule: String, winner: String, words: [String])] = []
+        for word in shadowed {
+            if let last = pairs.indices.last, pairs[last].rule == word.rule, pairs[last].winner == word.winner {
+                pairs[last].words.append(word.word)
+            } else {
+                pairs.append((word.rule, word.winner, [word.word]))
+            }
+        }
+        return pairs.map { pair in
+            let place = packs.lazy.compactMap { pack in pack.rules.first { $0.id == pair.rule }.map { (pack.file, $0.line) } }.first
+            let words = pair.words.map { "'\($0)'" }.joined(separator: ", ")
+            return Problem(
+                severity: .warning, file: place?.0 ?? "", line: place?.1, rule: pair.rule, check: "shadowed",
+                message: "\(words) \(pair.words.count == 1 ? "is" : "are") also listed by '\(pair.winner)', which always wins: "
+                    + "this listing never decides (drop it, or move the word)")
+        }
     }
 
     /// The backtracking probe's finding for a PII rule's pattern, under the rule's own options

@@ -28,11 +28,18 @@ public struct RuleSet: Sendable {
     ///
     /// Plugins run in `order`; a plugin with packs but not in `order` runs after those that
     /// are. A pack for an unknown plugin, or any bad rule, is refused with its file, rule and key.
+    ///
+    /// With `enforcingShadowRules`, rules in shadow mode run as if enforced (for `rules replay`
+    /// to show what turning them on would do); the version is the files' all the same.
     public static func load(
         paths: [String], order: [String] = RuleSet.defaultOrder, registry: PluginRegistry = .standard,
-        environment: PluginEnvironment = PluginEnvironment(), logger: Logger = Logger(label: "gatehouse.rules")
+        environment: PluginEnvironment = PluginEnvironment(), logger: Logger = Logger(label: "gatehouse.rules"),
+        enforcingShadowRules: Bool = false
     ) throws -> RuleSet {
-        let packs = try RulePackLoader.load(paths: paths)
+        var packs = try RulePackLoader.load(paths: paths)
+        if enforcingShadowRules {
+            for pack in packs.indices { for rule in packs[pack].rules.indices { packs[pack].rules[rule].mode = .enforce } }
+        }
         guard !packs.isEmpty else {
             throw RulePackError(file: paths.joined(separator: ", "), message: "no rule packs (*.yaml) found")
         }

@@ -31,6 +31,24 @@ struct RuleLinterTests {
         #expect(problems[2].message.contains("already used at one.yaml:"))
     }
 
+    @Test("a word two profanity rules list is reported on the rule that never decides it: the milder, or the later on a tie")
+    func shadowedWords() throws {
+        func rule(_ id: String, _ severity: String, _ words: String) -> String {
+            "  - id: \(id)\n    description: d\n    category: PROFANITY\n    severity: \(severity)\n    action: redact\n    words: [\(words)]\n"
+                + "    tests:\n      match: ['x']\n      no_match: ['y']\n"
+        }
+        let pack = try RulePackLoader.parse(
+            "plugin: profanity\nrules:\n" + rule("t.mild", "mild", "crap, Damn, sod") + rule("t.strong", "strong", "CRAP, damn, git")
+                + rule("t.again", "strong", "git, wazzock"),
+            file: "p.yaml")
+        let problems = RuleLinter().lint([pack]).filter { $0.check == "shadowed" }
+        #expect(problems.map { "\($0.rule): \($0.message.prefix(while: { $0 != ":" }))" } == [
+            "t.mild: 'crap', 'damn' are also listed by 't.strong', which always wins",
+            "t.again: 'git' is also listed by 't.strong', which always wins",
+        ], "\(problems.map(\.description).joined(separator: "\n"))")
+        #expect(problems.allSatisfy { $0.severity == .warning && $0.file == "p.yaml" && $0.line != nil })
+    }
+
     @Test("every shipped pack lints clean (slow-pattern warnings, which depend on the machine's speed, aside)")
     func shippedPacks() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -108,6 +108,37 @@ struct ReviewPageBrowserTests {
         // The token lives in the tab only: nothing in local storage or cookies.
         let kept = try await first.script("return [localStorage.length, document.cookie];") as? [Any]
         #expect(kept?.first as? Int == 0 && kept?.last as? String == "")
+
+        // "Redact selection" proposes an edit with exactly the selected words replaced.
+        let held = try await first.text("#item-text")
+        _ = try await first.script("""
+            const text = document.getElementById('item-text');
+            const walker = document.createTreeWalker(text, NodeFilter.SHOW_TEXT);
+            let node;
+            while ((node = walker.nextNode()) && !node.data.includes('podiatrist')) {}
+            const range = document.createRange();
+            range.setStart(node, node.data.indexOf('podiatrist'));
+            range.setEnd(node, node.data.indexOf('podiatrist') + 'podiatrist'.length);
+            getSelection().removeAllRanges();
+            getSelection().addRange(range);
+            """)
+        try await first.click("#redact")
+        let proposed = try await first.script("return document.getElementById('edit-text').value;") as? String
+        #expect(proposed == held.replacingOccurrences(of: "podiatrist", with: "[removed]"), "\(proposed ?? "")")
+        try await first.press("\u{E00C}")
+        #expect(try await first.script("return document.getElementById('edit-form').hidden;") as? Bool == true)
+
+        // x picks the open item for a bulk action; rejecting the selection empties both lists.
+        _ = try await first.script("document.activeElement.blur();")
+        try await first.press("x")
+        try await first.wait("the bulk bar") { try await first.text("#bulk-count") == "1 selected" }
+        try await first.click("#bulk-reject")
+        try await first.wait("the bulk answer") { try await first.text("#status").contains("1 done") }
+        for page in [first, second] {
+            try await page.wait("the rejected item to leave the list") {
+                try await page.script("return document.querySelectorAll('.queue-item').length;") as? Int == 0
+            }
+        }
     }
 
     private func signIn(_ browser: BrowserSession, page: String, token: String, items: Int) async throws {
