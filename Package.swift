@@ -85,7 +85,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             // The review page: HTML, CSS and JavaScript served as they are.
-            resources: [.copy("Resources/review")]
+            resources: [.copy("Resources/review"), .copy("Resources/playground"), .copy("Resources/shared")]
         ),
         .target(
             name: "GatehouseCLI",

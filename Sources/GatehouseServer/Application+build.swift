@@ -72,9 +72,16 @@ public func buildApplication(gateway: Gateway, logger: Logger = Logger(label: "g
     }
     router.post("/v1/check") { request, _ -> Response in
         _ = try authorize(request, "POST", "/v1/check")
+        let enforcingShadow: Bool
+        switch query(request, "shadow") {
+        case nil, "record": enforcingShadow = false
+        case "enforce": enforcingShadow = true
+        case let other?:
+            throw HTTPError(.badRequest, message: "query 'shadow' must be 'record' (the default) or 'enforce', not '\(other.prefix(40))'")
+        }
         let data = try await body(request)
         do {
-            return .json(try gateway.check(data))
+            return .json(try gateway.check(data, enforcingShadow: enforcingShadow))
         } catch let error as GatewayError {
             throw error.http
         }
@@ -85,7 +92,7 @@ public func buildApplication(gateway: Gateway, logger: Logger = Logger(label: "g
         return .json(try await gateway.contributions(conversation: query(request, "conversation"), after: after, limit: limit))
     }
     ReviewRoutes(service: gateway.reviews, support: support).add(to: router)
-    ReviewPage(logger: logger).add(to: router)
+    for page in [BundledPage.review, .playground, .shared] { page.add(to: router, logger: logger) }
     router.get("/v1/audit") { request, _ -> Response in
         _ = try authorize(request, "GET", "/v1/audit")
         let (after, limit) = try page(request)

@@ -142,14 +142,26 @@ public final class Gateway: Sendable {
 
     private static func compile(
         _ configuration: ServerConfiguration, fingerprints: DurableFingerprintIndex, hasher: KeyedHasher, logger: Logger
-    ) throws -> (live: RuleSet, dryRun: RuleSet) {
+    ) throws -> CompiledRuleSets {
         let live = try RuleSet.load(
             paths: RulePackLocator().locate(explicit: configuration.rules).paths, order: configuration.pipeline,
             environment: PluginEnvironment(fingerprints: fingerprints, hasher: hasher), logger: logger)
-        let dryRun = try RuleSet(
-            packs: live.packs, order: configuration.pipeline,
-            environment: PluginEnvironment(fingerprints: DryRunFingerprintIndex(fingerprints), hasher: hasher), logger: logger)
-        return (live, dryRun)
+        func dryRun(_ packs: [RulePack]) throws -> RuleSet {
+            try RuleSet(
+                packs: packs, order: configuration.pipeline,
+                environment: PluginEnvironment(fingerprints: DryRunFingerprintIndex(fingerprints), hasher: hasher), logger: logger)
+        }
+        let checking = try dryRun(live.packs)
+        // A third compiled set only where some rule is in shadow: compiling costs start-up time.
+        var enforced = live.packs
+        var anyShadow = false
+        for pack in enforced.indices {
+            for rule in enforced[pack].rules.indices where enforced[pack].rules[rule].mode == .shadow {
+                enforced[pack].rules[rule].mode = .enforce
+                anyShadow = true
+            }
+        }
+        return CompiledRuleSets(live: live, dryRun: checking, dryRunEnforcingShadow: anyShadow ? try dryRun(enforced) : checking)
     }
 
     /// The caller presenting the bearer token in an `Authorization` header value; 401 without
@@ -318,13 +330,16 @@ public final class Gateway: Sendable {
     }
 
     /// `POST /v1/check`: the pipeline's explained verdict; nothing is stored or remembered.
-    public func check(_ body: Data) throws -> GatewayResponse {
+    /// With `enforcingShadow`, shadow rules act as if enforced (`?shadow=enforce`).
+    public func check(_ body: Data, enforcingShadow: Bool = false) throws -> GatewayResponse {
         let now = Date()
         let submission = try submission(in: body, now: now)
-        let ruleSet = ruleSets.dryRun
+        let ruleSet = enforcingShadow ? ruleSets.dryRunEnforcingShadow : ruleSets.dryRun
         let verdict = ruleSet.evaluate(Self.judged(submission, at: now), itemId: nil, explain: true)
-        return GatewayResponse(200, capacity: verdict.text.utf8.count * 2 + 512) { json in
+        return GatewayResponse(200, capacity: verdict.text.utf8.count * 3 + 512) { json in
             verdict.writeJSON(into: &json, explain: true)
+            // Spans are offsets into the text as the rules read it (bidi controls resolved).
+            if let resolved = verdict.resolvedText { json.field("resolvedText", resolved) }
         }
     }
 
@@ -392,7 +407,7 @@ public final class Gateway: Sendable {
     /// if all is well. A bad set is refused and the old one stays. Audited.
     public func reloadRules(actor: String) async throws -> GatewayResponse {
         let fingerprints = self.fingerprints
-        let compiled: (live: RuleSet, dryRun: RuleSet)
+        let compiled: CompiledRuleSets
         do {
             compiled = try Self.compile(configuration, fingerprints: fingerprints, hasher: hasher, logger: logger)
             let report = try RuleTestRunner(registry: .standard).run(compiled.live.packs)

@@ -420,6 +420,37 @@ struct GatewayHTTPTests {
         #expect(rows == 0)
     }
 
+    @Test("POST /v1/check?shadow=enforce runs shadow rules as if enforced; a live submission never does; a bad value is 400")
+    func checkEnforcingShadow() async throws {
+        let directory = try TemporaryDirectory()
+        let rules = directory.url.appendingPathComponent("rules")
+        try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
+        let pack = try String(contentsOf: repositoryRoot.appendingPathComponent("rules/pii/contact.yaml"), encoding: .utf8)
+        try pack.replacingOccurrences(of: "    category: UK_PHONE\n    action: redact\n", with: "    category: UK_PHONE\n    action: redact\n    mode: shadow\n")
+            .write(to: rules.appendingPathComponent("contact.yaml"), atomically: true, encoding: .utf8)
+        let gateway = try Gateway(configuration: testConfiguration(directory, rules: [rules.path]))
+        let text = "ring me on 07912 345678 please"
+        try await buildApplication(gateway: gateway).test(.router) { client in
+            for (query, published, shadow) in [("", text, true), ("?shadow=record", text, true), ("?shadow=enforce", "ring me on [phone number] please", false)] {
+                try await client.execute(uri: "/v1/check\(query)", method: .post, headers: bearer(.author), body: json(["text": text])) { response in
+                    #expect(response.status == .ok, "\(query)")
+                    let body = decode(response)
+                    #expect(body["text"] as? String == published, "\(query)")
+                    let finding = (body["findings"] as? [[String: Any]])?.first
+                    #expect(finding?["rule"] as? String == "pii.uk_phone")
+                    #expect((finding?["shadow"] as? Bool ?? false) == shadow, "\(query)")
+                }
+            }
+            try await client.execute(uri: "/v1/check?shadow=on", method: .post, headers: bearer(.author), body: json(["text": text])) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("'shadow' must be 'record'"))
+            }
+            try await client.execute(uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: json(["text": text])) { response in
+                #expect(decode(response)["text"] as? String == text, "shadow rules change nothing on the live path")
+            }
+        }
+    }
+
     @Test("hot reload: a good set is swapped in; a bad set is refused and the old one stays")
     func hotReload() async throws {
         let directory = try TemporaryDirectory()

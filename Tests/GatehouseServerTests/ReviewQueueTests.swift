@@ -290,33 +290,36 @@ struct ReviewQueueTests {
         }
     }
 
-    @Test("the page and every answer carry a strict CSP, nosniff and no-referrer; the page has no inline script")
+    @Test("the pages and every answer carry a strict CSP, nosniff and no-referrer; the page has no inline script")
     func pageHeaders() async throws {
         let directory = try TemporaryDirectory()
         let gateway = try Gateway(configuration: reviewConfiguration(directory))
         try await buildApplication(gateway: gateway).test(.router) { client in
-            try await client.execute(uri: "/review", method: .get) { response in
-                #expect(response.status == .ok)
-                #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
-                let policy = try #require(response.headers[.contentSecurityPolicy])
-                #expect(policy.contains("script-src 'self'") && !policy.contains("unsafe"))
-                #expect(response.headers[.xContentTypeOptions] == "nosniff")
-                #expect(response.headers.first { $0.name.canonicalName == "referrer-policy" }?.value == "no-referrer")
-                let page = String(buffer: response.body)
-                let scripts = page.components(separatedBy: "<script").dropFirst()
-                #expect(!scripts.isEmpty && scripts.allSatisfy { $0.hasPrefix(" src=\"/review/") })
-                #expect(page.range(of: #"\son[a-z]+\s*="#, options: .regularExpression) == nil, "no inline event handlers")
-                #expect(!page.contains("<style"))
-            }
-            for path in ["/review/review.js", "/review/review.css"] {
-                try await client.execute(uri: path, method: .get) { response in
-                    #expect(response.status == .ok, "\(path)")
+            for (page, files) in [
+                ("/review", ["/review/review.js", "/review/review.css"]),
+                ("/playground", ["/playground/playground.js", "/playground/playground.css"]),
+            ] {
+                try await client.execute(uri: page, method: .get) { response in
+                    #expect(response.status == .ok, "\(page)")
+                    #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
+                    let policy = try #require(response.headers[.contentSecurityPolicy])
+                    #expect(policy.contains("script-src 'self'") && !policy.contains("unsafe"))
                     #expect(response.headers[.xContentTypeOptions] == "nosniff")
+                    #expect(response.headers.first { $0.name.canonicalName == "referrer-policy" }?.value == "no-referrer")
+                    let html = String(buffer: response.body)
+                    let scripts = html.components(separatedBy: "<script").dropFirst()
+                    #expect(!scripts.isEmpty && scripts.allSatisfy { $0.hasPrefix(" src=\"\(page)/") || $0.hasPrefix(" src=\"/pages/") })
+                    #expect(html.range(of: #"\son[a-z]+\s*="#, options: .regularExpression) == nil, "no inline event handlers")
+                    #expect(!html.contains("<style"))
                 }
-            }
-            try await client.execute(uri: "/review/review.js", method: .get) { response in
-                // Held text reaches the page only as text.
-                #expect(!String(buffer: response.body).contains("innerHTML"))
+                for path in files + ["/pages/marks.js"] {
+                    try await client.execute(uri: path, method: .get) { response in
+                        #expect(response.status == .ok, "\(path)")
+                        #expect(response.headers[.xContentTypeOptions] == "nosniff")
+                        // Text from the public reaches a page only as text.
+                        if path.hasSuffix(".js") { #expect(!String(buffer: response.body).contains("innerHTML"), "\(path)") }
+                    }
+                }
             }
             try await client.execute(uri: "/v1/review", method: .get, headers: bearer(.intake)) { response in
                 #expect(response.status == .forbidden)

@@ -152,6 +152,13 @@ struct BrowserSession: Sendable {
         _ = try await call("POST", "/actions", ["actions": [["type": "key", "id": "keyboard", "actions": actions]]])
     }
 
+    /// Holds `keys` down together, then lets them go (a chord such as Ctrl+Enter).
+    func chord(_ keys: String) async throws {
+        let scalars = keys.unicodeScalars.map(String.init)
+        let actions = scalars.map { ["type": "keyDown", "value": $0] } + scalars.reversed().map { ["type": "keyUp", "value": $0] }
+        _ = try await call("POST", "/actions", ["actions": [["type": "key", "id": "keyboard", "actions": actions]]])
+    }
+
     /// Runs `script` (a function body; `arguments` holds `arguments`) in the page and gives its result.
     func script(_ script: String, _ arguments: [Any] = []) async throws -> Any? {
         try await call("POST", "/execute/sync", ["script": script, "args": arguments])

@@ -242,33 +242,7 @@
   // The held text with every finding's span marked. Spans may overlap: the text is cut at
   // every span boundary and each piece is marked with the findings that cover it.
   function renderText(container, text, findings) {
-    const points = Array.from(text);
-    const cuts = new Set([0, points.length]);
-    findings.forEach((finding) => {
-      cuts.add(Math.max(0, Math.min(points.length, finding.start)));
-      cuts.add(Math.max(0, Math.min(points.length, finding.end)));
-    });
-    const bounds = Array.from(cuts).sort((a, b) => a - b);
-    container.replaceChildren();
-    for (let index = 0; index + 1 < bounds.length; index += 1) {
-      const start = bounds[index];
-      const end = bounds[index + 1];
-      const piece = points.slice(start, end).join("");
-      const covering = [];
-      findings.forEach((finding, number) => {
-        if (finding.start <= start && end <= finding.end) covering.push(number);
-      });
-      if (covering.length === 0) {
-        container.append(document.createTextNode(piece));
-        continue;
-      }
-      const mark = document.createElement("mark");
-      mark.textContent = piece;
-      mark.dataset.findings = covering.join(" ");
-      mark.className = covering.map((n) => "category-" + String(findings[n].plugin).replace(/[^a-z0-9-]/gi, "")).join(" ");
-      mark.title = covering.map((n) => findings[n].rule + " (" + findings[n].category + ")").join("; ");
-      container.append(mark);
-    }
+    window.GatehouseMarks.render(container, text, findings);
   }
 
   function renderItem() {
