@@ -38,14 +38,16 @@ public struct DuplicateSpamPlugin: RulePlugin {
         let judge: CopyJudge
         let shingle: Int
         let minWords: Int
-        /// How far back any rule looks.
-        let lookBack: TimeInterval
-        /// The exact-repeat window.
-        let exactWindow: TimeInterval
-        /// The lowest similarity any copy rule accepts.
-        let minimumSimilarity: Double
-        /// The flood window for each scope.
-        let floodWindows: [DuplicateRule.Scope: TimeInterval]
+        /// How far and how closely the enforcing rules look: the lookups whose matches decide,
+        /// name the cluster an item joins and are recorded.
+        let enforcing: Reach
+        /// How far and how closely every rule looks, shadow ones included, when that is further
+        /// or closer than the enforcing rules: a second lookup, whose matches only shadow rules
+        /// see, so that a rule in shadow never changes what an enforcing one finds.
+        let shadow: Reach?
+        /// The rules that decide, and those in shadow.
+        let enforcedRules: [DuplicateRule]
+        let shadowRules: [DuplicateRule]
         /// The most earlier items one lookup examines in each LSH band: the newest ones. A
         /// campaign of thousands of copies costs no more per item than one of a hundred; a
         /// contributor's own items are all examined apart from these.
@@ -58,19 +60,33 @@ public struct DuplicateSpamPlugin: RulePlugin {
 
         init(compiled: [DuplicateRule], environment: PluginEnvironment, shingle: Int, minWords: Int, judge: CopyJudge) {
             self.compiled = compiled
-            lookBack = compiled.map(\.window).max() ?? 0
-            exactWindow = compiled.filter { $0.check == .exactRepeat }.map(\.window).max() ?? 0
-            minimumSimilarity = compiled.filter { $0.check != .flood }.map(\.similarity).min() ?? 0.5
-            var floodWindows: [DuplicateRule.Scope: TimeInterval] = [:]
-            for rule in compiled where rule.check == .flood {
-                floodWindows[rule.scope] = max(floodWindows[rule.scope] ?? 0, rule.window)
-            }
-            self.floodWindows = floodWindows
+            let enforcing = Reach(compiled.filter { $0.info.mode == .enforce })
+            let all = Reach(compiled)
+            self.enforcing = enforcing
+            enforcedRules = compiled.filter { $0.info.mode == .enforce }
+            shadowRules = compiled.filter { $0.info.mode == .shadow }
+            shadow = compiled.contains { $0.info.mode == .shadow } && all != enforcing ? all : nil
             self.index = environment.fingerprints
             self.keys = FingerprintKeys(environment.hasher)
             self.shingle = shingle
             self.minWords = minWords
             self.judge = judge
+        }
+    }
+
+    /// How far back and how closely a set of rules looks for earlier items.
+    struct Reach: Equatable {
+        /// How far back any of the rules looks.
+        var lookBack: TimeInterval
+        /// The longest exact-repeat window.
+        var exactWindow: TimeInterval
+        /// The lowest similarity any copy rule accepts.
+        var minimumSimilarity: Double
+
+        init(_ rules: [DuplicateRule]) {
+            lookBack = rules.map(\.window).max() ?? 0
+            exactWindow = rules.filter { $0.check == .exactRepeat }.map(\.window).max() ?? 0
+            minimumSimilarity = rules.filter { $0.check != .flood }.map(\.similarity).min() ?? 0.5
         }
     }
 
@@ -119,86 +135,26 @@ extension DuplicateSpamPlugin.Engine {
         var report = PluginReport()
         do {
             try index.transaction { transaction in
-                let since = now.addingTimeInterval(-lookBack)
-                let exactMeasure = CopyJudge.Measure(overlap: 1, ownShare: 0, estimate: 1)
-                let ownExact = try contributor.flatMap {
-                    try transaction.latest(exact: fingerprint.exact, contributor: $0, since: now.addingTimeInterval(-exactWindow))
-                }.map { Match(item: $0, measure: exactMeasure) }
-                // Another contributor's (or an anonymous) item with the same text: the newest.
-                let otherExact = try transaction.items(exact: fingerprint.exact, since: since, limit: 16)
-                    .first { contributor == nil || $0.contributor != contributor }
-                    .map { Match(item: $0, measure: exactMeasure) }
-                var ownNear: Match?
-                var otherNear: Match?
-                if !fingerprint.signature.isEmpty {
-                    if let contributor, ownExact == nil {
-                        ownNear = try best(transaction.items(contributor: contributor, similarTo: fingerprint.signature, since: since), fingerprint, transaction)
-                    }
-                    if otherExact == nil {
-                        let candidates = try transaction.items(
-                            similarTo: fingerprint.signature, bands: fingerprint.bandKeys, atLeast: prefilter, since: since,
-                            limit: candidateLimit)
-                            .filter { contributor == nil || $0.item.contributor != contributor }
-                        otherNear = try best(candidates, fingerprint, transaction)
-                    }
-                }
-                let other = otherExact ?? otherNear
-                // The cluster: that of the closest earlier text, exact first.
-                let closest = ownExact ?? otherExact ?? [ownNear, otherNear].compactMap { $0 }.max { $0.similarity < $1.similarity }
-                let cluster = closest?.item.cluster ?? itemId
-                var floodCounts: [DuplicateRule.Scope: Int] = [:]
-                if let contributor { floodCounts[.contributor] = try transaction.count(contributor: contributor, since: now.addingTimeInterval(-(floodWindows[.contributor] ?? 0))) }
-                if let conversation = context.conversation {
-                    floodCounts[.conversation] = try transaction.count(conversation: conversation, since: now.addingTimeInterval(-(floodWindows[.conversation] ?? 0)))
-                }
+                let decisive = try lookup(fingerprint, contributor: contributor, now: now, reach: enforcing, transaction)
+                // Shadow rules that reach further get their own lookup, before the item is in the index.
+                let shadowMatches = try shadow.map { try lookup(fingerprint, contributor: contributor, now: now, reach: $0, transaction) }
+                let cluster = decisive.closest?.item.cluster ?? itemId
                 try transaction.insert(
                     StoredFingerprint(
                         itemId: itemId, contributor: contributor, conversation: context.conversation, time: now,
                         exact: fingerprint.exact, signature: fingerprint.signature, bands: fingerprint.bandKeys,
                         cluster: cluster, sentences: fingerprint.sentences),
-                    joining: closest?.item)
+                    joining: decisive.closest?.item)
                 let clusterContributors = try transaction.contributors(inCluster: cluster)
-
-                func within(_ match: Match?, _ rule: DuplicateRule) -> Match? {
-                    guard let match, match.item.time >= now.addingTimeInterval(-rule.window),
-                        judge.isCopy(match.measure, similarity: rule.similarity)
-                    else { return nil }
-                    return match
-                }
-                // A contributor's own repeat is judged as such; a copy in a campaign as part of it.
-                let ownRepeat = compiled.contains { ($0.check == .exactRepeat && within(ownExact, $0) != nil) || ($0.check == .nearRepeat && within(ownNear, $0) != nil) }
-                let inCampaign = compiled.contains { $0.check == .campaign && within(other, $0) != nil && clusterContributors >= $0.minContributors }
-                for rule in compiled {
-                    switch rule.check {
-                    case .exactRepeat:
-                        guard let earlier = within(ownExact, rule) else { continue }
-                        report.detections.append(
-                            detection(rule, whole, "the same text from the same contributor \(ago(earlier.item.time, now))",
-                                      ["duplicate_of": earlier.item.itemId]))
-                    case .nearRepeat:
-                        // Never beside an exact repeat: near repeats are only sought without one.
-                        guard let earlier = within(ownNear, rule) else { continue }
-                        report.detections.append(
-                            detection(rule, whole, "a near-identical text (\(describe(earlier.measure))) from the same contributor \(ago(earlier.item.time, now))",
-                                      ["duplicate_of": earlier.item.itemId, "similarity": percent(earlier.similarity)]))
-                    case .copy:
-                        guard !ownRepeat, !inCampaign, let earlier = within(other, rule) else { continue }
-                        let who = contributor == nil || earlier.item.contributor == nil ? "an earlier item (no contributor to compare)" : "another contributor"
-                        let what = earlier.similarity >= 1 ? "the same text" : "a near-identical text (\(describe(earlier.measure)))"
-                        report.detections.append(
-                            detection(rule, whole, "\(what) as \(who) sent \(ago(earlier.item.time, now))",
-                                      ["duplicate_of": earlier.item.itemId, "similarity": percent(earlier.similarity)]))
-                    case .campaign:
-                        guard let earlier = within(other, rule), clusterContributors >= rule.minContributors else { continue }
-                        report.detections.append(
-                            detection(rule, whole, "the same or nearly the same text from \(clusterContributors) contributors",
-                                      ["campaign": cluster, "duplicate_of": earlier.item.itemId, "contributors": String(clusterContributors)]))
-                    case .flood:
-                        guard let count = floodCounts[rule.scope], count + 1 > rule.limit else { continue }
-                        report.detections.append(
-                            detection(rule, whole, "\(count + 1) items from one \(rule.scope.rawValue) within \(Int(rule.window)) s (limit \(rule.limit))",
-                                      ["count": String(count + 1)]))
-                    }
+                report.detections += try findings(
+                    enforcedRules, decisive, cluster: cluster, contributors: clusterContributors, contributor: contributor,
+                    context: context, now: now, whole: whole, transaction)
+                // Shadow rules judged as if enforced alongside every other rule.
+                if !shadowRules.isEmpty {
+                    report.detections += try findings(
+                        compiled, shadowMatches ?? decisive, cluster: cluster, contributors: clusterContributors,
+                        contributor: contributor, context: context, now: now, whole: whole, transaction
+                    ).filter { $0.rule.mode == .shadow }
                 }
             }
         } catch {
@@ -209,24 +165,148 @@ extension DuplicateSpamPlugin.Engine {
         return report
     }
 
+    /// The earlier items a text matches, as far back and as closely as `reach` looks.
+    private struct Matches {
+        var ownExact: Match?
+        var otherExact: Match?
+        var ownNear: Match?
+        var otherNear: Match?
+        /// Another contributor's (or an anonymous) copy, exact first.
+        var other: Match? { otherExact ?? otherNear }
+        /// The closest earlier text, exact first: the cluster the item joins.
+        var closest: Match? {
+            ownExact ?? otherExact ?? [ownNear, otherNear].compactMap { $0 }.max { $0.similarity < $1.similarity }
+        }
+    }
+
+    private func lookup(
+        _ fingerprint: TextFingerprint, contributor: UInt64?, now: Date, reach: DuplicateSpamPlugin.Reach,
+        _ transaction: any FingerprintTransaction
+    ) throws -> Matches {
+        let since = now.addingTimeInterval(-reach.lookBack)
+        let exactMeasure = CopyJudge.Measure(overlap: 1, ownShare: 0, estimate: 1)
+        var matches = Matches()
+        matches.ownExact = try contributor.flatMap {
+            try transaction.latest(exact: fingerprint.exact, contributor: $0, since: now.addingTimeInterval(-reach.exactWindow))
+        }.map { Match(item: $0, measure: exactMeasure) }
+        // Another contributor's (or an anonymous) item with the same text: the newest.
+        matches.otherExact = try transaction.items(exact: fingerprint.exact, since: since, limit: 16)
+            .first { contributor == nil || $0.contributor != contributor }
+            .map { Match(item: $0, measure: exactMeasure) }
+        guard !fingerprint.signature.isEmpty else { return matches }
+        if let contributor, matches.ownExact == nil {
+            matches.ownNear = try best(
+                transaction.items(contributor: contributor, similarTo: fingerprint.signature, since: since), fingerprint,
+                minimumSimilarity: reach.minimumSimilarity, transaction)
+        }
+        if matches.otherExact == nil {
+            let candidates = try transaction.items(
+                similarTo: fingerprint.signature, bands: fingerprint.bandKeys, atLeast: prefilter, since: since,
+                limit: candidateLimit)
+                .filter { contributor == nil || $0.item.contributor != contributor }
+            matches.otherNear = try best(candidates, fingerprint, minimumSimilarity: reach.minimumSimilarity, transaction)
+        }
+        return matches
+    }
+
+    /// The detections of `rules` for an item with `matches`, in cluster `cluster` of
+    /// `contributors` contributors.
+    private func findings(
+        _ rules: [DuplicateRule], _ matches: Matches, cluster: String, contributors clusterContributors: Int, contributor: UInt64?,
+        context: EvaluationContext, now: Date, whole: Range<Int>, _ transaction: any FingerprintTransaction
+    ) throws -> [Detection] {
+        func within(_ match: Match?, _ rule: DuplicateRule) -> Match? {
+            guard let match, match.item.time >= now.addingTimeInterval(-rule.window),
+                judge.isCopy(match.measure, similarity: rule.similarity)
+            else { return nil }
+            return match
+        }
+        let (ownExact, ownNear, other) = (matches.ownExact, matches.ownNear, matches.other)
+        // A contributor's own repeat is judged as such; a copy in a campaign as part of it.
+        let ownRepeat = rules.contains { ($0.check == .exactRepeat && within(ownExact, $0) != nil) || ($0.check == .nearRepeat && within(ownNear, $0) != nil) }
+        let inCampaign = rules.contains { $0.check == .campaign && within(other, $0) != nil && clusterContributors >= $0.minContributors }
+        var detections: [Detection] = []
+        for rule in rules {
+            switch rule.check {
+            case .exactRepeat:
+                guard let earlier = within(ownExact, rule) else { continue }
+                detections.append(
+                    detection(rule, whole, "the same text from the same contributor \(ago(earlier.item.time, now))",
+                              ["duplicate_of": earlier.item.itemId]))
+            case .nearRepeat:
+                // Never beside an exact repeat: near repeats are only sought without one.
+                guard let earlier = within(ownNear, rule) else { continue }
+                detections.append(
+                    detection(rule, whole, "a near-identical text (\(describe(earlier.measure))) from the same contributor \(ago(earlier.item.time, now))",
+                              ["duplicate_of": earlier.item.itemId, "similarity": percent(earlier.similarity)]))
+            case .copy:
+                guard !ownRepeat, !inCampaign, let earlier = within(other, rule) else { continue }
+                let who = contributor == nil || earlier.item.contributor == nil ? "an earlier item (no contributor to compare)" : "another contributor"
+                let what = earlier.similarity >= 1 ? "the same text" : "a near-identical text (\(describe(earlier.measure)))"
+                detections.append(
+                    detection(rule, whole, "\(what) as \(who) sent \(ago(earlier.item.time, now))",
+                              ["duplicate_of": earlier.item.itemId, "similarity": percent(earlier.similarity)]))
+            case .campaign:
+                guard let earlier = within(other, rule), clusterContributors >= rule.minContributors else { continue }
+                detections.append(
+                    detection(rule, whole, "the same or nearly the same text from \(clusterContributors) contributors",
+                              ["campaign": cluster, "duplicate_of": earlier.item.itemId, "contributors": String(clusterContributors)]))
+            case .flood:
+                // Counted over this rule's own window (the item itself is already in the index).
+                let since = now.addingTimeInterval(-rule.window)
+                let count: Int
+                switch rule.scope {
+                case .contributor:
+                    guard let contributor else { continue }
+                    count = try transaction.count(contributor: contributor, since: since)
+                case .conversation:
+                    guard let conversation = context.conversation else { continue }
+                    count = try transaction.count(conversation: conversation, since: since)
+                }
+                guard count > rule.limit else { continue }
+                detections.append(
+                    detection(rule, whole, "\(count) items from one \(rule.scope.rawValue) within \(Int(rule.window)) s (limit \(rule.limit))",
+                              ["count": String(count)]))
+            }
+        }
+        return detections
+    }
+
     /// The candidate the text copies most closely at the lowest similarity any rule accepts
     /// (ties: the newest), or nil when it copies none. Exact repeats are found elsewhere.
     private func best(
         _ candidates: [(item: StoredFingerprint, similarity: Double)], _ fingerprint: TextFingerprint,
-        _ transaction: any FingerprintTransaction
+        minimumSimilarity: Double, _ transaction: any FingerprintTransaction
     ) throws -> Match? {
         var best: Match?
-        // A sentence in two or more earlier items is common: a passage others quote too.
-        var counts: [UInt32: Bool] = [:]
+        // A sentence in two or more earlier items is common: a passage others quote too. The
+        // text's own sentences, asked about for every candidate, are looked up once.
+        func counted(_ hash: UInt32) -> Bool { ((try? transaction.count(sentence: hash)) ?? 0) >= commonSentence }
+        let textHashes = fingerprint.sentences.map(\.hash)
+        let textCommon = textHashes.map(counted)
         func common(_ hash: UInt32) -> Bool {
-            if let known = counts[hash] { return known }
-            let known = ((try? transaction.count(sentence: hash)) ?? 0) >= commonSentence
-            counts[hash] = known
-            return known
+            if let index = textHashes.firstIndex(of: hash) { return textCommon[index] }
+            return counted(hash)
         }
+        // Candidates with one canonical text and the same sentences (a campaign's unedited
+        // copies) have the same estimate, so the same measure: taken once.
+        var measured: [Int: CopyJudge.Measure?] = [:]
         for candidate in candidates where candidate.item.exact != fingerprint.exact && candidate.similarity >= prefilter {
-            let measure = judge.measure(fingerprint.sentences, candidate.item.sentences, estimate: candidate.similarity, common: common)
-            guard judge.isCopy(measure, similarity: minimumSimilarity) else { continue }
+            let measure: CopyJudge.Measure
+            var key = Hasher()
+            key.combine(candidate.item.exact)
+            for mark in candidate.item.sentences { key.combine(mark.hash); key.combine(mark.length) }
+            let text = key.finalize()
+            if let known = measured[text] {
+                guard let known else { continue }
+                measure = known
+            } else {
+                let fresh = judge.measure(fingerprint.sentences, candidate.item.sentences, estimate: candidate.similarity, common: common)
+                let copy = judge.isCopy(fresh, similarity: minimumSimilarity)
+                measured.updateValue(copy ? fresh : nil, forKey: text)
+                guard copy else { continue }
+                measure = fresh
+            }
             if best == nil || measure.overlap > best!.measure.overlap
                 || (measure.overlap == best!.measure.overlap && candidate.item.time > best!.item.time)
             {

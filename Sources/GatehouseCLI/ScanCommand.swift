@@ -40,7 +40,13 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A file holding the secret key for contributor pseudonyms (at least 16 bytes).", valueName: "file"))
     var secretFile: String?
 
+    @Option(help: ArgumentHelp(
+        "Threads to share the work (default: one per core). Findings are the same for any number: duplicate rules still see the lines in order.",
+        valueName: "n"))
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
     func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, not \(jobs)") }
         if let secretFile {
             guard let data = FileManager.default.contents(atPath: secretFile) else {
                 throw ValidationError("cannot read --secret-file '\(secretFile)'")
@@ -63,7 +69,7 @@ struct ScanCommand: AsyncParsableCommand {
         defer { if descriptor != STDIN_FILENO { close(descriptor) } }
         let hasher = secretFile.flatMap { FileManager.default.contents(atPath: $0) }.map { KeyedHasher(secret: $0) } ?? .random()
         let ruleSet = try rules.loadRuleSet(environment: PluginEnvironment(hasher: hasher))
-        let scanner = Scanner(ruleSet: ruleSet)
+        let scanner = Scanner(ruleSet: ruleSet, jobs: jobs)
         let started = Date()
         let showProgress = isatty(STDERR_FILENO) == 1
         let summary = scanner.scan(input: descriptor, output: STDOUT_FILENO, progress: showProgress ? { summary in

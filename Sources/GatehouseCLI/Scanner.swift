@@ -19,11 +19,19 @@ public struct Scanner: Sendable {
     }
 
     private let ruleSet: RuleSet
+    /// Threads for the parts of the work that do not depend on order.
+    private let jobs: Int
+
+    /// Lines read and judged together: parsed and put through the text-only plugins on every
+    /// core, finished in input order, written out on every core again.
+    static let batchSize = 1024
 
     /// A scanner over `ruleSet`; its environment holds the fingerprints of the items scanned
-    /// so far, so a time-ordered stream is checked for repeats as it goes.
-    public init(ruleSet: RuleSet) {
+    /// so far, so a time-ordered stream is checked for repeats as it goes. `jobs` threads
+    /// share the work; the findings are the same for any number.
+    public init(ruleSet: RuleSet, jobs: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.ruleSet = ruleSet
+        self.jobs = max(1, jobs)
     }
 
     /// Reads `input` to its end and writes one line to `output` for each line read. `progress`
@@ -33,24 +41,28 @@ public struct Scanner: Sendable {
         var writer = OutputBuffer(descriptor: output)
         var summary = Summary()
         var lastProgress = DispatchTime.now().uptimeNanoseconds
-        while let line = reader.next() {
-            summary.lines += 1
-            summary.bytes += line.count + 1
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-                // A blank line still gets its output line, so that lines stay paired.
-                writer.write(Array(#"{"id":null,"line":\#(summary.lines),"error":"empty line"}"#.utf8) + [0x0A])
-                summary.errors += 1
-                continue
+        var batch: [[UInt8]] = []
+        batch.reserveCapacity(Self.batchSize)
+        var more = true
+        while more {
+            batch.removeAll(keepingCapacity: true)
+            while batch.count < Self.batchSize, let line = reader.next() { batch.append(line) }
+            more = batch.count == Self.batchSize
+            guard !batch.isEmpty else { break }
+            let first = summary.lines + 1
+            for result in process(lines: batch, firstLineNumber: first) {
+                switch result.decision {
+                case .accepted?: summary.accepted += 1
+                case .held?: summary.held += 1
+                case .rejected?: summary.rejected += 1
+                case nil: summary.errors += 1
+                }
+                writer.write(result.json)
+                writer.write([0x0A])
             }
-            let result = process(line: line, lineNumber: summary.lines)
-            switch result.decision {
-            case .accepted?: summary.accepted += 1
-            case .held?: summary.held += 1
-            case .rejected?: summary.rejected += 1
-            case nil: summary.errors += 1
-            }
-            writer.write(result.json + [0x0A])
-            if let progress, summary.lines % 256 == 0 {
+            summary.lines += batch.count
+            for line in batch { summary.bytes += line.count + 1 }
+            if let progress {
                 let now = DispatchTime.now().uptimeNanoseconds
                 if now - lastProgress > 250_000_000 {
                     lastProgress = now
@@ -62,13 +74,49 @@ public struct Scanner: Sendable {
         return summary
     }
 
+    /// The output lines (without newlines) for consecutive input lines, the first numbered
+    /// `firstLineNumber`, in order, with their decisions (nil for an error).
+    public func process(lines: [[UInt8]], firstLineNumber: Int) -> [(json: [UInt8], decision: Decision?)] {
+        let started = ParallelMap.map(lines.count, workers: jobs) { index in
+            begin(line: lines[index], lineNumber: firstLineNumber + index)
+        }
+        // In input order, on one thread: duplicate rules judge each item against those before it.
+        var verdicts: [Verdict?] = []
+        verdicts.reserveCapacity(lines.count)
+        for case let item in started {
+            if case .begun(_, let partial) = item { verdicts.append(ruleSet.finish(partial)) } else { verdicts.append(nil) }
+        }
+        let finished = verdicts
+        return ParallelMap.map(lines.count, workers: jobs) { index in
+            switch started[index] {
+            case .failed(let line): return (line, nil)
+            case .begun(let id, _): return outputLine(id: id, verdict: finished[index]!, capacity: lines[index].count + 128)
+            }
+        }
+    }
+
     /// The output line (without newline) for one input line, and the decision (nil for an error).
     public func process(line: [UInt8], lineNumber: Int) -> (json: [UInt8], decision: Decision?) {
+        process(lines: [line], firstLineNumber: lineNumber)[0]
+    }
+
+    /// A line parsed and through the text-only plugins, or its error line.
+    private enum Begun: @unchecked Sendable {
+        // `id` is the line's own id value, of JSON type (String, Int, Double, Bool or nil).
+        case begun(id: Any?, PartialVerdict)
+        case failed([UInt8])
+    }
+
+    private func begin(line: [UInt8], lineNumber: Int) -> Begun {
+        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+            // A blank line still gets its output line, so that lines stay paired.
+            return .failed(errorLine(id: nil, lineNumber: lineNumber, "empty line").json)
+        }
         let object: [String: Any]
         do {
             object = try decoder.parseObject(Data(line))
         } catch {
-            return errorLine(id: nil, lineNumber: lineNumber, "line \(lineNumber): \(error.message)")
+            return .failed(errorLine(id: nil, lineNumber: lineNumber, "line \(lineNumber): \(error.message)").json)
         }
         let id = object["id"]
         let submission: Submission
@@ -77,10 +125,13 @@ public struct Scanner: Sendable {
             // A recording holds past times; one in the future would empty the duplicate index.
             try submission.checkReceivedAt(now: Date())
         } catch {
-            return errorLine(id: id, lineNumber: lineNumber, "line \(lineNumber): \(error.message)")
+            return .failed(errorLine(id: id, lineNumber: lineNumber, "line \(lineNumber): \(error.message)").json)
         }
-        let verdict = ruleSet.evaluate(submission, itemId: Self.idText(id) ?? "line-\(lineNumber)")
-        var json = JSONText(capacity: line.count + 128)
+        return .begun(id: id, ruleSet.begin(submission, itemId: Self.idText(id) ?? "line-\(lineNumber)"))
+    }
+
+    private func outputLine(id: Any?, verdict: Verdict, capacity: Int) -> (json: [UInt8], decision: Decision?) {
+        var json = JSONText(capacity: capacity)
         json.beginObject()
         writeID(id, into: &json)
         verdict.writeJSON(into: &json, explain: false)

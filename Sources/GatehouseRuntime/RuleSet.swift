@@ -60,7 +60,17 @@ public struct RuleSet: Sendable {
         }
         let byPlugin = Dictionary(grouping: packs, by: \.plugin)
         let names = order.filter { byPlugin[$0] != nil } + byPlugin.keys.filter { !order.contains($0) }.sorted()
-        let plugins = try names.map { try registry.makePlugin(named: $0, packs: byPlugin[$0]!, environment: environment) }
+        let plugins = try names.map { name -> any RulePlugin in
+            let packs = byPlugin[name]!
+            let full = try registry.makePlugin(named: name, packs: packs, environment: environment)
+            // Shadow rules of a text-only plugin run apart, so that they cannot change what the
+            // enforcing ones find (ShadowSplitPlugin); a plugin that records history keeps them
+            // apart itself.
+            guard !full.judgesHistory, let enforcingPacks = ShadowSplitPlugin.withoutShadowRules(packs) else { return full }
+            let enforcing = enforcingPacks.allSatisfy { $0.rules.isEmpty }
+                ? nil : try registry.makePlugin(named: name, packs: enforcingPacks, environment: environment)
+            return ShadowSplitPlugin(enforcing: enforcing, full: full)
+        }
         self.packs = packs
         self.environment = environment
         self.pipeline = Pipeline(plugins: plugins, logger: logger)
@@ -80,6 +90,15 @@ public struct RuleSet: Sendable {
     public func evaluate(_ submission: Submission, itemId: String?, explain: Bool = false) -> Verdict {
         pipeline.evaluate(text: submission.text, context: context(for: submission, itemId: itemId, explain: explain))
     }
+
+    /// The text-only part of the verdict for `submission` (`Pipeline.begin`): safe to run
+    /// for many items at once; `finish` them in stream order.
+    public func begin(_ submission: Submission, itemId: String?, explain: Bool = false) -> PartialVerdict {
+        pipeline.begin(text: submission.text, context: context(for: submission, itemId: itemId, explain: explain))
+    }
+
+    /// Completes a verdict `begin` started: the plugins that judge against earlier items run here.
+    public func finish(_ partial: PartialVerdict) -> Verdict { pipeline.finish(partial) }
 
     /// The number of rules across every pack.
     public var ruleCount: Int { packs.reduce(0) { $0 + $1.rules.count } }

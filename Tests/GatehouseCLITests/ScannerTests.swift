@@ -107,6 +107,51 @@ struct ScannerTests {
     }
 }
 
+@Suite("gatehouse scan --jobs")
+struct ScanJobsTests {
+    /// Scans `input` with a fresh rule set (its own index, one fixed key) on `jobs` threads.
+    static func scan(_ input: String, jobs: Int, in directory: URL) throws -> (output: String, summary: GatehouseCLI.Scanner.Summary) {
+        let ruleSet = try RuleSet.load(
+            paths: [repositoryRoot.appendingPathComponent("rules").path],
+            environment: PluginEnvironment(hasher: KeyedHasher(secret: Array("scan jobs test key".utf8))))
+        let inputPath = directory.appendingPathComponent("in.jsonl").path
+        let outputPath = directory.appendingPathComponent("out-\(jobs).jsonl").path
+        try input.write(toFile: inputPath, atomically: true, encoding: .utf8)
+        let inputDescriptor = open(inputPath, O_RDONLY)
+        let outputDescriptor = open(outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let summary = GatehouseCLI.Scanner(ruleSet: ruleSet, jobs: jobs).scan(input: inputDescriptor, output: outputDescriptor)
+        close(inputDescriptor)
+        close(outputDescriptor)
+        return (try String(contentsOfFile: outputPath, encoding: .utf8), summary)
+    }
+
+    @Test("any number of threads gives the same output, repeats and campaigns included, across batches")
+    func sameFindings() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-jobs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // More lines than two batches, so that repeats reach back across a batch boundary.
+        var lines = GeneratedStream(seed: 11, count: 2 * GatehouseCLI.Scanner.batchSize + 500).items.map(\.jsonLine)
+        lines[700] = "{broken"
+        lines[1500] = ""
+        let input = lines.joined(separator: "\n") + "\n"
+        let one = try Self.scan(input, jobs: 1, in: directory)
+        let two = try Self.scan(input, jobs: 2, in: directory)
+        let four = try Self.scan(input, jobs: 4, in: directory)
+        #expect(one.summary == two.summary)
+        #expect(one.output == two.output)
+        #expect(one.output == four.output)
+        #expect(one.summary.lines == lines.count && one.summary.errors == 2)
+        // Worth comparing: the stream has repeats found across batches, and redactions.
+        let outputs = one.output.split(separator: "\n")
+        #expect(outputs.count == lines.count)
+        let laterRepeats = outputs.dropFirst(GatehouseCLI.Scanner.batchSize).filter { $0.contains("duplicate.exact_repeat") }
+        #expect(laterRepeats.count > 20)
+        #expect(outputs.filter { $0.contains("\"rule\":\"duplicate.copy\"") }.count > 20)
+        #expect(outputs.filter { $0.contains("[phone number]") }.count > 50)
+    }
+}
+
 @Suite("gatehouse check")
 struct CheckTests {
     @Test("--explain says why each rule fired and what it did, and what was let go")

@@ -1,5 +1,6 @@
-/// A hash table from a 32-bit key to the sequence number of the newest item with that key: the
-/// heads of the fingerprint index's band chains.
+/// A hash table from a 32-bit key to a value of 0 or more: the sequence number of the newest
+/// item with that key (the heads of the fingerprint index's band chains), or a count (how many
+/// items hold a sentence).
 ///
 /// `Dictionary<UInt32, Int32>` would do, at twice the memory: it grows at three quarters full,
 /// so 100,000 keys take a table of 262,144 slots, and each lookup hashes the key again with
@@ -45,6 +46,18 @@ struct HeadTable: Sendable {
             while slots[index] != 0, Self.key(slots[index]) != key { index = (index + 1) & mask }
             if slots[index] == 0 { count += 1 }
             slots[index] = packed
+        }
+    }
+
+    /// Adds `delta` to the value for `key` (a missing key counts as 0); the result must not be
+    /// negative. An entry brought to 0 stays until `retain(where:)` drops it.
+    mutating func add(_ delta: Int32, to key: UInt32) {
+        if let value = self[key] {
+            let updated = value + delta
+            precondition(updated >= 0, "HeadTable values are never negative")
+            set(key, updated)
+        } else {
+            set(key, delta)
         }
     }
 

@@ -53,9 +53,9 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
                 dictionary.capacity * 4 / 3 * (MemoryLayout<K>.stride + MemoryLayout<V>.stride)
             }
             let s = storage
-            return bytes(s.metas) + bytes(s.times) + bytes(s.signatures) + bytes(s.bandNext)
+            return bytes(s.metas) + bytes(s.times) + bytes(s.signatures) + bytes(s.bandNext) + bytes(s.lookupStamps)
                 + s.bandHeads.reduce(0) { $0 + $1.heldBytes } + s.exactHeads.heldBytes + bytes(s.exactByContributor)
-                + bytes(s.sentenceMarks) + bytes(s.sentenceCounts)
+                + bytes(s.sentenceMarks) + s.sentenceCounts.heldBytes
                 + bytes(s.itemsByContributor) + s.itemsByContributor.values.reduce(0) { $0 + 32 + bytes($1) }
                 + bytes(s.byContributor) + s.byContributor.values.reduce(0) { $0 + 32 + bytes($1) }
                 + bytes(s.byConversation) + s.byConversation.values.reduce(0) { $0 + 32 + bytes($1) }
@@ -106,6 +106,9 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
         /// 65,536 bins, which moves a similarity estimate by about 0.00002, for half the memory.
         var signatures: [UInt16] = []
         var bandNext: [Int32] = []
+        /// For each item, the number of the last similarity lookup that met it.
+        var lookupStamps: [UInt32] = []
+        private var lookups: UInt32 = 0
         var bandHeads: [HeadTable]
         /// The newest item per exact hash's low 32 bits (walks check the whole hash).
         var exactHeads = HeadTable()
@@ -116,7 +119,7 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
         var sentenceMarks: [SentenceMark] = []
         var sentenceBase = 0
         /// How many items hold each sentence hash (items pruned but not yet compacted included).
-        var sentenceCounts: [UInt32: UInt32] = [:]
+        var sentenceCounts = HeadTable()
         /// Each contributor's items (sequence numbers, oldest first) that have a signature.
         var itemsByContributor: [UInt64: [Int]] = [:]
         var byContributor: [UInt64: [Date]] = [:]
@@ -160,6 +163,16 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
             return signatures.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[(slot * Self.bins)..<((slot + 1) * Self.bins)])) }
         }
 
+        /// A number for a new similarity lookup; when the count wraps, every stamp is cleared.
+        func nextLookupStamp() -> UInt32 {
+            lookups &+= 1
+            if lookups == 0 {
+                for slot in lookupStamps.indices { lookupStamps[slot] = 0 }
+                lookups = 1
+            }
+            return lookups
+        }
+
         func isLive(_ sequence: Int) -> Bool { sequence >= firstLive && sequence < nextSequence }
 
         /// Drops the items before `firstLive` from the arrays, and every table entry that only
@@ -170,14 +183,16 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
             let dead = firstLive - base
             let firstMark = metas[dead].sentenceStart
             for mark in sentenceMarks[0..<(firstMark - sentenceBase)] {
-                if let count = sentenceCounts[mark.hash], count > 1 { sentenceCounts[mark.hash] = count - 1 } else { sentenceCounts[mark.hash] = nil }
+                sentenceCounts.add(-1, to: mark.hash)
             }
+            sentenceCounts.retain { $0 > 0 }
             sentenceMarks.removeFirst(firstMark - sentenceBase)
             sentenceBase = firstMark
             metas.removeFirst(dead)
             times.removeFirst(dead)
             signatures.removeFirst(dead * Self.bins)
             bandNext.removeFirst(dead * Self.bands)
+            lookupStamps.removeFirst(dead)
             base = firstLive
             let first = base
             exactHeads.retain { Int($0) >= first }
@@ -246,32 +261,46 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
             similarTo signature: [UInt32], bands: [UInt64], atLeast minimum: Double, since: Date, limit: Int
         ) -> [(item: StoredFingerprint, similarity: Double)] {
             guard signature.count == Storage.bins else { return [] }
-            // Sequence numbers of the items found, to find each once (an item that shares several
-            // bands is met once per band; one met but not similar enough costs a comparison).
-            var found = Set<Int>()
-            var result: [(item: StoredFingerprint, similarity: Double)] = []
+            // Items are compared once: an item that shares several bands is met once per band
+            // (every member of a campaign, in every band). Each met item is stamped with this
+            // lookup's number, which is cheaper than a set of the items met.
+            let stamp = storage.nextLookupStamp()
+            var found: [(sequence: Int, similarity: Double)] = []
             let base = storage.base
             let first = storage.firstLive
             let end = storage.nextSequence
             let cutoff = since.timeIntervalSinceReferenceDate
+            let heads = zip(bands.prefix(Storage.bands), storage.bandHeads).map { key, heads in Int(heads[UInt32(truncatingIfNeeded: key)] ?? -1) }
+            // The walk reads the arrays through buffers: one exclusivity check per array, not per step.
             signature.withUnsafeBufferPointer { query in
                 storage.signatures.withUnsafeBufferPointer { signatures in
-                    for (band, key) in bands.enumerated() where band < Storage.bands {
-                        var sequence = Int(storage.bandHeads[band][UInt32(truncatingIfNeeded: key)] ?? -1)
-                        var walked = 0
-                        while sequence >= first, sequence < end, walked < limit {
-                            walked += 1
-                            let slot = sequence - base
-                            let current = sequence
-                            sequence = Int(storage.bandNext[slot * Storage.bands + band])
-                            guard storage.times[slot] >= cutoff else { continue }
-                            let stored = UnsafeBufferPointer(rebasing: signatures[(slot * Storage.bins)..<((slot + 1) * Storage.bins)])
-                            let similarity = StoredFingerprint.similarity(query, stored)
-                            guard similarity >= minimum, storage.isFindable(current), found.insert(current).inserted else { continue }
-                            result.append((storage.fingerprint(at: current), similarity))
+                    storage.times.withUnsafeBufferPointer { times in
+                        storage.bandNext.withUnsafeBufferPointer { bandNext in
+                            storage.lookupStamps.withUnsafeMutableBufferPointer { stamps in
+                                for (band, head) in heads.enumerated() {
+                                    var sequence = head
+                                    var walked = 0
+                                    while sequence >= first, sequence < end, walked < limit {
+                                        walked += 1
+                                        let slot = sequence - base
+                                        let current = sequence
+                                        sequence = Int(bandNext[slot * Storage.bands + band])
+                                        guard times[slot] >= cutoff, stamps[slot] != stamp else { continue }
+                                        stamps[slot] = stamp
+                                        let stored = UnsafeBufferPointer(rebasing: signatures[(slot * Storage.bins)..<((slot + 1) * Storage.bins)])
+                                        let similarity = StoredFingerprint.similarity(query, stored)
+                                        if similarity >= minimum { found.append((current, similarity)) }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
+            }
+            var result: [(item: StoredFingerprint, similarity: Double)] = []
+            result.reserveCapacity(found.count)
+            for (sequence, similarity) in found where storage.isFindable(sequence) {
+                result.append((storage.fingerprint(at: sequence), similarity))
             }
             return result
         }
@@ -312,6 +341,7 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
         mutating func insert(_ fingerprint: StoredFingerprint, joining match: StoredFingerprint?) throws {
             let sequence = storage.nextSequence
             storage.times.append(fingerprint.time.timeIntervalSinceReferenceDate)
+            storage.lookupStamps.append(0)
             let marks = fingerprint.sentences.prefix(Int(UInt16.max))
             storage.metas.append(
                 Meta(
@@ -320,7 +350,7 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
                     nextExact: storage.exactHeads[UInt32(truncatingIfNeeded: fingerprint.exact)] ?? -1, exact: fingerprint.exact,
                     sentenceStart: storage.sentenceBase + storage.sentenceMarks.count))
             storage.sentenceMarks.append(contentsOf: marks)
-            for mark in marks { storage.sentenceCounts[mark.hash, default: 0] += 1 }
+            for mark in marks { storage.sentenceCounts.add(1, to: mark.hash) }
             storage.exactHeads.set(UInt32(truncatingIfNeeded: fingerprint.exact), Int32(truncatingIfNeeded: sequence))
             if let contributor = fingerprint.contributor {
                 storage.exactByContributor[Storage.key(exact: fingerprint.exact, contributor: contributor)] = Int32(truncatingIfNeeded: sequence)

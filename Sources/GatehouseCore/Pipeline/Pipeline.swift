@@ -32,47 +32,70 @@ public struct Pipeline: Sendable {
 
     /// The verdict for `text` under `context`.
     public func evaluate(text given: String, context: EvaluationContext = EvaluationContext()) -> Verdict {
+        finish(begin(text: given, context: context))
+    }
+
+    /// Runs the plugins that judge a text on its own (up to the first that judges it against
+    /// earlier items), for `finish` to complete. Unlike `finish`, safe to run for many items
+    /// at once and in any order: batch runs spread this part over every core.
+    public func begin(text given: String, context: EvaluationContext = EvaluationContext()) -> PartialVerdict {
         // Rules read a text as it displays: bidi embeddings and overrides resolved (BidiControls).
         let text = BidiControls.resolved(given)
-        var draft = Draft(text)
-        var pending: [PendingFinding] = []
-        var notes: [(plugin: String, note: CandidateNote, original: Range<Int>)] = []
-        var decision = Decision.accepted
-
-        for plugin in plugins {
-            let report = plugin.evaluate(PluginInput(text: draft.text, context: context))
-            var edits: [(range: Range<Int>, replacement: String)] = []
-            for detection in report.detections {
-                let enforced = detection.rule.mode == .enforce
-                let replacement = enforced ? detection.replacement : nil
-                if let replacement, !detection.range.isEmpty {
-                    edits.append((detection.range, replacement))
-                }
-                if enforced { decision = max(decision, detection.rule.action.decision) }
-                pending.append(
-                    PendingFinding(
-                        plugin: plugin.name, detection: detection,
-                        original: draft.originalRange(of: detection.range),
-                        replacement: replacement))
-            }
-            for failure in report.failures {
-                logger.warning(
-                    "rule could not finish; item held",
-                    metadata: ["plugin": "\(plugin.name)", "rule": "\(failure.rule.id)", "error": "\(failure.message)"])
-                decision = max(decision, .held)
-                let detection = Detection(
-                    rule: RuleInfo(id: failure.rule.id, category: "RULE_FAILURE", action: .hold),
-                    range: 0..<0, score: 1, explanation: "rule could not finish (\(failure.message)); held for review")
-                pending.append(PendingFinding(plugin: plugin.name, detection: detection, original: 0..<0, replacement: nil))
-            }
-            if context.explain {
-                for note in report.notes {
-                    notes.append((plugin.name, note, draft.originalRange(of: note.range)))
-                }
-            }
-            draft.apply(Self.nonOverlapping(edits))
+        var partial = PartialVerdict(given: given, text: text, context: context)
+        while partial.next < plugins.count, !plugins[partial.next].judgesHistory {
+            run(plugins[partial.next], on: &partial)
         }
+        return partial
+    }
 
+    /// Runs the rest of the plugins on `partial` and decides. Plugins that judge against
+    /// earlier items see the items in the order `finish` is called for them.
+    public func finish(_ partial: PartialVerdict) -> Verdict {
+        var partial = partial
+        while partial.next < plugins.count { run(plugins[partial.next], on: &partial) }
+        return verdict(partial)
+    }
+
+    private func run(_ plugin: any RulePlugin, on partial: inout PartialVerdict) {
+        partial.next += 1
+        let context = partial.context
+        let report = plugin.evaluate(PluginInput(text: partial.draft.text, context: context))
+        var edits: [(range: Range<Int>, replacement: String)] = []
+        for detection in report.detections {
+            let enforced = detection.rule.mode == .enforce
+            let replacement = enforced ? detection.replacement : nil
+            if let replacement, !detection.range.isEmpty {
+                edits.append((detection.range, replacement))
+            }
+            if enforced { partial.decision = max(partial.decision, detection.rule.action.decision) }
+            partial.pending.append(
+                PendingFinding(
+                    plugin: plugin.name, detection: detection,
+                    original: partial.draft.originalRange(of: detection.range),
+                    replacement: replacement))
+        }
+        for failure in report.failures {
+            logger.warning(
+                "rule could not finish; item held",
+                metadata: ["plugin": "\(plugin.name)", "rule": "\(failure.rule.id)", "error": "\(failure.message)"])
+            partial.decision = max(partial.decision, .held)
+            let detection = Detection(
+                rule: RuleInfo(id: failure.rule.id, category: "RULE_FAILURE", action: .hold),
+                range: 0..<0, score: 1, explanation: "rule could not finish (\(failure.message)); held for review")
+            partial.pending.append(PendingFinding(plugin: plugin.name, detection: detection, original: 0..<0, replacement: nil))
+        }
+        if context.explain {
+            for note in report.notes {
+                partial.notes.append(PendingNote(plugin: plugin.name, note: note, original: partial.draft.originalRange(of: note.range)))
+            }
+        }
+        partial.draft.apply(Self.nonOverlapping(edits))
+    }
+
+    private func verdict(_ partial: PartialVerdict) -> Verdict {
+        let pending = partial.pending
+        let notes = partial.notes
+        let draft = partial.draft
         let offsets = ScalarOffsets.convert(
             pending.flatMap { [$0.original.lowerBound, $0.original.upperBound] }
                 + notes.flatMap { [$0.original.lowerBound, $0.original.upperBound] },
@@ -96,8 +119,8 @@ public struct Pipeline: Sendable {
                 plugin: item.plugin, rule: item.note.rule.id,
                 start: offsets[base + 2 * index], end: offsets[base + 2 * index + 1], reason: item.note.reason)
         }
-        var verdict = Verdict(decision: decision, text: draft.text, findings: findings, notes: explainNotes)
-        if text != given { verdict.resolvedText = text }
+        var verdict = Verdict(decision: partial.decision, text: draft.text, findings: findings, notes: explainNotes)
+        if partial.draft.original != partial.given { verdict.resolvedText = partial.draft.original }
         return verdict
     }
 
@@ -119,9 +142,34 @@ public struct Pipeline: Sendable {
     }
 }
 
-private struct PendingFinding {
+/// A submission part-way through a `Pipeline`: the plugins before `next` have run.
+public struct PartialVerdict: Sendable {
+    /// The text as given (before bidi controls were resolved).
+    let given: String
+    let context: EvaluationContext
+    var draft: Draft
+    var pending: [PendingFinding] = []
+    var notes: [PendingNote] = []
+    var decision = Decision.accepted
+    /// The index of the next plugin to run.
+    var next = 0
+
+    init(given: String, text: String, context: EvaluationContext) {
+        self.given = given
+        self.context = context
+        self.draft = Draft(text)
+    }
+}
+
+struct PendingFinding: Sendable {
     var plugin: String
     var detection: Detection
     var original: Range<Int>
     var replacement: String?
+}
+
+struct PendingNote: Sendable {
+    var plugin: String
+    var note: CandidateNote
+    var original: Range<Int>
 }

@@ -8,8 +8,9 @@ import GatehouseCore
 /// on every run; nothing is stored, so the key protects nothing), and a line without a
 /// `receivedAt` is given the one before it plus a second (the first such line starts at
 /// `RuleReplay.epoch`), so repeats and floods are judged on the same clock every time. Each
-/// batch of lines is parsed on every core and then judged by the two sets side by side; a set
-/// sees the items in order, so duplicate rules keep their stream semantics.
+/// batch of lines is parsed and put through the text-only plugins on every core, then finished
+/// by the two sets side by side; a set's duplicate rules see the items in corpus order, so
+/// they keep their stream semantics.
 public struct RuleReplay: Sendable {
     public let baseline: RuleSet
     public let candidate: RuleSet
@@ -75,10 +76,15 @@ public struct RuleReplay: Sendable {
                 items.append((line.number, item.id, item.submission))
             }
         }
+        // The text-only plugins on every core, item by item; then each set's plugins that
+        // judge against earlier items, in corpus order, the two sets side by side.
         let sets = [baseline, candidate]
         let judged = items
+        let begun = ParallelMap.map(2 * judged.count) { index in
+            sets[index % 2].begin(judged[index / 2].submission, itemId: judged[index / 2].id)
+        }
         let verdicts = ParallelMap.map(2) { which in
-            judged.map { sets[which].evaluate($0.submission, itemId: $0.id) }
+            stride(from: which, to: begun.count, by: 2).map { sets[which].finish(begun[$0]) }
         }
         for (index, item) in items.enumerated() {
             compare(item, old: verdicts[0][index], new: verdicts[1][index], into: &report)
