@@ -43,6 +43,7 @@ public struct Scanner: Sendable {
         var lastProgress = DispatchTime.now().uptimeNanoseconds
         var batch: [[UInt8]] = []
         batch.reserveCapacity(Self.batchSize)
+        var clock = Date.distantPast
         var more = true
         while more {
             batch.removeAll(keepingCapacity: true)
@@ -50,7 +51,7 @@ public struct Scanner: Sendable {
             more = batch.count == Self.batchSize
             guard !batch.isEmpty else { break }
             let first = summary.lines + 1
-            for result in process(lines: batch, firstLineNumber: first) {
+            for result in process(lines: batch, firstLineNumber: first, clock: &clock) {
                 switch result.decision {
                 case .accepted?: summary.accepted += 1
                 case .held?: summary.held += 1
@@ -76,9 +77,15 @@ public struct Scanner: Sendable {
 
     /// The output lines (without newlines) for consecutive input lines, the first numbered
     /// `firstLineNumber`, in order, with their decisions (nil for an error).
-    public func process(lines: [[UInt8]], firstLineNumber: Int) -> [(json: [UInt8], decision: Decision?)] {
+    ///
+    /// A line without a `receivedAt` is received now, as the scan reads it: lines of one batch
+    /// a microsecond apart in input order, after `clock` (the last such time, carried from
+    /// batch to batch), so that their order is the input's however many threads parse them.
+    public func process(lines: [[UInt8]], firstLineNumber: Int, clock: inout Date) -> [(json: [UInt8], decision: Decision?)] {
+        let now = max(Date(), clock.addingTimeInterval(1e-6))
+        clock = now.addingTimeInterval(Double(lines.count) * 1e-6)
         let started = ParallelMap.map(lines.count, workers: jobs) { index in
-            begin(line: lines[index], lineNumber: firstLineNumber + index)
+            begin(line: lines[index], lineNumber: firstLineNumber + index, receivedNow: now.addingTimeInterval(Double(index) * 1e-6))
         }
         // In input order, on one thread: duplicate rules judge each item against those before it.
         var verdicts: [Verdict?] = []
@@ -97,7 +104,8 @@ public struct Scanner: Sendable {
 
     /// The output line (without newline) for one input line, and the decision (nil for an error).
     public func process(line: [UInt8], lineNumber: Int) -> (json: [UInt8], decision: Decision?) {
-        process(lines: [line], firstLineNumber: lineNumber)[0]
+        var clock = Date.distantPast
+        return process(lines: [line], firstLineNumber: lineNumber, clock: &clock)[0]
     }
 
     /// A line parsed and through the text-only plugins, or its error line.
@@ -107,7 +115,7 @@ public struct Scanner: Sendable {
         case failed([UInt8])
     }
 
-    private func begin(line: [UInt8], lineNumber: Int) -> Begun {
+    private func begin(line: [UInt8], lineNumber: Int, receivedNow: Date) -> Begun {
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
             // A blank line still gets its output line, so that lines stay paired.
             return .failed(errorLine(id: nil, lineNumber: lineNumber, "empty line").json)
@@ -119,7 +127,7 @@ public struct Scanner: Sendable {
             return .failed(errorLine(id: nil, lineNumber: lineNumber, "line \(lineNumber): \(error.message)").json)
         }
         let id = object["id"]
-        let submission: Submission
+        var submission: Submission
         do {
             submission = try decoder.decode(object: object)
             // A recording holds past times; one in the future would empty the duplicate index.
@@ -127,6 +135,7 @@ public struct Scanner: Sendable {
         } catch {
             return .failed(errorLine(id: id, lineNumber: lineNumber, "line \(lineNumber): \(error.message)").json)
         }
+        if submission.receivedAt == nil { submission.receivedAt = receivedNow }
         return .begun(id: id, ruleSet.begin(submission, itemId: Self.idText(id) ?? "line-\(lineNumber)"))
     }
 

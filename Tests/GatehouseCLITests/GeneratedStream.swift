@@ -16,11 +16,12 @@ struct GeneratedStream {
         var receivedAt: Date
 
         /// As a line of `gatehouse scan` input.
-        var jsonLine: String {
-            var object: [String: Any] = [
-                "id": id, "text": text, "conversation": conversation,
-                "receivedAt": ISO8601DateFormatter().string(from: receivedAt),
-            ]
+        var jsonLine: String { jsonLine(withTime: true) }
+
+        /// As a line of `gatehouse scan` input, without its `receivedAt` unless `withTime`.
+        func jsonLine(withTime: Bool) -> String {
+            var object: [String: Any] = ["id": id, "text": text, "conversation": conversation]
+            if withTime { object["receivedAt"] = ISO8601DateFormatter().string(from: receivedAt) }
             if let contributor { object["contributor"] = contributor }
             let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             return String(decoding: data, as: UTF8.self)

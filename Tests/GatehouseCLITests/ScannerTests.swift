@@ -125,13 +125,16 @@ struct ScanJobsTests {
         return (try String(contentsOfFile: outputPath, encoding: .utf8), summary)
     }
 
-    @Test("any number of threads gives the same output, repeats and campaigns included, across batches")
-    func sameFindings() throws {
+    @Test(
+        "any number of threads gives the same output, repeats and campaigns included, across batches",
+        arguments: [true, false])
+    func sameFindings(withTimes: Bool) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-jobs-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         // More lines than two batches, so that repeats reach back across a batch boundary.
-        var lines = GeneratedStream(seed: 11, count: 2 * GatehouseCLI.Scanner.batchSize + 500).items.map(\.jsonLine)
+        // Without times, each line is received as the scan reads it: in input order on any thread.
+        var lines = GeneratedStream(seed: 11, count: 2 * GatehouseCLI.Scanner.batchSize + 500).items.map { $0.jsonLine(withTime: withTimes) }
         lines[700] = "{broken"
         lines[1500] = ""
         let input = lines.joined(separator: "\n") + "\n"
