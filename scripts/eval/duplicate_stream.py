@@ -193,9 +193,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--count", type=int, default=2500)
+    # An item every quarter of an hour: 60,000 items span about 21 months. The default start is
+    # far enough back that the whole stream is in the past (gatehouse scan refuses a receivedAt
+    # ahead of its clock), and fixed, so that a seed gives the same stream on any day.
+    parser.add_argument("--start", default="2024-01-01T08:00:00", help="time of the stream's start (ISO 8601, UTC)")
     args = parser.parse_args()
     r = random.Random(args.seed)
-    start = datetime.datetime(2026, 10, 1, 8, 0, 0)
+    start = datetime.datetime.fromisoformat(args.start)
     items = []  # (time, record)
     originals = []
     next_contributor = [0]
