@@ -29,6 +29,10 @@ let package = Package(
         // Already in the graph through Hummingbird; named for header names it does not export
         // (Referrer-Policy, X-Accel-Buffering on the review event stream).
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        // Test only: a client generated from docs/openapi.yaml at build time drives the real
+        // server, so the document and the server cannot drift apart (GatehouseAPIClientTests).
+        .package(url: "https://github.com/apple/swift-openapi-generator", from: "1.14.0"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -114,6 +118,17 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
+        ),
+        .testTarget(
+            name: "GatehouseAPIClientTests",
+            dependencies: [
+                "GatehouseServer", "GatehouseCore",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
         .testTarget(name: "GatehouseCLITests", dependencies: ["GatehouseCLI", "GatehouseRuntime", "GatehouseCore", "PIIRedaction"]),
     ]

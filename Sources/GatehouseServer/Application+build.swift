@@ -35,13 +35,21 @@ public enum Routes {
 
     /// The methods the table has for a request path (`{id}` matches any one segment); empty
     /// for a path the server does not have.
+    ///
+    /// Where a literal segment and a parameter both match (`/v1/review/bulk` and
+    /// `/v1/review/{id}`), only the most literal routes count, as the router picks them:
+    /// `/v1/review/bulk` takes POST alone.
     static func methods(forPath path: Substring) -> [String] {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        return table.filter { route in
+        let matching = table.compactMap { route -> (method: String, parameters: Int)? in
             let pattern = route.path.split(separator: "/", omittingEmptySubsequences: false)
-            return pattern.count == segments.count
-                && zip(pattern, segments).allSatisfy { $0.first == "{" ? !$1.isEmpty : $0 == $1 }
-        }.map(\.method)
+            guard pattern.count == segments.count,
+                zip(pattern, segments).allSatisfy({ $0.first == "{" ? !$1.isEmpty : $0 == $1 })
+            else { return nil }
+            return (route.method, pattern.count { $0.first == "{" })
+        }
+        guard let fewest = matching.map(\.parameters).min() else { return [] }
+        return matching.filter { $0.parameters == fewest }.map(\.method)
     }
 }
 

@@ -352,13 +352,14 @@ public final class Gateway: Sendable {
     /// `GET /v1/contributions`: accepted items, paged by `after` (the last `seq` seen).
     public func contributions(conversation: String?, after: Int64, limit: Int) async throws -> GatewayResponse {
         let items = try await contributionStore.contributions(conversation: conversation, after: after, limit: Self.pageSize(limit))
-        let formatter = ISO8601DateFormatter()
+        // The same form as every other time the API answers with: UTC, milliseconds.
+        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         return Self.page(items, after: after, seq: \.seq, bytes: { $0.text.utf8.count + 160 }) { item, json in
             json.field("seq", item.seq)
             json.field("id", item.id)
             if let conversation = item.conversation { json.field("conversation", conversation) }
             json.field("text", item.text)
-            json.field("receivedAt", formatter.string(from: item.receivedAt))
+            json.field("receivedAt", item.receivedAt.formatted(style))
         }
     }
 

@@ -162,7 +162,7 @@ struct GatewayHTTPTests {
             try await client.execute(uri: "/v1/submissions", method: .post, headers: bearer(.intake), body: dated) { #expect($0.status == .created) }
             try await client.execute(uri: "/v1/contributions", method: .get, headers: bearer(.intake)) { response in
                 let items = decode(response)["items"] as? [[String: Any]]
-                #expect(items?.last?["receivedAt"] as? String == "2026-01-02T03:04:05Z")
+                #expect(items?.last?["receivedAt"] as? String == "2026-01-02T03:04:05.000Z")
             }
         }
     }
@@ -359,6 +359,9 @@ struct GatewayHTTPTests {
                 ("/v1/submissions", .get, bearer(.intake), "POST"),
                 ("/v1/review/some-id/approve", .delete, bearer(.moderator), "POST"),
                 ("/healthz", .post, [:], "GET"),
+                // A literal segment beats the {id} beside it, as in the router.
+                ("/v1/review/bulk", .get, bearer(.moderator), "POST"),
+                ("/v1/review/events", .post, bearer(.moderator), "GET"),
             ]
             for wrong in wrongMethods {
                 try await client.execute(uri: wrong.uri, method: wrong.method, headers: wrong.headers) { response in

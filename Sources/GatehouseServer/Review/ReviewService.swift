@@ -328,10 +328,16 @@ public final class ReviewService: Sendable {
 
     /// A JSON number without a fraction, as an `Int`; nil for `true`/`false` (which Foundation
     /// also reads as numbers), fractions and anything else.
+    /// A JSON whole number a client can hold exactly (at most 2^53 - 1, as the API document
+    /// says: JavaScript's numbers stop being exact beyond it); nil for anything else.
     static func wholeNumber(_ value: Any) -> Int? {
-        guard let number = value as? NSNumber, String(cString: number.objCType) != "c" else { return nil }
-        return value as? Int
+        guard let number = value as? NSNumber, String(cString: number.objCType) != "c", let whole = value as? Int,
+            whole <= maxExactInteger
+        else { return nil }
+        return whole
     }
+
+    static let maxExactInteger = 9_007_199_254_740_991
 
     struct BulkRequest {
         var action: String
