@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .executable(name: "gatehouse", targets: ["gatehouse"]),
         .executable(name: "gatehouse-bench", targets: ["GatehouseBench"]),
+        .executable(name: "gatehouse-fuzz", targets: ["GatehouseFuzz"]),
         .library(name: "GatehouseCore", targets: ["GatehouseCore"]),
     ],
     dependencies: [
@@ -104,6 +105,8 @@ let package = Package(
             name: "GatehouseBench",
             dependencies: ["GatehouseCore", "GatehouseRuntime", "PIIRedaction", "Profanity", "DuplicateSpam", "PCRE2"]
         ),
+        // libFuzzer targets (scripts/fuzz builds them with -sanitize=fuzzer,address).
+        .executableTarget(name: "GatehouseFuzz", dependencies: ["GatehouseCore", "GatehouseRuntime"]),
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
         .testTarget(name: "GatehouseCoreTests", dependencies: ["GatehouseCore"]),
         .testTarget(name: "PIIRedactionTests", dependencies: ["PIIRedaction", "GatehouseCore", "GatehouseRuntime"]),

@@ -69,7 +69,7 @@ struct ScanCommand: AsyncParsableCommand {
         defer { if descriptor != STDIN_FILENO { close(descriptor) } }
         let hasher = secretFile.flatMap { FileManager.default.contents(atPath: $0) }.map { KeyedHasher(secret: $0) } ?? .random()
         let ruleSet = try rules.loadRuleSet(environment: PluginEnvironment(hasher: hasher))
-        let scanner = Scanner(ruleSet: ruleSet, jobs: jobs)
+        let scanner = StreamScanner(ruleSet: ruleSet, jobs: jobs)
         let started = Date()
         let showProgress = isatty(STDERR_FILENO) == 1
         let summary = scanner.scan(input: descriptor, output: STDOUT_FILENO, progress: showProgress ? { summary in

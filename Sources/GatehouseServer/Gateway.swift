@@ -49,6 +49,8 @@ public final class Gateway: Sendable {
     private let rateLimiter: RateLimiter
     private let inFlight = InFlightKeys()
     private let logger: Logger
+    /// Held while the gateway lives: a second gateway on this data directory is refused.
+    private let lock: DataDirectoryLock
 
     /// Opens the data directory (creating it, the database and the secret key as needed) and
     /// compiles the rules. A bad rule set stops the start with a clear error.
@@ -58,6 +60,7 @@ public final class Gateway: Sendable {
         let manager = FileManager.default
         try manager.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         Self.warnIfOthersCanRead(configuration.dataDirectory, "the data directory can be read by other users; chmod 700 it", logger: logger)
+        lock = try DataDirectoryLock(directory: configuration.dataDirectory)
         let databasePath = (configuration.dataDirectory as NSString).appendingPathComponent("gatehouse.sqlite")
         hasher = KeyedHasher(
             secret: try Self.secret(in: configuration.dataDirectory, databaseExists: manager.fileExists(atPath: databasePath), logger: logger))

@@ -18,7 +18,7 @@ private func object(_ bytes: [UInt8]) throws -> [String: Any] {
 
 @Suite("gatehouse scan")
 struct ScannerTests {
-    let scanner = Scanner(ruleSet: ruleSet)
+    let scanner = StreamScanner(ruleSet: ruleSet)
 
     @Test("a line in, a verdict out, with scalar offsets into the original text")
     func oneLine() throws {
@@ -110,7 +110,7 @@ struct ScannerTests {
 @Suite("gatehouse scan --jobs")
 struct ScanJobsTests {
     /// Scans `input` with a fresh rule set (its own index, one fixed key) on `jobs` threads.
-    static func scan(_ input: String, jobs: Int, in directory: URL) throws -> (output: String, summary: GatehouseCLI.Scanner.Summary) {
+    static func scan(_ input: String, jobs: Int, in directory: URL) throws -> (output: String, summary: StreamScanner.Summary) {
         let ruleSet = try RuleSet.load(
             paths: [repositoryRoot.appendingPathComponent("rules").path],
             environment: PluginEnvironment(hasher: KeyedHasher(secret: Array("scan jobs test key".utf8))))
@@ -119,7 +119,7 @@ struct ScanJobsTests {
         try input.write(toFile: inputPath, atomically: true, encoding: .utf8)
         let inputDescriptor = open(inputPath, O_RDONLY)
         let outputDescriptor = open(outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        let summary = GatehouseCLI.Scanner(ruleSet: ruleSet, jobs: jobs).scan(input: inputDescriptor, output: outputDescriptor)
+        let summary = StreamScanner(ruleSet: ruleSet, jobs: jobs).scan(input: inputDescriptor, output: outputDescriptor)
         close(inputDescriptor)
         close(outputDescriptor)
         return (try String(contentsOfFile: outputPath, encoding: .utf8), summary)
@@ -134,7 +134,7 @@ struct ScanJobsTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         // More lines than two batches, so that repeats reach back across a batch boundary.
         // Without times, each line is received as the scan reads it: in input order on any thread.
-        var lines = GeneratedStream(seed: 11, count: 2 * GatehouseCLI.Scanner.batchSize + 500).items.map { $0.jsonLine(withTime: withTimes) }
+        var lines = GeneratedStream(seed: 11, count: 2 * StreamScanner.batchSize + 500).items.map { $0.jsonLine(withTime: withTimes) }
         lines[700] = "{broken"
         lines[1500] = ""
         let input = lines.joined(separator: "\n") + "\n"
@@ -148,7 +148,7 @@ struct ScanJobsTests {
         // Worth comparing: the stream has repeats found across batches, and redactions.
         let outputs = one.output.split(separator: "\n")
         #expect(outputs.count == lines.count)
-        let laterRepeats = outputs.dropFirst(GatehouseCLI.Scanner.batchSize).filter { $0.contains("duplicate.exact_repeat") }
+        let laterRepeats = outputs.dropFirst(StreamScanner.batchSize).filter { $0.contains("duplicate.exact_repeat") }
         #expect(laterRepeats.count > 20)
         #expect(outputs.filter { $0.contains("\"rule\":\"duplicate.copy\"") }.count > 20)
         #expect(outputs.filter { $0.contains("[phone number]") }.count > 50)

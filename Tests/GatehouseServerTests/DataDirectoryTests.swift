@@ -28,6 +28,19 @@ struct DataDirectoryTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: key)) == first)
     }
 
+    @Test("a second gateway on the same data directory is refused, naming the first; once it is gone, one starts again")
+    func oneGatewayPerDirectory() throws {
+        let directory = try TemporaryDirectory()
+        let configuration = testConfiguration(directory)
+        var first: Gateway? = try Gateway(configuration: configuration)
+        let error = try #require(throws: ConfigurationError.self) { try Gateway(configuration: configuration) }
+        #expect(error.description.contains("is in use by another gateway (pid \(getpid()), started "), "\(error)")
+        #expect(error.description.contains("--data-dir"))
+        _ = first
+        first = nil
+        _ = try Gateway(configuration: configuration)
+    }
+
     @Test("a lost key beside an existing database stops the start instead of silently making a new one")
     func lostKey() throws {
         let (directory, configuration, key) = try startedOnce()

@@ -6,21 +6,21 @@ import Darwin
 
 /// Reads a file descriptor line by line with a fixed buffer, so that memory stays constant
 /// however long the input is (only one line is held at a time).
-struct LineReader {
+public struct LineReader {
     private let descriptor: Int32
     private var buffer: [UInt8]
     private var start = 0
     private var end = 0
     private var atEOF = false
-    private(set) var readError: Int32?
+    public private(set) var readError: Int32?
 
-    init(descriptor: Int32, bufferSize: Int = 1 << 16) {
+    public init(descriptor: Int32, bufferSize: Int = 1 << 16) {
         self.descriptor = descriptor
         self.buffer = [UInt8](repeating: 0, count: bufferSize)
     }
 
     /// The next line without its newline (and without a trailing CR), or nil at the end.
-    mutating func next() -> [UInt8]? {
+    public mutating func next() -> [UInt8]? {
         var line: [UInt8] = []
         while true {
             if start < end {
@@ -53,23 +53,23 @@ struct LineReader {
 }
 
 /// Writes to a file descriptor through a buffer.
-struct OutputBuffer {
+public struct OutputBuffer {
     private let descriptor: Int32
     private var buffer: [UInt8] = []
     private let limit: Int
 
-    init(descriptor: Int32, limit: Int = 1 << 16) {
+    public init(descriptor: Int32, limit: Int = 1 << 16) {
         self.descriptor = descriptor
         self.limit = limit
         buffer.reserveCapacity(limit + 4096)
     }
 
-    mutating func write(_ bytes: [UInt8]) {
+    public mutating func write(_ bytes: [UInt8]) {
         buffer.append(contentsOf: bytes)
         if buffer.count >= limit { flush() }
     }
 
-    mutating func flush() {
+    public mutating func flush() {
         var offset = 0
         while offset < buffer.count {
             let written = buffer.withUnsafeBytes { raw in

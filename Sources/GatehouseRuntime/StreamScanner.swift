@@ -1,13 +1,12 @@
 import Foundation
 import GatehouseCore
-import GatehouseRuntime
 
 /// `gatehouse scan`: JSON Lines in, JSON Lines out, one output line per input line, in order.
 ///
 /// Input: `{"id", "text", "conversation"?, "contributor"?, "receivedAt"?}`. Output:
 /// `{"id", "decision", "text", "findings": [...]}` with offsets in Unicode scalars of the
 /// original text. A malformed line gets `{"id", "line", "error"}` and the scan goes on.
-public struct Scanner: Sendable {
+public struct StreamScanner: Sendable {
     /// Counts from one run.
     public struct Summary: Sendable, Equatable {
         public var lines = 0
@@ -24,7 +23,7 @@ public struct Scanner: Sendable {
 
     /// Lines read and judged together: parsed and put through the text-only plugins on every
     /// core, finished in input order, written out on every core again.
-    static let batchSize = 1024
+    public static let batchSize = 1024
 
     /// A scanner over `ruleSet`; its environment holds the fingerprints of the items scanned
     /// so far, so a time-ordered stream is checked for repeats as it goes. `jobs` threads
