@@ -150,7 +150,8 @@ extension ProfanityPlugin.Engine {
             // "a Dick", "a total Knob": an article or an intensifier before it makes it the insult.
             var wordStart = before
             while wordStart >= 0, (0x41...0x5A).contains(bytes[wordStart] & 0xDF), bytes[wordStart] >= 0x41 { wordStart -= 1 }
-            let previous = String(decoding: UnsafeBufferPointer(rebasing: bytes[(wordStart + 1)...before]), as: UTF8.self).lowercased()
+            // Empty when what stands before is no letter (a control character, a digit): no lead word.
+            let previous = String(decoding: UnsafeBufferPointer(rebasing: bytes[(wordStart + 1)..<(before + 1)]), as: UTF8.self).lowercased()
             return !insultLead.contains(previous)
         }
         var after = range.upperBound

@@ -179,8 +179,9 @@ struct BrowserSession: Sendable {
         return data
     }
 
-    /// Waits until `condition` holds, polling; fails naming `what` when `seconds` pass first.
-    func wait(_ what: String, seconds: Double = 10, until condition: () async throws -> Bool) async throws {
+    /// Waits until `condition` holds, polling; fails naming `what` when `seconds` pass first. The
+    /// default is generous: under the whole suite on two cores a page has taken over 10 s to redraw.
+    func wait(_ what: String, seconds: Double = 30, until condition: () async throws -> Bool) async throws {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if try await condition() { return }

@@ -23,6 +23,19 @@ private func surface(_ finding: Finding, in text: String) -> String {
 
 @Suite("Profanity plugin")
 struct ProfanityPluginTests {
+    @Test(
+        "a capitalised word after a character that is no letter, space or quote is judged, not a crash (found by the fuzzer)",
+        arguments: [
+            "ktial! thBoole ena oc\u{1A} , aal\u{3}\u{1A} , a coca\u{E3}\u{E3}\u{E3} Cock il!sfne",
+            "the physio\u{1A} Dick was rude", "rang 3 Cock ups", "ward 7 Twat",
+        ])
+    func nameCheckAfterNoLetter(text: String) {
+        let result = verdict(text)
+        // Whatever it decides, every span is inside the text; the capitalised word after a
+        // non-letter reads as a word in a sentence, as after a space.
+        #expect(result.findings.allSatisfy { $0.start <= $0.end && $0.end <= text.unicodeScalars.count })
+    }
+
     @Test("every shipped rule and the clean-text pack pass their YAML tests")
     func shippedTests() throws {
         let packs = try RulePackLoader.load(paths: [root.appendingPathComponent("rules/profanity").path])
