@@ -47,12 +47,18 @@ final class WebDriver: @unchecked Sendable {
             }
             try await Task.sleep(for: .milliseconds(100))
         }
-        process.terminate()
+        stop()
         throw WebDriverError("chromedriver did not answer on port \(port) within 10 seconds: \(last)")
     }
 
-    deinit {
-        if process.isRunning { process.terminate() }
+    deinit { stop() }
+
+    /// Ends chromedriver with SIGKILL: it inherits the test runner's signal mask, in which
+    /// SIGTERM is blocked, so `terminate()` left one running after every test run.
+    private func stop() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
     }
 
     /// A new headless browser window of the given size, with its own session storage.
