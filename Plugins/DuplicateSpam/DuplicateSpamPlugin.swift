@@ -65,7 +65,7 @@ public struct DuplicateSpamPlugin: RulePlugin {
             self.enforcing = enforcing
             enforcedRules = compiled.filter { $0.info.mode == .enforce }
             shadowRules = compiled.filter { $0.info.mode == .shadow }
-            shadow = compiled.contains { $0.info.mode == .shadow } && all != enforcing ? all : nil
+            shadow = !shadowRules.isEmpty && all != enforcing ? all : nil
             self.index = environment.fingerprints
             self.keys = FingerprintKeys(environment.hasher)
             self.shingle = shingle

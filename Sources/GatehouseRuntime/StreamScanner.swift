@@ -115,7 +115,7 @@ public struct StreamScanner: Sendable {
     }
 
     private func begin(line: [UInt8], lineNumber: Int, receivedNow: Date) -> Begun {
-        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+        if Self.isBlank(line) {
             // A blank line still gets its output line, so that lines stay paired.
             return .failed(errorLine(id: nil, lineNumber: lineNumber, "empty line").json)
         }
@@ -149,6 +149,9 @@ public struct StreamScanner: Sendable {
 
     /// The fields of a line: the API's, plus an `id` and anything else a recording carries.
     private let decoder = SubmissionDecoder(policy: .stream)
+
+    /// True for a line of spaces and tabs only (or none): it gets an "empty line" error.
+    static func isBlank(_ line: [UInt8]) -> Bool { line.allSatisfy { $0 == 0x20 || $0 == 0x09 } }
 
     /// The input id as text, for `duplicate_of`.
     static func idText(_ id: Any?) -> String? {

@@ -97,13 +97,13 @@ public struct RuleReplay: Sendable {
     }
 
     private func parse(_ line: Line) -> Result<Parsed, LineFailure> {
-        if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return .failure(LineFailure("empty line")) }
+        if StreamScanner.isBlank(line.bytes) { return .failure(LineFailure("empty line")) }
         do {
             let object = try decoder.parseObject(Data(line.bytes))
             // No check against the wall clock: the corpus is its own clock, and a report that
             // changed with the day it ran would not be reproducible.
             let submission = try decoder.decode(object: object)
-            return .success(Parsed(id: Self.idText(object["id"]) ?? "line \(line.number)", submission: submission))
+            return .success(Parsed(id: StreamScanner.idText(object["id"]) ?? "line \(line.number)", submission: submission))
         } catch {
             return .failure(LineFailure(error.message))
         }
@@ -114,15 +114,6 @@ public struct RuleReplay: Sendable {
         init(_ message: String) { self.message = message }
     }
 
-    static func idText(_ id: Any?) -> String? {
-        switch id {
-        case let string as String: return string
-        case is Bool: return nil
-        case let number as Int: return String(number)
-        case let number as Double: return String(number)
-        default: return nil
-        }
-    }
 
     /// A finding as the two sets are compared on: which rule, where.
     private struct Key: Hashable {
