@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        // The shared store when several gateways run on one PostgreSQL (GatehousePostgres).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         // Already in the graph through Hummingbird; named for the maintenance service's graceful shutdown.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
@@ -79,13 +81,25 @@ let package = Package(
             ]
         ),
         .target(
+            name: "GatehousePostgres",
+            dependencies: [
+                "GatehouseCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The one place that knows both backends: opens the stores a configuration names.
+        .target(
+            name: "GatehouseStores",
+            dependencies: ["GatehouseCore", "GatehouseStorage", "GatehousePostgres", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
             name: "GatehouseServer",
             dependencies: [
-                "GatehouseCore", "GatehouseRuntime", "GatehouseStorage",
+                "GatehouseCore", "GatehouseRuntime", "GatehouseStores",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

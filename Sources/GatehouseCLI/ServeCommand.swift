@@ -96,7 +96,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let gateway: Gateway
         do {
-            gateway = try Gateway(configuration: configuration, logger: logger)
+            gateway = try await Gateway.open(configuration: configuration, logger: logger)
         } catch {
             printError("gatehouse serve: cannot start: \(error)")
             throw ExitCode(2)
@@ -118,15 +118,12 @@ struct ServeCommand: AsyncParsableCommand {
             metadata: ["address": "\(configuration.host):\(configuration.port)", "rules": "\(gateway.ruleCount)",
                        "rules_from": "\(RulePackLocator().locate(explicit: configuration.rules).paths.joined(separator: ":"))",
                        "rules_version": "\(gateway.ruleSetVersion.prefix(RuleSetVersion.displayLength))",
-                       "data": "\(configuration.dataDirectory)"])
+                       "store": "\(gateway.stores.location)"])
         try await buildApplication(gateway: gateway, logger: logger).runService()
-        // Everything in flight has committed. Fold the WAL into the database file and cut it,
-        // so the data directory holds one complete file and no earlier versions of erased rows.
-        do {
-            try await gateway.database.eraseOldVersions()
-        } catch {
-            logger.warning("could not truncate the WAL on shutdown; it is folded in on the next start", metadata: ["error": "\(type(of: error))"])
-        }
+        // Everything in flight has committed. On SQLite the WAL is folded into the database
+        // file and cut, so the data directory holds one complete file and no earlier versions
+        // of erased rows; on a shared store the connections close.
+        await gateway.stores.close()
     }
 
     func resolvedConfiguration() throws -> ServerConfiguration {

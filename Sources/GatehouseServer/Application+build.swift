@@ -1,6 +1,5 @@
 import Foundation
 import GatehouseCore
-import GRDB
 import Hummingbird
 import Logging
 
@@ -132,16 +131,7 @@ public func buildApplication(gateway: Gateway, logger: Logger = Logger(label: "g
         .json(GatewayResponse(200) { $0.field("status", "ok") })
     }
     router.get("/readyz") { _, _ -> Response in
-        do {
-            _ = try await gateway.database.pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
-            return .json(GatewayResponse(200) { json in
-                json.field("status", "ready")
-                json.field("rules", gateway.ruleCount)
-                json.field("rulesVersion", gateway.ruleSetVersion)
-            })
-        } catch {
-            return .json(GatewayResponse(503) { $0.field("status", "not ready") })
-        }
+        .json(await gateway.readiness())
     }
 
     let configuration = gateway.configuration

@@ -1,8 +1,7 @@
 import Foundation
 import GatehouseCore
-import GRDB
 import GatehouseRuntime
-import GatehouseStorage
+import GatehouseStores
 import Logging
 import Synchronization
 
@@ -31,61 +30,104 @@ public struct GatewayResponse: Sendable {
 /// The HTTP routes and the tests both call it.
 public final class Gateway: Sendable {
     public let configuration: ServerConfiguration
-    public let database: GatehouseDatabase
+    /// Everything kept: contributions, the review queue, the audit log, fingerprints,
+    /// idempotency answers (SQLite in the data directory, or a shared PostgreSQL).
+    public let stores: any GatewayStores
     public let metrics = Metrics()
     let tokens: TokenStore
-    let fingerprints: DurableFingerprintIndex
     let hasher: KeyedHasher
-    let recorder: any SubmissionRecorder
-    private let commitStatistics: @Sendable () -> CommitStatistics
-    let contributionStore: any ContributionStore
     /// The moderators' queue, claims and decisions.
     public let reviews: ReviewService
     private let writes: StoreWrites
-    /// The audit log (read side).
-    public let audit: any AuditLog
     private let ruleSets: LiveRuleSets
     private let decoder: SubmissionDecoder
     private let rateLimiter: RateLimiter
     private let inFlight = InFlightKeys()
     private let logger: Logger
     /// Held while the gateway lives: a second gateway on this data directory is refused.
-    private let lock: DataDirectoryLock
+    private let lock: DataDirectoryLock?
 
-    /// Opens the data directory (creating it, the database and the secret key as needed) and
-    /// compiles the rules. A bad rule set stops the start with a clear error.
-    public init(configuration: ServerConfiguration, logger: Logger = Logger(label: "gatehouse")) throws {
+    /// The audit log (read side).
+    public var audit: any AuditLog { stores.audit }
+
+    /// A gateway on the embedded store: opens the data directory (creating it, the database
+    /// and the secret key as needed) and compiles the rules. A bad rule set stops the start
+    /// with a clear error. A configuration naming a shared store needs `Gateway.open`.
+    public convenience init(configuration: ServerConfiguration, logger: Logger = Logger(label: "gatehouse")) throws {
+        guard configuration.storage == .sqlite else {
+            throw ConfigurationError("storage: a shared PostgreSQL store is opened with Gateway.open (it connects asynchronously)")
+        }
+        let directory = configuration.dataDirectory
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        Self.warnIfOthersCanRead(directory, "the data directory can be read by other users; chmod 700 it", logger: logger)
+        let lock = try DataDirectoryLock(directory: directory)
+        let databasePath = (directory as NSString).appendingPathComponent("gatehouse.sqlite")
+        let secret = try configuration.secretFile.map { try Self.secret(file: $0, logger: logger) }
+            ?? Self.secret(in: directory, databaseExists: manager.fileExists(atPath: databasePath), logger: logger)
+        try self.init(
+            configuration: configuration, stores: try StoreFactory.sqlite(path: databasePath), hasher: KeyedHasher(secret: secret),
+            lock: lock, logger: logger)
+    }
+
+    /// A gateway on the store the configuration names: the embedded SQLite store, or a
+    /// PostgreSQL server shared with other gateways (connected, migrated and checked against
+    /// their secret key before the gateway starts).
+    public static func open(configuration: ServerConfiguration, logger: Logger = Logger(label: "gatehouse")) async throws -> Gateway {
+        guard case .postgres(let settings) = configuration.storage else {
+            return try Gateway(configuration: configuration, logger: logger)
+        }
+        guard let file = configuration.secretFile else {
+            throw ConfigurationError(
+                "storage: gateways sharing a store need the same secret key: set secret_file (or GATEHOUSE_SECRET_FILE) to a file of at least 16 random bytes")
+        }
+        let hasher = KeyedHasher(secret: try secret(file: file, logger: logger))
+        let stores = try await StoreFactory.postgres(settings, keyCheck: keyCheck(hasher), logger: logger)
+        do {
+            return try Gateway(configuration: configuration, stores: stores, hasher: hasher, lock: nil, logger: logger)
+        } catch {
+            await stores.close()
+            throw error
+        }
+    }
+
+    /// The value that shows two gateways have the same secret key without showing the key.
+    static func keyCheck(_ hasher: KeyedHasher) -> String {
+        hasher.hexMAC("gatehouse key check", domain: "gatehouse.key-check")
+    }
+
+    private init(
+        configuration: ServerConfiguration, stores: any GatewayStores, hasher: KeyedHasher, lock: DataDirectoryLock?, logger: Logger
+    ) throws {
         self.configuration = configuration
         self.logger = logger
-        let manager = FileManager.default
-        try manager.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        Self.warnIfOthersCanRead(configuration.dataDirectory, "the data directory can be read by other users; chmod 700 it", logger: logger)
-        lock = try DataDirectoryLock(directory: configuration.dataDirectory)
-        let databasePath = (configuration.dataDirectory as NSString).appendingPathComponent("gatehouse.sqlite")
-        hasher = KeyedHasher(
-            secret: try Self.secret(in: configuration.dataDirectory, databaseExists: manager.fileExists(atPath: databasePath), logger: logger))
-        database = try GatehouseDatabase(path: databasePath)
-        fingerprints = try DurableFingerprintIndex(database: database)
-        let recorder = SQLiteSubmissionRecorder(database: database, fingerprints: fingerprints)
-        self.recorder = recorder
-        commitStatistics = { recorder.commitStatistics }
-        contributionStore = SQLiteContributionStore(database: database)
-        audit = SQLiteAuditLog(database: database)
+        self.lock = lock
+        self.stores = stores
+        self.hasher = hasher
         tokens = try configuration.tokenStore(logger: logger)
         let decoder = SubmissionDecoder(policy: .api(maxTextCharacters: configuration.maxTextCharacters, maxDepth: configuration.maxJSONDepth))
         self.decoder = decoder
         rateLimiter = RateLimiter(perMinute: configuration.ratePerMinute)
-        let ruleSets = LiveRuleSets(try Self.compile(configuration, fingerprints: fingerprints, hasher: hasher, logger: logger))
+        let ruleSets = LiveRuleSets(try Self.compile(configuration, fingerprints: stores.fingerprints, hasher: hasher, logger: logger))
         self.ruleSets = ruleSets
         writes = StoreWrites(metrics: metrics, logger: logger)
-        let hasher = self.hasher
         reviews = ReviewService(
-            store: SQLiteReviewStore(database: database, recorder: recorder), configuration: configuration, decoder: decoder,
+            store: stores.reviews, configuration: configuration, decoder: decoder,
             rules: { ruleSets.live }, textHash: { Self.auditTextHash($0, hasher: hasher) },
             metrics: metrics, logger: logger)
         if tokens.isEmpty {
             logger.warning("no API tokens configured: every /v1 route will answer 401 (see gatehouse serve --help)")
         }
+    }
+
+    /// The secret key in `file` (at least 16 bytes), as every gateway sharing a store reads it.
+    static func secret(file: String, logger: Logger) throws -> Data {
+        guard let key = FileManager.default.contents(atPath: file) else {
+            throw ConfigurationError("secret_file: cannot read \(file); make one with: head -c 32 /dev/urandom > \(file) && chmod 600 \(file)")
+        }
+        guard key.count >= 16 else { throw ConfigurationError("secret_file: \(file) holds \(key.count) bytes; the key must be at least 16") }
+        warnIfOthersCanRead(file, "the secret key can be read by other users; chmod 600 it", logger: logger)
+        return key
     }
 
     /// The secret key for pseudonyms and keyed hashes: read from `secret.key`, or generated
@@ -128,7 +170,7 @@ public final class Gateway: Sendable {
     /// syncs the file and its directory, so the key is on disk before anything keyed with it.
     /// Fails if the file exists: two servers starting at once do not overwrite each other's key.
     private static func writeNewFile(_ path: String, bytes: [UInt8], mode: mode_t) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        let descriptor = openFile(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard descriptor >= 0 else { throw ConfigurationError("\(path): cannot create the secret key (\(String(cString: strerror(errno))))") }
         defer { close(descriptor) }
         let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
@@ -136,7 +178,7 @@ public final class Gateway: Sendable {
             unlink(path)
             throw ConfigurationError("\(path): cannot write the secret key (\(String(cString: strerror(errno))))")
         }
-        let directory = open((path as NSString).deletingLastPathComponent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let directory = openFile((path as NSString).deletingLastPathComponent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if directory >= 0 {
             _ = fsync(directory)
             close(directory)
@@ -144,7 +186,7 @@ public final class Gateway: Sendable {
     }
 
     private static func compile(
-        _ configuration: ServerConfiguration, fingerprints: DurableFingerprintIndex, hasher: KeyedHasher, logger: Logger
+        _ configuration: ServerConfiguration, fingerprints: any FingerprintIndex, hasher: KeyedHasher, logger: Logger
     ) throws -> CompiledRuleSets {
         let live = try RuleSet.load(
             paths: RulePackLocator().locate(explicit: configuration.rules).paths, order: configuration.pipeline,
@@ -234,6 +276,8 @@ public final class Gateway: Sendable {
         // A retry is judged again and then answered from the store: its key is looked up only
         // inside the commit (`record`), not read first. Retries are rare, and a read before
         // every submission, through the reader pool, held up every intake that sends a clientRef.
+        // What the other gateways on a shared store committed, so their items count as earlier.
+        try await writes.run("a submission", refusal: "the store cannot be reached; nothing was kept; retry") { try await stores.catchUp() }
         let itemId = ItemID.make()
         let ruleSet = ruleSets.live
         let verdict = ruleSet.evaluate(Self.judged(submission, at: now), itemId: itemId)
@@ -248,7 +292,7 @@ public final class Gateway: Sendable {
             response: StoredResponse(status: response.status, body: response.body, request: request),
             rulesVersion: ruleSet.version, held: verdict.decision == .held ? HeldDetails(verdict) : nil)
         let outcome = try await writes.run("a submission", refusal: "the store could not commit this submission; nothing was kept; retry") {
-            try await recorder.record(record)
+            try await stores.recorder.record(record)
         }
         guard outcome.recorded else {
             // An earlier submission with this key was stored: its answer, if it was the same one.
@@ -354,7 +398,7 @@ public final class Gateway: Sendable {
 
     /// `GET /v1/contributions`: accepted items, paged by `after` (the last `seq` seen).
     public func contributions(conversation: String?, after: Int64, limit: Int) async throws -> GatewayResponse {
-        let items = try await contributionStore.contributions(conversation: conversation, after: after, limit: Self.pageSize(limit))
+        let items = try await stores.contributions.contributions(conversation: conversation, after: after, limit: Self.pageSize(limit))
         // The same form as every other time the API answers with: UTC, milliseconds.
         let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         return Self.page(items, after: after, seq: \.seq, bytes: { $0.text.utf8.count + 160 }) { item, json in
@@ -410,7 +454,7 @@ public final class Gateway: Sendable {
     /// Reloads the rule packs: compiled and their tests run first; swapped in atomically only
     /// if all is well. A bad set is refused and the old one stays. Audited.
     public func reloadRules(actor: String) async throws -> GatewayResponse {
-        let fingerprints = self.fingerprints
+        let fingerprints = stores.fingerprints
         let compiled: CompiledRuleSets
         do {
             compiled = try Self.compile(configuration, fingerprints: fingerprints, hasher: hasher, logger: logger)
@@ -428,7 +472,7 @@ public final class Gateway: Sendable {
         }
         ruleSets.replace(with: compiled)
         let count = compiled.live.ruleCount
-        try await recorder.recordEvent(actor: actor, event: "rules.reloaded", at: Date(), rulesVersion: compiled.live.version)
+        try await stores.recorder.recordEvent(actor: actor, event: "rules.reloaded", at: Date(), rulesVersion: compiled.live.version)
         logger.notice("rules reloaded", metadata: ["rules": "\(count)", "version": "\(compiled.live.shortVersion)"])
         return GatewayResponse(200) { json in
             json.field("reloaded", true)
@@ -443,13 +487,46 @@ public final class Gateway: Sendable {
     /// maintenance service runs it on start and every ten minutes.
     @discardableResult
     public func maintain(now: Date = Date()) async throws -> (fingerprints: Int, answers: Int) {
-        let pruned = try await recorder.prune(
-            fingerprintsBefore: now.addingTimeInterval(-fingerprints.retention),
+        // On a shared store, one gateway's turn serves them all (the turn outlasts the interval
+        // a little less than the interval, so it passes on if its holder goes).
+        guard try await stores.claimMaintenance(for: 540) else { return (0, 0) }
+        let pruned = try await stores.recorder.prune(
+            fingerprintsBefore: now.addingTimeInterval(-stores.fingerprintRetention),
             answersBefore: now.addingTimeInterval(-Double(configuration.idempotencyHours) * 3_600))
         if pruned.fingerprints + pruned.answers > 0 {
             logger.info("pruned past retention", metadata: ["fingerprints": "\(pruned.fingerprints)", "answers": "\(pruned.answers)"])
         }
         return pruned
+    }
+
+    /// `GET /readyz`: 200 when the store answers, with the rule set in force and, on a shared
+    /// store, every gateway seen in the last ten seconds with the rule set it runs; 503 when
+    /// the store does not answer.
+    public func readiness() async -> GatewayResponse {
+        do {
+            try await stores.ping()
+            let peers = try await stores.coordination?.peers(now: Date(), within: 10)
+            return GatewayResponse(200) { json in
+                json.field("status", "ready")
+                json.field("rules", ruleCount)
+                json.field("rulesVersion", ruleSetVersion)
+                if let peers {
+                    json.key("gateways")
+                    json.beginArray()
+                    for peer in peers {
+                        json.object { json in
+                            json.field("name", peer.name)
+                            json.field("rulesVersion", peer.rulesVersion)
+                            json.field("seenAt", peer.seenAt.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+                        }
+                    }
+                    json.endArray()
+                }
+            }
+        } catch {
+            logger.warning("not ready: the store does not answer", metadata: ["error": "\(error)"])
+            return GatewayResponse(503) { $0.field("status", "not ready") }
+        }
     }
 
     /// The number of rules in force.
@@ -460,11 +537,15 @@ public final class Gateway: Sendable {
 
     /// `GET /metrics`.
     public func metricsText() async throws -> String {
-        metrics.render(queueDepth: try await reviews.store.queueDepth(), commits: commitStatistics(), rulesVersion: ruleSetVersion)
+        metrics.render(queueDepth: try await reviews.store.queueDepth(), commits: stores.commitStatistics, rulesVersion: ruleSetVersion)
     }
 }
 
-/// A fixed one-minute window per token.
+/// The C library's `open`, by a name `Gateway.open` does not hide.
+private func openFile(_ path: String, _ flags: Int32, _ mode: mode_t = 0) -> Int32 {
+    open(path, flags, mode)
+}
+
 /// Idempotency keys of submissions being decided: one request per key at a time, the others
 /// waiting their turn.
 final class InFlightKeys: Sendable {
@@ -496,6 +577,7 @@ final class InFlightKeys: Sendable {
     }
 }
 
+/// A fixed one-minute window per token.
 final class RateLimiter: Sendable {
     private let limit: Int
     private let windows = Mutex([Int: (start: UInt64, count: Int)]())

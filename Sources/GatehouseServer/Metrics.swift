@@ -1,5 +1,5 @@
 import Foundation
-import GatehouseStorage
+import GatehouseCore
 import Synchronization
 
 /// Counters and a latency histogram, rendered in the Prometheus text format.

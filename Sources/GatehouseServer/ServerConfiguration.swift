@@ -39,12 +39,19 @@ public struct ServerConfiguration: Sendable {
     public var rejectReasons = ["abusive", "personal-data", "spam", "off-topic", "duplicate", "other"]
     /// API tokens by role: plain tokens (hashed on load) or `sha256:` hex hashes.
     public var tokens: [(value: String, role: Role)] = []
+    /// Where state is kept: `sqlite` (the default: a database in the data directory, one
+    /// gateway) or a PostgreSQL URL shared by several gateways.
+    public var storage = StorageConfiguration.sqlite
+    /// A file holding the secret key (at least 16 bytes). Needed with a shared store, where
+    /// every gateway must have the same key; with SQLite, the default is `secret.key` in the
+    /// data directory.
+    public var secretFile: String?
 
     public init() {}
 
     /// Keys a configuration file may hold.
     static let keys: Set<String> = [
-        "listen", "data_dir", "rules", "pipeline", "limits", "review", "tokens",
+        "listen", "data_dir", "rules", "pipeline", "limits", "review", "tokens", "storage", "storage_password_file", "secret_file",
     ]
 
     /// Reads `path`; a missing or bad key is an error that names it.
@@ -68,6 +75,18 @@ public struct ServerConfiguration: Sendable {
         if let directory = map["data_dir"] {
             guard let directory = directory as? String else { throw ConfigurationError("\(path): 'data_dir' must be a path") }
             configuration.dataDirectory = directory
+        }
+        if let storage = map["storage"] {
+            guard let storage = storage as? String else { throw ConfigurationError("\(path): 'storage' must be sqlite or a postgres:// URL") }
+            try configuration.setStorage(storage, source: "\(path): 'storage'")
+        }
+        if let file = map["storage_password_file"] {
+            guard let file = file as? String else { throw ConfigurationError("\(path): 'storage_password_file' must be a path") }
+            try configuration.setStoragePassword(file: file, source: "\(path): 'storage_password_file'")
+        }
+        if let file = map["secret_file"] {
+            guard let file = file as? String else { throw ConfigurationError("\(path): 'secret_file' must be a path") }
+            configuration.secretFile = file
         }
         if let rules = map["rules"] {
             guard let list = (rules as? [String]) ?? (rules as? String).map({ [$0] }) else {
@@ -118,9 +137,20 @@ public struct ServerConfiguration: Sendable {
         return configuration
     }
 
-    /// Applies `GATEHOUSE_LISTEN`, `GATEHOUSE_DATA_DIR`, `GATEHOUSE_RULES` and
-    /// `GATEHOUSE_TOKEN_<ROLE>` (comma-separated tokens) from `environment`.
+    /// Applies `GATEHOUSE_LISTEN`, `GATEHOUSE_DATA_DIR`, `GATEHOUSE_RULES`,
+    /// `GATEHOUSE_TOKEN_<ROLE>` (comma-separated tokens), `GATEHOUSE_DATABASE_URL`,
+    /// `GATEHOUSE_DATABASE_PASSWORD` or `GATEHOUSE_DATABASE_PASSWORD_FILE`, and
+    /// `GATEHOUSE_SECRET_FILE` from `environment`.
     public mutating func applyEnvironment(_ environment: [String: String]) throws {
+        if let url = environment["GATEHOUSE_DATABASE_URL"] { try setStorage(url, source: "GATEHOUSE_DATABASE_URL") }
+        if let file = environment["GATEHOUSE_DATABASE_PASSWORD_FILE"] {
+            try setStoragePassword(file: file, source: "GATEHOUSE_DATABASE_PASSWORD_FILE")
+        }
+        if let password = environment["GATEHOUSE_DATABASE_PASSWORD"], case .postgres(var settings) = storage {
+            settings.password = password
+            storage = .postgres(settings)
+        }
+        if let file = environment["GATEHOUSE_SECRET_FILE"] { secretFile = file }
         if let listen = environment["GATEHOUSE_LISTEN"] { try setListen(listen, source: "GATEHOUSE_LISTEN") }
         if let directory = environment["GATEHOUSE_DATA_DIR"] { dataDirectory = directory }
         if let rules = environment["GATEHOUSE_RULES"] { self.rules = rules.split(separator: ":").map(String.init) }
@@ -154,6 +184,34 @@ public struct ServerConfiguration: Sendable {
             guard Set(codes).count == codes.count else { throw ConfigurationError("\(path): 'review.reject_reasons' lists a code twice") }
             rejectReasons = codes
         }
+    }
+
+    /// Sets `storage` from `sqlite` or a `postgres://` URL, keeping a password read earlier
+    /// from a file when the URL has none.
+    public mutating func setStorage(_ value: String, source: String) throws {
+        do {
+            var parsed = try StorageConfiguration.parse(value, source: source)
+            if case .postgres(var settings) = parsed, settings.password == nil, case .postgres(let earlier) = storage {
+                settings.password = earlier.password
+                parsed = .postgres(settings)
+            }
+            storage = parsed
+        } catch let error as StorageConfigurationError {
+            throw ConfigurationError(error.description)
+        }
+    }
+
+    /// Reads the PostgreSQL password from `file` (its first line).
+    mutating func setStoragePassword(file: String, source: String) throws {
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+            throw ConfigurationError("\(source): cannot read the password file \(file)")
+        }
+        let password = String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
+        guard case .postgres(var settings) = storage else {
+            throw ConfigurationError("\(source): a password file is only used with storage: postgres://…; set storage first")
+        }
+        settings.password = password
+        storage = .postgres(settings)
     }
 
     /// Sets host and port from `host:port`.

@@ -19,13 +19,10 @@ public struct SQLiteAuditLog: AuditLog {
         findings: [AuditFinding], textHash: String?, rulesVersion: String? = nil, reason: String? = nil
     ) throws -> AuditEntry {
         let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM auditEntry ORDER BY seq DESC LIMIT 1"))
-        let seq: Int64 = (last?["seq"] ?? 0) + 1
-        let prevHash: String = last?["hash"] ?? AuditEntry.genesis
-        let findingsJSON = AuditFinding.canonicalJSON(findings)
-        let rounded = Date(timeIntervalSince1970: (time.timeIntervalSince1970 * 1_000).rounded() / 1_000)
-        let hash = AuditEntry.computeHash(
-            seq: seq, time: rounded, actor: actor, event: event, itemId: itemId, decision: decision,
-            findingsJSON: findingsJSON, textHash: textHash, rulesVersion: rulesVersion, reason: reason, prevHash: prevHash)
+        var head = AuditChainHead(seq: last?["seq"] ?? 0, hash: last?["hash"] ?? AuditEntry.genesis)
+        let (entry, findingsJSON) = head.next(
+            time: time, actor: actor, event: event, itemId: itemId, decision: decision, findings: findings, textHash: textHash,
+            rulesVersion: rulesVersion, reason: reason)
         try db.cachedStatement(
             sql: """
                 INSERT INTO auditEntry (seq, time, actor, event, itemId, decision, findings, textHash, rulesVersion, reason, prevHash, hash)
@@ -33,12 +30,10 @@ public struct SQLiteAuditLog: AuditLog {
                 """
         ).execute(
             arguments: [
-                seq, rounded.timeIntervalSince1970, actor, event, itemId, decision, findingsJSON, textHash, rulesVersion, reason,
-                prevHash, hash,
+                entry.seq, entry.time.timeIntervalSince1970, actor, event, itemId, decision, findingsJSON, textHash, rulesVersion,
+                reason, entry.prevHash, entry.hash,
             ])
-        return AuditEntry(
-            seq: seq, time: rounded, actor: actor, event: event, itemId: itemId, decision: decision, findings: findings,
-            textHash: textHash, rulesVersion: rulesVersion, reason: reason, prevHash: prevHash, hash: hash)
+        return entry
     }
 
     /// Entries after `seq`, oldest first, at most `limit`.
@@ -53,40 +48,17 @@ public struct SQLiteAuditLog: AuditLog {
     public func verify(anchor: AuditAnchor?) async throws -> AuditVerification {
         try await database.pool.read { db in
             let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM auditEntry ORDER BY seq")
-            var previous = AuditEntry.genesis
-            var expectedSeq: Int64 = 1
-            var checked = 0
+            var walk = AuditChainWalk(anchor: anchor)
             while let row = try cursor.next() {
-                let seq: Int64 = row["seq"]
-                let findingsJSON: String = row["findings"]
-                let stored: String = row["hash"]
-                let prevHash: String = row["prevHash"]
-                func bad(_ reason: String) -> AuditVerification {
-                    AuditVerification(ok: false, checked: checked, firstBadSeq: seq, reason: reason)
+                if let failed = walk.check(
+                    seq: row["seq"], time: Date(timeIntervalSince1970: row["time"]), actor: row["actor"], event: row["event"],
+                    itemId: row["itemId"], decision: row["decision"], findingsJSON: row["findings"], textHash: row["textHash"],
+                    rulesVersion: row["rulesVersion"], reason: row["reason"], prevHash: row["prevHash"], hash: row["hash"])
+                {
+                    return failed
                 }
-                guard seq == expectedSeq else { return bad("sequence gap: expected \(expectedSeq)") }
-                guard prevHash == previous else { return bad("prevHash does not match the previous entry's hash") }
-                let time = Date(timeIntervalSince1970: row["time"])
-                let recomputed = AuditEntry.computeHash(
-                    seq: seq, time: time, actor: row["actor"], event: row["event"], itemId: row["itemId"],
-                    decision: row["decision"], findingsJSON: findingsJSON, textHash: row["textHash"], rulesVersion: row["rulesVersion"],
-                    reason: row["reason"], prevHash: prevHash)
-                guard recomputed == stored else { return bad("hash does not match the entry's contents") }
-                if let anchor, anchor.seq == seq, anchor.hash != stored {
-                    return bad("the hash is not the one recorded for this entry: the log was rewritten from here or earlier")
-                }
-                previous = stored
-                expectedSeq += 1
-                checked += 1
             }
-            if let anchor, anchor.seq >= expectedSeq {
-                return AuditVerification(
-                    ok: false, checked: checked, firstBadSeq: expectedSeq,
-                    reason: "the log ends at entry \(expectedSeq - 1), but entry \(anchor.seq) was recorded: entries were removed from the end")
-            }
-            return AuditVerification(
-                ok: true, checked: checked, firstBadSeq: nil, reason: nil, lastSeq: checked > 0 ? expectedSeq - 1 : nil,
-                lastHash: checked > 0 ? previous : nil)
+            return walk.finish()
         }
     }
 

@@ -8,20 +8,15 @@ import GatehouseCore
 /// withdrawn from memory when that fails (`withdraw`), so that only stored submissions are
 /// ever found as earlier items. On start the memory index is rebuilt from the table, so a
 /// restart forgets nothing.
-public final class DurableFingerprintIndex: FingerprintIndex, @unchecked Sendable {
-    // @unchecked Sendable: `pending` is only touched while `lock` is held; `memory` is Sendable.
-    private let memory: MemoryFingerprintIndex
-    private let lock = NSLock()
-    /// Fingerprints inserted in memory and not yet persisted or withdrawn, by item id.
-    private var pending: [String: [StoredFingerprint]] = [:]
+public final class DurableFingerprintIndex: FingerprintIndex, Sendable {
+    private let index: RecordingFingerprintIndex
 
     /// How long fingerprints are kept, in seconds.
-    public let retention: TimeInterval
+    public var retention: TimeInterval { index.retention }
 
     /// Loads the fingerprints received within `retention` of now from `database`.
     public init(database: GatehouseDatabase, retention: TimeInterval = 30 * 24 * 3600, now: Date = Date()) throws {
-        self.retention = retention
-        memory = MemoryFingerprintIndex(retention: retention)
+        index = RecordingFingerprintIndex(retention: retention)
         // Row by row from a cursor: the rows are never all in memory at once beside the index.
         // Times ahead of the clock (which only an earlier version let in, from a receivedAt) are
         // left out: the index takes its newest time as the present and would drop the rest.
@@ -33,39 +28,34 @@ public final class DurableFingerprintIndex: FingerprintIndex, @unchecked Sendabl
                     now.addingTimeInterval(-retention).timeIntervalSince1970,
                     now.addingTimeInterval(Submission.allowedClockSkew).timeIntervalSince1970,
                 ])
-            try memory.transaction { transaction in
-                while let row = try rows.next() {
-                    let fingerprint = Self.fingerprint(row)
-                    if fingerprint.cluster == fingerprint.itemId, let contributor = fingerprint.contributor {
-                        rootContributors[fingerprint.itemId] = contributor
-                    }
-                    let root = fingerprint.cluster == fingerprint.itemId ? nil :
-                        StoredFingerprint(itemId: fingerprint.cluster, contributor: rootContributors[fingerprint.cluster],
-                                          conversation: nil, time: fingerprint.time, exact: 0, signature: [], bands: [],
-                                          cluster: fingerprint.cluster)
-                    try transaction.insert(fingerprint, joining: root)
+            var batch: [RecordingFingerprintIndex.Pending] = []
+            while let row = try rows.next() {
+                let fingerprint = Self.fingerprint(row)
+                if fingerprint.cluster == fingerprint.itemId, let contributor = fingerprint.contributor {
+                    rootContributors[fingerprint.itemId] = contributor
+                }
+                batch.append(.init(fingerprint: fingerprint, rootContributor: rootContributors[fingerprint.cluster]))
+                if batch.count == 4_096 {
+                    try index.load(batch)
+                    batch.removeAll(keepingCapacity: true)
                 }
             }
+            try index.load(batch)
         }
     }
 
     /// The number of items held in memory.
-    public var count: Int { memory.count }
+    public var count: Int { index.count }
 
     public func transaction<T>(_ body: (inout any FingerprintTransaction) throws -> T) throws -> T {
-        try memory.transaction { inner in
-            var recording: any FingerprintTransaction = ForwardingTransaction(inner: inner) { inner, fingerprint, match in
-                try inner.insert(fingerprint, joining: match)
-                self.record(fingerprint)
-            }
-            return try body(&recording)
-        }
+        try index.transaction(body)
     }
 
     /// Writes the fingerprints `itemId`'s evaluation inserted, inside the caller's transaction
     /// (the item's own savepoint, so they are kept exactly when the item is).
     public func persist(itemId: String, into db: Database) throws {
-        guard let fingerprints = lock.withLock({ pending.removeValue(forKey: itemId) }) else { return }
+        let fingerprints = index.takePending(itemId: itemId).map(\.fingerprint)
+        guard !fingerprints.isEmpty else { return }
         let insert = try db.cachedStatement(
             sql: """
                 INSERT INTO fingerprint (itemId, contributor, conversation, time, exact, signature, bands, cluster,
@@ -87,12 +77,7 @@ public final class DurableFingerprintIndex: FingerprintIndex, @unchecked Sendabl
     /// Forgets `itemId`'s fingerprints: its submission was not stored (the commit failed, or
     /// another request with the same idempotency key got there first).
     public func withdraw(itemId: String) {
-        lock.withLock { _ = pending.removeValue(forKey: itemId) }
-        memory.withdraw(itemId: itemId)
-    }
-
-    fileprivate func record(_ fingerprint: StoredFingerprint) {
-        lock.withLock { pending[fingerprint.itemId, default: []].append(fingerprint) }
+        index.withdraw(itemId: itemId)
     }
 
     /// The fingerprint scheme written now: 2, MinHash bins chosen without the key, with

@@ -54,6 +54,11 @@ public final class GatehouseDatabase: Sendable {
         try await checkpointer.truncate(attempts: attempts)
     }
 
+    /// Throws unless a read succeeds now.
+    public func ping() async throws {
+        _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
     deinit {
         checkpointer?.stop()
     }

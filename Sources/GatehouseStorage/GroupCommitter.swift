@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GatehouseCore
 import Synchronization
 
 /// Batches concurrent writes into shared transactions (group commit), so that durability does
@@ -34,6 +35,13 @@ public actor GroupCommitter {
         return box.value!
     }
 
+    /// SQLite's own errors as the server sees every store's: `StoreUnavailable`, with the
+    /// result code and message. Other errors (a review conflict) pass through.
+    static func unavailable(_ error: any Error) -> any Error {
+        guard let error = error as? DatabaseError else { return error }
+        return StoreUnavailable(backend: "sqlite", code: "\(error.resultCode)", message: error.message ?? "")
+    }
+
     private func drain() async {
         while !queue.isEmpty {
             let batch = queue
@@ -51,7 +59,7 @@ public actor GroupCommitter {
                             }
                             outcomes.append(.success(()))
                         } catch {
-                            outcomes.append(.failure(error))
+                            outcomes.append(.failure(Self.unavailable(error)))
                         }
                     }
                     return outcomes
@@ -59,32 +67,13 @@ public actor GroupCommitter {
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
                 counters.withLock { $0.count(writes: batch.count, seconds: seconds) }
             } catch {
-                outcomes = Array(repeating: .failure(error), count: batch.count)
+                outcomes = Array(repeating: .failure(Self.unavailable(error)), count: batch.count)
             }
             for (pending, outcome) in zip(batch, outcomes) {
                 pending.continuation.resume(with: outcome)
             }
         }
         running = false
-    }
-}
-
-/// What the group committer has done so far: transactions, the writes they held, and the
-/// time from starting each transaction to its commit (fsync included).
-public struct CommitStatistics: Sendable, Equatable {
-    public var transactions = 0
-    public var writes = 0
-    public var seconds = 0.0
-    public var slowestSeconds = 0.0
-    /// The most writes one transaction held.
-    public var largestBatch = 0
-
-    mutating func count(writes batch: Int, seconds duration: Double) {
-        transactions += 1
-        writes += batch
-        largestBatch = max(largestBatch, batch)
-        seconds += duration
-        slowestSeconds = max(slowestSeconds, duration)
     }
 }
 

@@ -172,21 +172,14 @@ public struct SQLiteReviewStore: ReviewStore {
             return (item, published)
         }
         // The held text is erased in the row; now from the WAL's older copies of the page too.
-        var erased = true
-        do {
-            try await database.eraseOldVersions()
-        } catch {
-            erased = false
-        }
+        let erased = (try? await database.eraseOldVersions()) != nil
         return ResolutionOutcome(item: item, published: published, erasedOldVersions: erased)
     }
 
     /// The item with `id`, pending and at `version` (when one is given), or the `ReviewError` that says why not.
     private static func pendingItem(_ id: String, version: Int?, in db: Database, now: Date) throws -> ReviewItem {
         guard let item = try fetch(id, in: db, now: now) else { throw ReviewError.notFound(itemId: id) }
-        guard item.isPending else { throw ReviewError.alreadyResolved(item) }
-        if let version, version != item.version { throw ReviewError.staleVersion(item, sent: version) }
-        return item
+        return try item.checkedPending(version: version)
     }
 
     private static func fetch(_ id: String, in db: Database, now: Date) throws -> ReviewItem? {

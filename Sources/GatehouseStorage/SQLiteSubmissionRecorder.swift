@@ -64,7 +64,7 @@ public struct SQLiteSubmissionRecorder: SubmissionRecorder {
 
     public func recordEvent(actor: String, event: String, at time: Date, rulesVersion: String?) async throws {
         try await committer.write { db in
-            try SQLiteAuditLog.append(
+            _ = try SQLiteAuditLog.append(
                 in: db, time: time, actor: actor, event: event, itemId: nil, decision: nil, findings: [], textHash: nil,
                 rulesVersion: rulesVersion)
         }

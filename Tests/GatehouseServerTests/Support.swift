@@ -1,6 +1,7 @@
 import Foundation
 import GatehouseCore
 import GatehouseServer
+import GatehouseStorage
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -140,4 +141,9 @@ final class RawConnection {
         // 0: the server closed the connection; -1 with EAGAIN: still open when the wait ran out.
         return recv(descriptor, &byte, 1, 0) == 0
     }
+}
+
+extension Gateway {
+    /// The SQLite database of a gateway on the embedded store, for tests that look inside it.
+    var database: GatehouseDatabase { (stores as! SQLiteStores).database }
 }

@@ -312,6 +312,17 @@ public enum ReviewError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+extension ReviewItem {
+    /// The item, when it is pending and at `version` (if one is given); else the `ReviewError`
+    /// that says why it cannot be changed. Every store checks an item this way, inside the
+    /// transaction that changes it.
+    public func checkedPending(version: Int?) throws(ReviewError) -> ReviewItem {
+        guard isPending else { throw ReviewError.alreadyResolved(self) }
+        if let version, version != self.version { throw ReviewError.staleVersion(self, sent: version) }
+        return self
+    }
+}
+
 /// The moderators' queue: reads, claims and decisions, each decision or claim with its audit
 /// entry in one transaction. The SQLite store implements it; another backend slots in beside it.
 public protocol ReviewStore: Sendable {

@@ -1,5 +1,4 @@
 import Foundation
-import GatehouseCore
 
 /// A view of another index that answers queries and records nothing: for dry runs
 /// (`POST /v1/check`) that must see earlier items without becoming one.

@@ -1,0 +1,93 @@
+import Foundation
+import GatehouseCore
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// Batches one gateway's concurrent writes into shared transactions on the shared database
+/// (group commit), as the SQLite store's committer does: each transaction first locks the
+/// audit chain's head, runs its writes in order and commits; a caller resumes only after the
+/// transaction holding its write has committed. A write that fails on its own (a review
+/// conflict) is dropped from the batch alone; a database error fails the whole batch, whose
+/// callers each get `StoreUnavailable` (nothing of it was kept, so each may retry).
+actor PostgresCommitter {
+    private struct Pending {
+        let work: @Sendable (PostgresBatch) async throws -> Void
+        let continuation: CheckedContinuation<Void, any Error>
+    }
+
+    private let client: PostgresClient
+    private let logger: Logger
+    private var queue: [Pending] = []
+    private var running = false
+    private let counters = Mutex(CommitStatistics())
+    /// The most writes one transaction takes; the rest wait for the next.
+    static let largestBatch = 256
+
+    init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Runs `work` in the next shared transaction and returns once that transaction has committed.
+    func write<T: Sendable>(_ work: @escaping @Sendable (PostgresBatch) async throws -> T) async throws -> T {
+        let box = ResultBox<T>()
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            queue.append(Pending(work: { batch in box.value = try await work(batch) }, continuation: continuation))
+            if !running {
+                running = true
+                Task { await self.drain() }
+            }
+        }
+        return box.value!
+    }
+
+    private func drain() async {
+        while !queue.isEmpty {
+            let batch = Array(queue.prefix(Self.largestBatch))
+            queue.removeFirst(batch.count)
+            let started = DispatchTime.now().uptimeNanoseconds
+            var outcomes: [Result<Void, any Error>]
+            do {
+                outcomes = try await client.withTransaction(logger: logger) { connection in
+                    let writer = try await PostgresBatch.begin(on: connection, logger: logger)
+                    var outcomes: [Result<Void, any Error>] = []
+                    for pending in batch {
+                        let mark = writer.mark()
+                        do {
+                            try await pending.work(writer)
+                            outcomes.append(.success(()))
+                        } catch let error as PSQLError {
+                            // The transaction is aborted: nothing in it can commit.
+                            throw error
+                        } catch {
+                            writer.rollback(to: mark)
+                            outcomes.append(.failure(error))
+                        }
+                    }
+                    try await writer.flush()
+                    return outcomes
+                }
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                counters.withLock { $0.count(writes: batch.count, seconds: seconds) }
+            } catch {
+                let failure = PostgresErrors.unavailable(error)
+                outcomes = Array(repeating: .failure(failure), count: batch.count)
+            }
+            for (pending, outcome) in zip(batch, outcomes) {
+                pending.continuation.resume(with: outcome)
+            }
+        }
+        running = false
+    }
+
+    /// A snapshot of the counters.
+    nonisolated var statistics: CommitStatistics { counters.withLock { $0 } }
+}
+
+/// Carries a write's result out of the transaction closure.
+private final class ResultBox<T>: @unchecked Sendable {
+    // @unchecked Sendable: written once inside the transaction, read after the caller resumes,
+    // which the continuation orders after the write.
+    var value: T?
+}
