@@ -147,6 +147,21 @@ let package = Package(
             ],
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
+        // What the tests that need a real PostgreSQL server share: the server, a database each.
+        .target(
+            name: "GatehouseTestSupport",
+            dependencies: ["GatehouseCore", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log")],
+            path: "Tests/Support"
+        ),
+        // One suite of store tests run against both backends, and several real gateway processes
+        // on one real PostgreSQL server.
+        .testTarget(
+            name: "GatehouseSharedStoreTests",
+            dependencies: [
+                "GatehouseStores", "GatehouseStorage", "GatehousePostgres", "GatehouseCore", "GatehouseRuntime", "GatehouseTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         .testTarget(name: "GatehouseCLITests", dependencies: ["GatehouseCLI", "GatehouseRuntime", "GatehouseCore", "PIIRedaction"]),
     ]
 )

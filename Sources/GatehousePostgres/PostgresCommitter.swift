@@ -14,6 +14,14 @@ actor PostgresCommitter {
     private struct Pending {
         let work: @Sendable (PostgresBatch) async throws -> Void
         let continuation: CheckedContinuation<Void, any Error>
+        /// Set when the caller stopped waiting (its deadline passed): the write is not run.
+        let abandoned: Abandoned
+    }
+
+    private final class Abandoned: Sendable {
+        private let flag = Mutex(false)
+        var isSet: Bool { flag.withLock { $0 } }
+        func set() { flag.withLock { $0 = true } }
     }
 
     private let client: PostgresClient
@@ -29,23 +37,36 @@ actor PostgresCommitter {
         self.logger = logger
     }
 
-    /// Runs `work` in the next shared transaction and returns once that transaction has committed.
-    func write<T: Sendable>(_ work: @escaping @Sendable (PostgresBatch) async throws -> T) async throws -> T {
+    /// Runs `work` in the next shared transaction and returns once that transaction has
+    /// committed; `StoreUnavailable` if the store fails, or does not answer within the deadline.
+    nonisolated func write<T: Sendable>(_ work: @escaping @Sendable (PostgresBatch) async throws -> T) async throws -> T {
+        try await PostgresErrors.mapping { try await self.enqueue(work) }
+    }
+
+    private func enqueue<T: Sendable>(_ work: @escaping @Sendable (PostgresBatch) async throws -> T) async throws -> T {
         let box = ResultBox<T>()
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            queue.append(Pending(work: { batch in box.value = try await work(batch) }, continuation: continuation))
-            if !running {
-                running = true
-                Task { await self.drain() }
+        let abandoned = Abandoned()
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                queue.append(Pending(work: { batch in box.value = try await work(batch) }, continuation: continuation, abandoned: abandoned))
+                if !running {
+                    running = true
+                    Task { await self.drain() }
+                }
             }
+        } onCancel: {
+            abandoned.set()
         }
         return box.value!
     }
 
     private func drain() async {
         while !queue.isEmpty {
-            let batch = Array(queue.prefix(Self.largestBatch))
+            var batch = Array(queue.prefix(Self.largestBatch))
             queue.removeFirst(batch.count)
+            for pending in batch where pending.abandoned.isSet { pending.continuation.resume(throwing: CancellationError()) }
+            batch.removeAll { $0.abandoned.isSet }
+            if batch.isEmpty { continue }
             let started = DispatchTime.now().uptimeNanoseconds
             var outcomes: [Result<Void, any Error>]
             do {

@@ -1,3 +1,4 @@
+import Foundation
 import GatehouseCore
 import PostgresNIO
 
@@ -25,12 +26,65 @@ enum PostgresErrors {
         return error
     }
 
-    /// Runs `body`, turning the database's errors into `StoreUnavailable`.
-    static func mapping<T>(_ body: () async throws -> T) async throws -> T {
+    /// How long a caller waits for the shared store before it is told the store is
+    /// unavailable. PostgresNIO's pool queues requests for up to a minute while it cannot
+    /// connect; a submission must be refused (503, retry) long before that.
+    static let deadline: Duration = .seconds(5)
+
+    /// Runs `body` within `deadline`, turning the database's errors into `StoreUnavailable`.
+    static func mapping<T: Sendable>(deadline: Duration = deadline, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         do {
-            return try await body()
+            return try await Deadline.run(deadline, body)
         } catch {
             throw unavailable(error)
+        }
+    }
+}
+
+/// Waits for an operation at most a given time: past it, the caller gets `StoreUnavailable`
+/// and the operation is cancelled. A write still queued is dropped; one already inside a
+/// transaction may yet commit (a retry with the same `clientRef` then gets its answer, and
+/// without one the retry is judged an exact repeat: the text is kept once either way).
+enum Deadline {
+    static func run<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        let once = OneShot<T>()
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            once.set(continuation)
+            let work = Task {
+                do {
+                    once.resume(with: .success(try await operation()))
+                } catch {
+                    once.resume(with: .failure(error))
+                }
+            }
+            Task {
+                try? await Task.sleep(for: limit)
+                if once.resume(with: .failure(StoreUnavailable(backend: "postgres", code: "timeout", message: "the shared store did not answer within \(limit)"))) {
+                    // A write still waiting in its committer's queue is then dropped from it.
+                    work.cancel()
+                }
+            }
+        }
+    }
+
+    /// A continuation resumed once, by whichever of the operation and the timer comes first.
+    private final class OneShot<T: Sendable>: @unchecked Sendable {
+        // @unchecked Sendable: `continuation` is only touched while `lock` is held.
+        private let lock = NSLock()
+        private var continuation: CheckedContinuation<T, any Error>?
+
+        func set(_ continuation: CheckedContinuation<T, any Error>) {
+            lock.withLock { self.continuation = continuation }
+        }
+
+        @discardableResult
+        func resume(with result: Result<T, any Error>) -> Bool {
+            guard let continuation = lock.withLock({ () -> CheckedContinuation<T, any Error>? in
+                defer { self.continuation = nil }
+                return self.continuation
+            }) else { return false }
+            continuation.resume(with: result)
+            return true
         }
     }
 }

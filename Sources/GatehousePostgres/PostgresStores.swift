@@ -52,7 +52,9 @@ public final class PostgresStores: GatewayStores {
         configuration.options.minimumConnections = 1
         configuration.options.connectTimeout = .seconds(3)
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        let running = Task { await client.run() }
+        let running = Task(priority: .high) { await client.run() }
+        // Let the client's run loop start before the first lease (else PostgresNIO warns).
+        for _ in 0..<8 { await Task.yield() }
         let stores = PostgresStores(client: client, running: running, settings: settings, retention: retention, logger: logger)
         do {
             try await PostgresErrors.mapping { try await PostgresSchema.migrate(client, logger: logger) }
@@ -78,7 +80,7 @@ public final class PostgresStores: GatewayStores {
 
     /// Stores the key check value if none is there yet; refuses one that differs.
     private func checkKey(_ keyCheck: String) async throws {
-        let stored: String? = try await PostgresErrors.mapping {
+        let stored: String? = try await PostgresErrors.mapping { [self] in
             try await client.query(
                 "INSERT INTO gatehouse_setting (key, value) VALUES ('key_check', \(keyCheck)) ON CONFLICT (key) DO NOTHING", logger: logger)
             for try await value in try await client.query("SELECT value FROM gatehouse_setting WHERE key = 'key_check'", logger: logger)
@@ -104,11 +106,11 @@ public final class PostgresStores: GatewayStores {
     public var coordination: (any GatewayCoordination)? { peers }
 
     public func catchUp() async throws {
-        try await PostgresErrors.mapping { try await index.catchUp() }
+        try await PostgresErrors.mapping { [index] in try await index.catchUp() }
     }
 
     public func ping() async throws {
-        try await PostgresErrors.mapping { _ = try await client.query("SELECT 1", logger: logger).collect() }
+        try await PostgresErrors.mapping(deadline: .seconds(2)) { [client, logger] in _ = try await client.query("SELECT 1", logger: logger).collect() }
     }
 
     /// The old row version of an erased text stays until vacuum reclaims it.
@@ -116,7 +118,7 @@ public final class PostgresStores: GatewayStores {
 
     public func claimMaintenance(for seconds: TimeInterval) async throws -> Bool {
         let now = Date().timeIntervalSince1970
-        return try await PostgresErrors.mapping {
+        return try await PostgresErrors.mapping { [self] in
             let rows = try await client.query(
                 """
                 UPDATE maintenance_lease SET holder = \(gatewayId), until = \(now + seconds)

@@ -141,7 +141,8 @@ public func buildApplication(gateway: Gateway, logger: Logger = Logger(label: "g
         // cannot hold sockets open for ever.
         server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleSeconds)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "gatehouse"),
-        services: [MaintenanceService(gateway: gateway, interval: .seconds(600), logger: logger)],
+        services: [MaintenanceService(gateway: gateway, interval: .seconds(600), logger: logger)]
+            + (gateway.stores.coordination == nil ? [] : [CoordinationService(gateway: gateway, interval: .seconds(1), logger: logger)]),
         logger: logger)
 }
 

@@ -41,7 +41,11 @@ public final class Gateway: Sendable {
     private let writes: StoreWrites
     private let ruleSets: LiveRuleSets
     private let decoder: SubmissionDecoder
-    private let rateLimiter: RateLimiter
+    let rateLimiter: RateLimiter
+    /// How other gateways on a shared store know this one: host and port.
+    public let name: String
+    /// The rules generation this gateway has caught up with (a shared store's counter).
+    private let rulesGeneration = Mutex<Int64?>(nil)
     private let inFlight = InFlightKeys()
     private let logger: Logger
     /// Held while the gateway lives: a second gateway on this data directory is refused.
@@ -108,6 +112,7 @@ public final class Gateway: Sendable {
         let decoder = SubmissionDecoder(policy: .api(maxTextCharacters: configuration.maxTextCharacters, maxDepth: configuration.maxJSONDepth))
         self.decoder = decoder
         rateLimiter = RateLimiter(perMinute: configuration.ratePerMinute)
+        name = "\(ProcessInfo.processInfo.hostName):\(configuration.port)"
         let ruleSets = LiveRuleSets(try Self.compile(configuration, fingerprints: stores.fingerprints, hasher: hasher, logger: logger))
         self.ruleSets = ruleSets
         writes = StoreWrites(metrics: metrics, logger: logger)
@@ -226,7 +231,7 @@ public final class Gateway: Sendable {
             metrics.refused(status: 403)
             throw GatewayError(403, "the \(caller.role.rawValue) role may not use this route")
         }
-        if let wait = rateLimiter.secondsToWait(caller.index) {
+        if let wait = rateLimiter.secondsToWait(caller.index, label: caller.label) {
             metrics.refused(status: 429)
             throw GatewayError(
                 429, "too many requests for this token; the limit is \(configuration.ratePerMinute) a minute", retryAfter: wait)
@@ -454,6 +459,42 @@ public final class Gateway: Sendable {
     /// Reloads the rule packs: compiled and their tests run first; swapped in atomically only
     /// if all is well. A bad set is refused and the old one stays. Audited.
     public func reloadRules(actor: String) async throws -> GatewayResponse {
+        let response = try await reloadRulesHere(actor: actor)
+        // Every other gateway on a shared store reloads its own copy of the rules at its next
+        // heartbeat (within a second): a reload asked of one is a reload of all.
+        if let coordination = stores.coordination {
+            do {
+                let generation = try await coordination.announceRulesReload()
+                rulesGeneration.withLock { $0 = max($0 ?? 0, generation) }
+            } catch {
+                logger.error("rules reloaded here, but the other gateways could not be told", metadata: ["error": "\(error)"])
+            }
+        }
+        return response
+    }
+
+    /// One heartbeat on a shared store (`CoordinationService`, every second): this gateway is
+    /// seen with its rule set; rules reloaded on another gateway are reloaded here; request
+    /// counts per token are shared, so a token's rate limit holds over all the gateways.
+    public func coordinate(now: Date = Date()) async throws {
+        guard let coordination = stores.coordination else { return }
+        let generation = try await coordination.heartbeat(name: name, rulesVersion: ruleSetVersion, at: now)
+        let seen = rulesGeneration.withLock { seen in
+            defer { seen = max(seen ?? generation, generation) }
+            return seen
+        }
+        if let seen, generation > seen {
+            do {
+                _ = try await reloadRulesHere(actor: "system:peer")
+            } catch {
+                logger.error("another gateway reloaded its rules; reloading here failed, the old rules stay", metadata: ["error": "\(error)"])
+            }
+        }
+        try await rateLimiter.exchange(with: coordination, now: now)
+    }
+
+    /// Reloads the rules on this gateway alone.
+    private func reloadRulesHere(actor: String) async throws -> GatewayResponse {
         let fingerprints = stores.fingerprints
         let compiled: CompiledRuleSets
         do {
@@ -577,29 +618,3 @@ final class InFlightKeys: Sendable {
     }
 }
 
-/// A fixed one-minute window per token.
-final class RateLimiter: Sendable {
-    private let limit: Int
-    private let windows = Mutex([Int: (start: UInt64, count: Int)]())
-
-    init(perMinute: Int) { limit = perMinute }
-
-    private static let window: UInt64 = 60_000_000_000
-
-    /// Counts one request by the token at `key`, made at `now` (monotonic nanoseconds): nil
-    /// within the limit, else the whole seconds until the token's window reopens (at least 1).
-    ///
-    /// Requests race for the lock, so one that read the clock earlier may come in after a
-    /// later one has opened a new window: `now` can be before `window.start`.
-    func secondsToWait(_ key: Int, now: UInt64 = DispatchTime.now().uptimeNanoseconds) -> Int? {
-        windows.withLock { windows in
-            var window = windows[key] ?? (now, 0)
-            if now > window.start, now - window.start > Self.window { window = (now, 0) }
-            window.count += 1
-            windows[key] = window
-            guard window.count > limit else { return nil }
-            let elapsed = now > window.start ? now - window.start : 0
-            return max(1, Int((Self.window - elapsed + 999_999_999) / 1_000_000_000))
-        }
-    }
-}

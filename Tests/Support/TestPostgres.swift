@@ -1,0 +1,97 @@
+import Foundation
+import GatehouseCore
+import Logging
+import PostgresNIO
+
+/// The PostgreSQL server the shared-store tests use: `GATEHOUSE_TEST_POSTGRES` (a URL to a
+/// server where the user may create databases), or else a throwaway cluster that
+/// `scripts/test-postgres start` brings up on loopback. Each test gets a database of its own.
+public enum TestPostgres {
+    /// The server's URL, or why there is none (the tests that need it are then skipped, saying so).
+    public static let server: Result<PostgresSettings, Unavailable> = locate()
+
+    public struct Unavailable: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static var isAvailable: Bool { (try? server.get()) != nil }
+
+    /// Why the tests are skipped, when they are.
+    public static var skipReason: String {
+        if case .failure(let reason) = server { return "no PostgreSQL for the shared-store tests: \(reason)" }
+        return ""
+    }
+
+    private static func locate() -> Result<PostgresSettings, Unavailable> {
+        var url = ProcessInfo.processInfo.environment["GATEHOUSE_TEST_POSTGRES"]
+        if url == nil {
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            let process = Process()
+            process.executableURL = root.appendingPathComponent("scripts/test-postgres")
+            process.arguments = ["start"]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            do {
+                try process.run()
+            } catch {
+                return .failure(Unavailable(description: "cannot run scripts/test-postgres: \(error)"))
+            }
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            guard process.terminationStatus == 0, let line = text.split(separator: "\n").first(where: { $0.hasPrefix("GATEHOUSE_TEST_POSTGRES=") }) else {
+                return .failure(Unavailable(description: "scripts/test-postgres start failed: \(text.trimmingCharacters(in: .whitespacesAndNewlines))"))
+            }
+            url = String(line.dropFirst("GATEHOUSE_TEST_POSTGRES=".count))
+        }
+        do {
+            return .success(try PostgresSettings(url: url!, source: "GATEHOUSE_TEST_POSTGRES"))
+        } catch {
+            return .failure(Unavailable(description: "\(error)"))
+        }
+    }
+
+    /// A new, empty database on the server; dropped by `drop`.
+    public static func freshDatabase() async throws -> PostgresSettings {
+        var settings = try server.get()
+        let name = "gatehouse_test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
+        try await administer(settings) { client in
+            try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
+        }
+        settings.database = name
+        return settings
+    }
+
+    /// Drops a database `freshDatabase` made (ending any connection still open to it).
+    public static func drop(_ settings: PostgresSettings) async {
+        guard var admin = try? server.get() else { return }
+        admin.maxConnections = 1
+        try? await administer(admin) { client in
+            try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(settings.database) WITH (FORCE)"))
+        }
+    }
+
+    /// Runs `body` with a client on the server's own database.
+    public static func administer(_ settings: PostgresSettings, _ body: (PostgresClient) async throws -> Void) async throws {
+        let client = PostgresClient(
+            configuration: .init(host: settings.host, port: settings.port, username: settings.user, password: settings.password,
+                                 database: try server.get().database, tls: .disable),
+            backgroundLogger: Logger(label: "test-postgres"))
+        let running = Task(priority: .high) { await client.run() }
+        for _ in 0..<8 { await Task.yield() }
+        defer { running.cancel() }
+        try await body(client)
+    }
+
+    /// Runs one SQL statement on `settings`' database (to look inside it, or to break it on purpose).
+    public static func execute(_ sql: String, on settings: PostgresSettings) async throws -> [PostgresRow] {
+        let client = PostgresClient(
+            configuration: .init(host: settings.host, port: settings.port, username: settings.user, password: settings.password,
+                                 database: settings.database, tls: .disable),
+            backgroundLogger: Logger(label: "test-postgres"))
+        let running = Task(priority: .high) { await client.run() }
+        for _ in 0..<8 { await Task.yield() }
+        defer { running.cancel() }
+        return try await client.query(PostgresQuery(unsafeSQL: sql)).collect()
+    }
+}
