@@ -88,7 +88,7 @@ public func buildApplication(gateway: Gateway, logger: Logger = Logger(label: "g
         }
         let data = try await body(request)
         do {
-            return .json(try gateway.check(data, enforcingShadow: enforcingShadow))
+            return .json(try await gateway.check(data, enforcingShadow: enforcingShadow))
         } catch let error as GatewayError {
             throw error.http
         }

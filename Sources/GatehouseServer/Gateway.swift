@@ -383,9 +383,11 @@ public final class Gateway: Sendable {
 
     /// `POST /v1/check`: the pipeline's explained verdict; nothing is stored or remembered.
     /// With `enforcingShadow`, shadow rules act as if enforced (`?shadow=enforce`).
-    public func check(_ body: Data, enforcingShadow: Bool = false) throws -> GatewayResponse {
+    public func check(_ body: Data, enforcingShadow: Bool = false) async throws -> GatewayResponse {
         let now = Date()
         let submission = try submission(in: body, now: now)
+        // Judged against what every gateway on a shared store has, as a submission would be.
+        try await writes.run("a check", refusal: "the store cannot be reached; retry") { try await stores.catchUp() }
         let ruleSet = enforcingShadow ? ruleSets.dryRunEnforcingShadow : ruleSets.dryRun
         let verdict = ruleSet.evaluate(Self.judged(submission, at: now), itemId: nil, explain: true)
         return GatewayResponse(200, capacity: verdict.text.utf8.count * 3 + 512) { json in

@@ -6,6 +6,30 @@ import PostgresNIO
 /// The PostgreSQL server the shared-store tests use: `GATEHOUSE_TEST_POSTGRES` (a URL to a
 /// server where the user may create databases), or else a throwaway cluster that
 /// `scripts/test-postgres start` brings up on loopback. Each test gets a database of its own.
+/// Runs `scripts/test-postgres COMMAND`; its exit status and output. The output goes through a
+/// file, not a pipe: the server it starts inherits the child's descriptors, and a pipe it holds
+/// open would never reach its end.
+func runTestPostgresScript(_ command: String, environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let log = FileManager.default.temporaryDirectory.appendingPathComponent("test-postgres-\(UUID().uuidString).log")
+    FileManager.default.createFile(atPath: log.path, contents: nil)
+    defer { try? FileManager.default.removeItem(at: log) }
+    let handle = try FileHandle(forWritingTo: log)
+    let process = Process()
+    process.executableURL = root.appendingPathComponent("scripts/test-postgres")
+    process.arguments = [command]
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    process.standardOutput = handle
+    process.standardError = handle
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    // Polled: Foundation's waitUntilExit spins a run loop, and on a test's cooperative thread
+    // the exit was seen to never arrive.
+    while process.isRunning { usleep(10_000) }
+    try handle.close()
+    return (process.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+}
+
 public enum TestPostgres {
     /// The server's URL, or why there is none (the tests that need it are then skipped, saying so).
     public static let server: Result<PostgresSettings, Unavailable> = locate()
@@ -25,22 +49,14 @@ public enum TestPostgres {
     private static func locate() -> Result<PostgresSettings, Unavailable> {
         var url = ProcessInfo.processInfo.environment["GATEHOUSE_TEST_POSTGRES"]
         if url == nil {
-            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            let process = Process()
-            process.executableURL = root.appendingPathComponent("scripts/test-postgres")
-            process.arguments = ["start"]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
+            let result: (status: Int32, output: String)
             do {
-                try process.run()
+                result = try runTestPostgresScript("start")
             } catch {
                 return .failure(Unavailable(description: "cannot run scripts/test-postgres: \(error)"))
             }
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            guard process.terminationStatus == 0, let line = text.split(separator: "\n").first(where: { $0.hasPrefix("GATEHOUSE_TEST_POSTGRES=") }) else {
-                return .failure(Unavailable(description: "scripts/test-postgres start failed: \(text.trimmingCharacters(in: .whitespacesAndNewlines))"))
+            guard result.status == 0, let line = result.output.split(separator: "\n").first(where: { $0.hasPrefix("GATEHOUSE_TEST_POSTGRES=") }) else {
+                return .failure(Unavailable(description: "scripts/test-postgres start failed: \(result.output.trimmingCharacters(in: .whitespacesAndNewlines))"))
             }
             url = String(line.dropFirst("GATEHOUSE_TEST_POSTGRES=".count))
         }

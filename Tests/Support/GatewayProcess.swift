@@ -1,0 +1,115 @@
+import Foundation
+import Synchronization
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A real `gatehouse serve` process on a loopback port, for tests that need several gateways
+/// (or a gateway that can be killed). Its output is kept for the test to read.
+public final class GatewayProcess: @unchecked Sendable {
+    // @unchecked Sendable: `process` is set up in init and then only read; output is under a lock.
+    public let process = Process()
+    public let port: Int
+    private let output = Output()
+
+    private final class Output: Sendable {
+        let text = Mutex("")
+    }
+
+    /// The `gatehouse` binary built with the package.
+    public static var binary: URL? {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("gatehouse"),
+            root.appendingPathComponent(".build/debug/gatehouse"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
+    /// Starts `gatehouse serve --listen 127.0.0.1:PORT` with `arguments` and `environment`
+    /// added to this process's own.
+    public init(binary: URL, port: Int = Int.random(in: 20_000..<40_000), arguments: [String], environment: [String: String]) throws {
+        self.port = port
+        process.executableURL = binary
+        process.arguments = ["serve", "--listen", "127.0.0.1:\(port)"] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let pipe = Pipe()
+        let output = self.output
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            guard !data.isEmpty else { handle.readabilityHandler = nil; return }
+            output.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
+        }
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+    }
+
+    /// Everything it has written so far.
+    public var log: String { output.text.withLock { $0 } }
+
+    public struct NotReady: Error, CustomStringConvertible {
+        public let port: Int
+        public let log: String
+        public var description: String { "gatehouse serve on port \(port) did not become ready:\n\(log)" }
+    }
+
+    /// Waits until `/healthz` answers (a debug build on a busy machine can take many seconds).
+    public func waitUntilReady(seconds: Double = 60) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            guard process.isRunning else { break }
+            if let (status, _) = try? await request("GET", "/healthz"), status == 200 { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw NotReady(port: port, log: log)
+    }
+
+    /// Sends one request; its status, JSON body (empty when not JSON) and headers.
+    public func request(
+        _ method: String, _ path: String, token: String? = nil, body: [String: Any]? = nil, timeout: TimeInterval = 10
+    ) async throws -> (status: Int, json: [String: Any], headers: [String: String]) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        request.timeoutInterval = timeout
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let body { request.httpBody = try JSONSerialization.data(withJSONObject: body) }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as! HTTPURLResponse
+        var headers: [String: String] = [:]
+        for (key, value) in http.allHeaderFields { headers["\(key)".lowercased()] = "\(value)" }
+        return (http.statusCode, (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:], headers)
+    }
+
+    public func request(_ method: String, _ path: String, token: String? = nil, body: [String: Any]? = nil) async throws -> (Int, [String: Any]) {
+        let answer: (status: Int, json: [String: Any], headers: [String: String]) = try await request(method, path, token: token, body: body, timeout: 10)
+        return (answer.status, answer.json)
+    }
+
+    /// SIGTERM, and its exit status once it has stopped.
+    @discardableResult
+    public func stop() -> Int32 {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// SIGTERM, polled for up to five seconds, then SIGKILL: for a `defer`, which cannot wait
+    /// on anything asynchronous (and Foundation's waitUntilExit can miss the exit there).
+    public func stopNow() {
+        guard process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGTERM)
+        for _ in 0..<500 where process.isRunning { usleep(10_000) }
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+    }
+
+    /// SIGKILL: no chance to finish anything.
+    public func kill() {
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        for _ in 0..<500 where process.isRunning { usleep(10_000) }
+    }
+
+    deinit {
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+    }
+}
