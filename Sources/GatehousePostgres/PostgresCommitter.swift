@@ -74,6 +74,13 @@ actor PostgresCommitter {
                     let writer = try await PostgresBatch.begin(on: connection, logger: logger)
                     var outcomes: [Result<Void, any Error>] = []
                     for pending in batch {
+                        // Its caller may have given up while the transaction waited for a
+                        // connection (the store was down): it is not run, so a 503 never
+                        // hides a write that commits later.
+                        if pending.abandoned.isSet {
+                            outcomes.append(.failure(CancellationError()))
+                            continue
+                        }
                         let mark = writer.mark()
                         do {
                             try await pending.work(writer)
