@@ -33,11 +33,20 @@ struct ServeCommand: AsyncParsableCommand {
               tokens:                           # GATEHOUSE_TOKEN_<ROLE>
                 - {role: intake, token: "a long random string"}
                 - {role: admin, sha256: "<hex SHA-256 of a token>"}
+              storage: sqlite                   # GATEHOUSE_DATABASE_URL; or
+                                                # postgres://user@host:5432/db?sslmode=require
+              storage_password_file: path       # GATEHOUSE_DATABASE_PASSWORD_FILE
+              secret_file: path                 # GATEHOUSE_SECRET_FILE (needed with postgres)
 
             The data directory holds gatehouse.sqlite and secret.key (32 \
             random bytes, mode 0600, generated on first run). Back them up \
             together: with the database present and the key missing, the \
             server refuses to start.
+
+            Several gateways share one PostgreSQL store when each is given the \
+            same storage URL and the same secret_file: one audit chain, one \
+            review queue, repeats found across gateways, a rules reload reaching \
+            every gateway (docs/deploy.md).
 
             Roles: intake posts submissions and reads published contributions; \
             moderator reads the review queue and the audit log, and approves, \

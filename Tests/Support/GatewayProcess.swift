@@ -1,20 +1,13 @@
 import Foundation
-import Synchronization
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 
 /// A real `gatehouse serve` process on a loopback port, for tests that need several gateways
 /// (or a gateway that can be killed). Its output is kept for the test to read.
-public final class GatewayProcess: @unchecked Sendable {
-    // @unchecked Sendable: `process` is set up in init and then only read; output is under a lock.
-    public let process = Process()
+public final class GatewayProcess: Sendable {
+    public let child: Spawned
     public let port: Int
-    private let output = Output()
-
-    private final class Output: Sendable {
-        let text = Mutex("")
-    }
 
     /// The `gatehouse` binary built with the package.
     public static var binary: URL? {
@@ -30,23 +23,11 @@ public final class GatewayProcess: @unchecked Sendable {
     /// added to this process's own.
     public init(binary: URL, port: Int = Int.random(in: 20_000..<40_000), arguments: [String], environment: [String: String]) throws {
         self.port = port
-        process.executableURL = binary
-        process.arguments = ["serve", "--listen", "127.0.0.1:\(port)"] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let pipe = Pipe()
-        let output = self.output
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            guard !data.isEmpty else { handle.readabilityHandler = nil; return }
-            output.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
-        }
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
+        child = try Spawned(binary.path, ["serve", "--listen", "127.0.0.1:\(port)"] + arguments, environment: environment)
     }
 
     /// Everything it has written so far.
-    public var log: String { output.text.withLock { $0 } }
+    public var log: String { child.output }
 
     public struct NotReady: Error, CustomStringConvertible {
         public let port: Int
@@ -58,13 +39,12 @@ public final class GatewayProcess: @unchecked Sendable {
     public func waitUntilReady(seconds: Double = 60) async throws {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
-            guard process.isRunning else { break }
+            guard child.isRunning else { break }
             if let (status, _) = try? await request("GET", "/healthz"), status == 200 { return }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw NotReady(port: port, log: log)
     }
-
     /// Sends one request; its status, JSON body (empty when not JSON) and headers.
     public func request(
         _ method: String, _ path: String, token: String? = nil, body: [String: Any]? = nil, timeout: TimeInterval = 10
@@ -86,30 +66,18 @@ public final class GatewayProcess: @unchecked Sendable {
         return (answer.status, answer.json)
     }
 
-    /// SIGTERM, and its exit status once it has stopped.
-    @discardableResult
-    public func stop() -> Int32 {
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
-
-    /// SIGTERM, polled for up to five seconds, then SIGKILL: for a `defer`, which cannot wait
-    /// on anything asynchronous (and Foundation's waitUntilExit can miss the exit there).
+    /// SIGTERM, polled for up to five seconds, then SIGKILL (also fine in a `defer`).
     public func stopNow() {
-        guard process.isRunning else { return }
-        Foundation.kill(process.processIdentifier, SIGTERM)
-        for _ in 0..<500 where process.isRunning { usleep(10_000) }
-        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        child.signal(SIGTERM)
+        if child.wait(seconds: 5) == nil {
+            child.signal(SIGKILL)
+            child.wait(seconds: 5)
+        }
     }
 
     /// SIGKILL: no chance to finish anything.
     public func kill() {
-        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
-        for _ in 0..<500 where process.isRunning { usleep(10_000) }
-    }
-
-    deinit {
-        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        child.signal(SIGKILL)
+        child.wait(seconds: 5)
     }
 }

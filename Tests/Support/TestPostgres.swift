@@ -6,28 +6,13 @@ import PostgresNIO
 /// The PostgreSQL server the shared-store tests use: `GATEHOUSE_TEST_POSTGRES` (a URL to a
 /// server where the user may create databases), or else a throwaway cluster that
 /// `scripts/test-postgres start` brings up on loopback. Each test gets a database of its own.
-/// Runs `scripts/test-postgres COMMAND`; its exit status and output. The output goes through a
-/// file, not a pipe: the server it starts inherits the child's descriptors, and a pipe it holds
-/// open would never reach its end.
+/// Runs `scripts/test-postgres COMMAND`; its exit status and output (through a file: the
+/// server it starts inherits the child's descriptors, and would hold a pipe open).
 func runTestPostgresScript(_ command: String, environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let log = FileManager.default.temporaryDirectory.appendingPathComponent("test-postgres-\(UUID().uuidString).log")
-    FileManager.default.createFile(atPath: log.path, contents: nil)
-    defer { try? FileManager.default.removeItem(at: log) }
-    let handle = try FileHandle(forWritingTo: log)
-    let process = Process()
-    process.executableURL = root.appendingPathComponent("scripts/test-postgres")
-    process.arguments = [command]
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    process.standardOutput = handle
-    process.standardError = handle
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    // Polled: Foundation's waitUntilExit spins a run loop, and on a test's cooperative thread
-    // the exit was seen to never arrive.
-    while process.isRunning { usleep(10_000) }
-    try handle.close()
-    return (process.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+    let child = try Spawned(root.appendingPathComponent("scripts/test-postgres").path, [command], environment: environment)
+    let status = child.wait(seconds: 120) ?? -1
+    return (status, child.output)
 }
 
 public enum TestPostgres {
