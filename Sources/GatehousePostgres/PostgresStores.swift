@@ -57,7 +57,8 @@ public final class PostgresStores: GatewayStores {
         for _ in 0..<8 { await Task.yield() }
         let stores = PostgresStores(client: client, running: running, settings: settings, retention: retention, logger: logger)
         do {
-            try await PostgresErrors.mapping { try await PostgresSchema.migrate(client, logger: logger) }
+            // Start-up waits longer than a request: gateways starting together migrate one after another.
+            try await PostgresErrors.mapping(deadline: .seconds(60)) { try await PostgresSchema.migrate(client, logger: logger) }
             try await stores.checkKey(keyCheck)
             try await stores.index.catchUp()
         } catch let error as StoreUnavailable {
@@ -80,7 +81,7 @@ public final class PostgresStores: GatewayStores {
 
     /// Stores the key check value if none is there yet; refuses one that differs.
     private func checkKey(_ keyCheck: String) async throws {
-        let stored: String? = try await PostgresErrors.mapping { [self] in
+        let stored: String? = try await PostgresErrors.mapping(deadline: .seconds(30)) { [self] in
             try await client.query(
                 "INSERT INTO gatehouse_setting (key, value) VALUES ('key_check', \(keyCheck)) ON CONFLICT (key) DO NOTHING", logger: logger)
             for try await value in try await client.query("SELECT value FROM gatehouse_setting WHERE key = 'key_check'", logger: logger)
