@@ -133,7 +133,8 @@ final class CoalescedRun: Sendable {
                 current = next
                 next = nil
             } else if next == task {
-                // Cannot finish before `current`, which it awaited; kept for completeness.
+                // Its own `finished` can run before `current`'s (each is a task of its own):
+                // clear it, or every later caller would share a run that is already over.
                 next = nil
             }
         }

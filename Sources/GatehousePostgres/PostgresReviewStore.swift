@@ -125,7 +125,7 @@ struct PostgresReviewStore: ReviewStore {
 
     func resolve(_ resolution: ReviewResolution) async throws -> ResolutionOutcome {
         let (item, published) = try await committer.write { batch -> (ReviewItem, Contribution?) in
-            var item = try await Self.pendingItem(resolution.itemId, version: resolution.version, in: batch, now: resolution.time)
+            let item = try await Self.pendingItem(resolution.itemId, version: resolution.version, in: batch, now: resolution.time)
             if let claim = item.claim, claim.moderator != resolution.actor { throw ReviewError.claimedByOther(item) }
             // The held copy of the text goes whatever the decision: published items live in
             // `contribution`, and a rejected or corrected text is kept nowhere.
@@ -153,12 +153,7 @@ struct PostgresReviewStore: ReviewStore {
                 time: resolution.time, actor: resolution.actor, event: "review.\(resolution.action.status)", itemId: resolution.itemId,
                 decision: resolution.action.decision.rawValue, findings: resolution.findings, textHash: textHash,
                 rulesVersion: resolution.rulesVersion, reason: resolution.reason)
-            item.status = resolution.action.status
-            item.text = ""
-            item.resolvedAt = resolution.time
-            item.claim = nil
-            item.version += 1
-            return (item, published)
+            return (item.resolved(by: resolution), published)
         }
         // PostgreSQL keeps the old row version until vacuum reclaims it; nothing erases it at once.
         return ResolutionOutcome(item: item, published: published, erasedOldVersions: false)

@@ -139,7 +139,7 @@ public struct SQLiteReviewStore: ReviewStore {
 
     public func resolve(_ resolution: ReviewResolution) async throws -> ResolutionOutcome {
         let (item, published) = try await committer.write { db -> (ReviewItem, Contribution?) in
-            var item = try Self.pendingItem(resolution.itemId, version: resolution.version, in: db, now: resolution.time)
+            let item = try Self.pendingItem(resolution.itemId, version: resolution.version, in: db, now: resolution.time)
             if let claim = item.claim, claim.moderator != resolution.actor { throw ReviewError.claimedByOther(item) }
             // The held copy of the text goes whatever the decision: published items live in
             // `contribution`, and a rejected or corrected text is kept nowhere.
@@ -164,12 +164,7 @@ public struct SQLiteReviewStore: ReviewStore {
                 in: db, time: resolution.time, actor: resolution.actor, event: "review.\(resolution.action.status)",
                 itemId: resolution.itemId, decision: resolution.action.decision.rawValue, findings: resolution.findings,
                 textHash: textHash, rulesVersion: resolution.rulesVersion, reason: resolution.reason)
-            item.status = resolution.action.status
-            item.text = ""
-            item.resolvedAt = resolution.time
-            item.claim = nil
-            item.version += 1
-            return (item, published)
+            return (item.resolved(by: resolution), published)
         }
         // The held text is erased in the row; now from the WAL's older copies of the page too.
         let erased = (try? await database.eraseOldVersions()) != nil

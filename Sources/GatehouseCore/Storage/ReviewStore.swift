@@ -321,6 +321,18 @@ extension ReviewItem {
         if let version, version != self.version { throw ReviewError.staleVersion(self, sent: version) }
         return self
     }
+
+    /// The item as `resolution` leaves it in every store: its new status, the held copy of its
+    /// text erased, no claim, the next version.
+    public func resolved(by resolution: ReviewResolution) -> ReviewItem {
+        var item = self
+        item.status = resolution.action.status
+        item.text = ""
+        item.resolvedAt = resolution.time
+        item.claim = nil
+        item.version += 1
+        return item
+    }
 }
 
 /// The moderators' queue: reads, claims and decisions, each decision or claim with its audit
