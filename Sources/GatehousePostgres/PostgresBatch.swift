@@ -17,6 +17,12 @@ final class PostgresBatch: @unchecked Sendable {
     private var contributions: [ContributionRow] = []
     private var held: [HeldRow] = []
     private var fingerprints: [FingerprintRow] = []
+    /// Idempotency keys claimed for the whole batch before its writes ran (`preclaim`): nil
+    /// for a key this batch inserted, the stored answer for one an earlier submission took.
+    private var preclaimed: [String: StoredResponse?] = [:]
+    /// Keys this batch inserted that a write has taken, with that write's answer, in order.
+    private var taken: [String: StoredResponse] = [:]
+    private var takenOrder: [String] = []
 
     struct ContributionRow {
         var id: String
@@ -46,7 +52,14 @@ final class PostgresBatch: @unchecked Sendable {
     /// Where the kept writes stood, to drop one write's share when it fails on its own.
     struct Mark {
         fileprivate var head: AuditChainHead
-        fileprivate var counts: (Int, Int, Int, Int)
+        fileprivate var counts: (Int, Int, Int, Int, Int)
+    }
+
+    /// An idempotency key a write will claim, known before the transaction runs.
+    struct Claim: Sendable {
+        var key: String
+        var response: StoredResponse
+        var time: Date
     }
 
     private init(connection: PostgresConnection, logger: Logger, head: AuditChainHead) {
@@ -69,7 +82,9 @@ final class PostgresBatch: @unchecked Sendable {
         try await connection.query(query, logger: logger)
     }
 
-    func mark() -> Mark { Mark(head: head, counts: (audit.count, contributions.count, held.count, fingerprints.count)) }
+    func mark() -> Mark {
+        Mark(head: head, counts: (audit.count, contributions.count, held.count, fingerprints.count, takenOrder.count))
+    }
 
     func rollback(to mark: Mark) {
         head = mark.head
@@ -77,6 +92,8 @@ final class PostgresBatch: @unchecked Sendable {
         contributions.removeSubrange(mark.counts.1...)
         held.removeSubrange(mark.counts.2...)
         fingerprints.removeSubrange(mark.counts.3...)
+        for key in takenOrder[mark.counts.4...] { taken[key] = nil }
+        takenOrder.removeSubrange(mark.counts.4...)
     }
 
     /// Appends the next audit entry to the chain (written at commit).
@@ -96,9 +113,46 @@ final class PostgresBatch: @unchecked Sendable {
     func insertHeld(_ row: HeldRow) { held.append(row) }
     func insertFingerprint(_ row: FingerprintRow) { fingerprints.append(row) }
 
+    /// Claims the idempotency keys of every write in the batch with one insert (and, for keys
+    /// already taken, one read), so a batch of a hundred submissions with a `clientRef` each
+    /// costs two round trips while it holds the chain's head, not a hundred. A key claimed
+    /// here that no write goes on to take (its caller gave up, its write failed) is released
+    /// at `flush`.
+    func preclaim(_ claims: [Claim]) async throws {
+        guard !claims.isEmpty else { return }
+        var binds = PostgresBindings(capacity: claims.count * 5)
+        var sql = "INSERT INTO idempotency (key, status, body, request, created_at) VALUES "
+        for (index, claim) in claims.enumerated() {
+            let base = index * 5
+            sql += (index == 0 ? "" : ", ") + "($\(base + 1), $\(base + 2), $\(base + 3), $\(base + 4), $\(base + 5))"
+            binds.append(claim.key)
+            binds.append(claim.response.status)
+            try binds.append(claim.response.body)
+            binds.append(claim.response.request)
+            binds.append(claim.time.timeIntervalSince1970)
+        }
+        // Two writes of one batch with the same key: the first row goes in, the second does
+        // nothing, and the second write gets the first one's answer (see `claim`).
+        let inserted = try await query(PostgresQuery(unsafeSQL: sql + " ON CONFLICT (key) DO NOTHING RETURNING key", binds: binds))
+        for try await key in inserted.decode(String.self) { preclaimed[key] = .some(nil) }
+        let others = Array(Set(claims.map(\.key)).filter { preclaimed[$0] == nil })
+        guard !others.isEmpty else { return }
+        let rows = try await query("SELECT key, status, body, request FROM idempotency WHERE key = ANY(\(others))")
+        for try await (key, status, body, request) in rows.decode((String, Int, Data, String?).self) {
+            preclaimed[key] = StoredResponse(status: status, body: body, request: request)
+        }
+    }
+
     /// Claims an idempotency key for `response`; the answer already stored under it when an
-    /// earlier submission (on any gateway) took it.
+    /// earlier submission (on any gateway, or earlier in this batch) took it.
     func claim(key: String, response: StoredResponse, at time: Date) async throws -> StoredResponse? {
+        if let known = preclaimed[key] {
+            if let stored = known { return stored }
+            if let first = taken[key] { return first }
+            taken[key] = response
+            takenOrder.append(key)
+            return nil
+        }
         let inserted = try await query(
             """
             INSERT INTO idempotency (key, status, body, request, created_at)
@@ -113,16 +167,19 @@ final class PostgresBatch: @unchecked Sendable {
         return nil
     }
 
-    /// Sends the kept writes and moves the head; the transaction commits after this.
+    /// Sends the kept writes, releases unused claims and moves the head, as one statement
+    /// (each insert a data-modifying `WITH` of the update: one round trip); the transaction
+    /// commits after this.
     func flush() async throws {
-        try await insert(into: "contribution", columns: ["id", "conversation", "text", "received_at", "decided_at"], contributions) { row, binds in
+        var statement = Statement()
+        statement.insert(into: "contribution", columns: ["id", "conversation", "text", "received_at", "decided_at"], contributions) { row, binds in
             binds.append(row.id)
             binds.append(row.conversation)
             binds.append(row.text)
             binds.append(row.receivedAt.timeIntervalSince1970)
             binds.append(row.decidedAt.timeIntervalSince1970)
         }
-        try await insert(
+        statement.insert(
             into: "held_item", columns: ["id", "conversation", "text", "reasons", "findings", "priority", "received_at", "held_at"],
             casts: ["reasons": "jsonb", "findings": "jsonb"], held
         ) { row, binds in
@@ -135,7 +192,7 @@ final class PostgresBatch: @unchecked Sendable {
             binds.append(row.receivedAt.timeIntervalSince1970)
             binds.append(row.heldAt.timeIntervalSince1970)
         }
-        try await insert(
+        statement.insert(
             into: "audit_entry",
             columns: ["seq", "time", "actor", "event", "item_id", "decision", "findings", "text_hash", "rules_version", "reason", "prev_hash", "hash"],
             audit
@@ -154,7 +211,7 @@ final class PostgresBatch: @unchecked Sendable {
             binds.append(entry.prevHash)
             binds.append(entry.hash)
         }
-        try await insert(
+        try statement.insert(
             into: "fingerprint",
             columns: ["gateway", "item_id", "contributor", "root_contributor", "conversation", "time", "exact", "signature", "bands", "cluster", "sentences"],
             fingerprints
@@ -172,32 +229,70 @@ final class PostgresBatch: @unchecked Sendable {
             binds.append(fingerprint.cluster)
             try binds.append(Data(SentenceMark.encode(fingerprint.sentences)))
         }
-        if !audit.isEmpty {
-            try await query("UPDATE audit_head SET seq = \(head.seq), hash = \(head.hash) WHERE id = 1")
+        let unused = preclaimed.compactMap { key, stored in stored == nil && taken[key] == nil ? key : nil }
+        if !unused.isEmpty {
+            statement.add(parameters: 1, sql: { "DELETE FROM idempotency WHERE key = ANY($\($0))" }) { $0.append(unused) }
         }
+        if !audit.isEmpty {
+            statement.add(parameters: 2, sql: { "UPDATE audit_head SET seq = $\($0), hash = $\($0 + 1) WHERE id = 1" }) { [head] binds in
+                binds.append(head.seq)
+                binds.append(head.hash)
+            }
+        }
+        for query in statement.finish() { try await self.query(query) }
     }
 
-    /// One `INSERT … VALUES (…), (…)` per chunk of rows (PostgreSQL takes at most 65,535
-    /// parameters in one statement).
-    private func insert<Row>(
-        into table: String, columns: [String], casts: [String: String] = [:], _ rows: [Row],
-        bind: (Row, inout PostgresBindings) throws -> Void
-    ) async throws {
-        guard !rows.isEmpty else { return }
-        let perChunk = max(1, 60_000 / columns.count)
-        var start = 0
-        while start < rows.count {
-            let chunk = rows[start..<min(start + perChunk, rows.count)]
-            var binds = PostgresBindings(capacity: chunk.count * columns.count)
-            var sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
-            for (index, row) in chunk.enumerated() {
-                let base = binds.count
-                try bind(row, &binds)
-                let placeholders = columns.indices.map { column in "$\(base + column + 1)" + (casts[columns[column]].map { "::" + $0 } ?? "") }
-                sql += (index == 0 ? "(" : ", (") + placeholders.joined(separator: ", ") + ")"
+    /// The statements of a flush, joined into as few queries as PostgreSQL's limit of 65,535
+    /// parameters a query allows: `WITH w0 AS (…), w1 AS (…) last`. Placeholders are numbered
+    /// across the query as each part is added.
+    private struct Statement {
+        private var queries: [PostgresQuery] = []
+        private var parts: [String] = []
+        private var binds = PostgresBindings()
+        static let parameterLimit = 60_000
+
+        /// Adds `sql(first)`, whose placeholders are numbered from `first`, with its `parameters` binds.
+        mutating func add(parameters: Int, sql: (Int) -> String, bind: (inout PostgresBindings) throws -> Void) rethrows {
+            if binds.count + parameters > Self.parameterLimit { close() }
+            parts.append(sql(binds.count + 1))
+            try bind(&binds)
+        }
+
+        /// Adds one `INSERT … VALUES (…), (…)` per chunk of rows that fits under the limit.
+        mutating func insert<Row>(
+            into table: String, columns: [String], casts: [String: String] = [:], _ rows: [Row],
+            bind: (Row, inout PostgresBindings) throws -> Void
+        ) rethrows {
+            let perChunk = max(1, Self.parameterLimit / columns.count)
+            var start = 0
+            while start < rows.count {
+                let chunk = rows[start..<min(start + perChunk, rows.count)]
+                if binds.count + chunk.count * columns.count > Self.parameterLimit { close() }
+                var sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+                for (index, row) in chunk.enumerated() {
+                    let base = binds.count
+                    try bind(row, &binds)
+                    let placeholders = columns.indices.map { column in "$\(base + column + 1)" + (casts[columns[column]].map { "::" + $0 } ?? "") }
+                    sql += (index == 0 ? "(" : ", (") + placeholders.joined(separator: ", ") + ")"
+                }
+                parts.append(sql)
+                start += chunk.count
             }
-            try await query(PostgresQuery(unsafeSQL: sql, binds: binds))
-            start += chunk.count
+        }
+
+        /// Ends the query being built: each part but the last a `WITH` of the last.
+        private mutating func close() {
+            guard let last = parts.last else { return }
+            let with = parts.dropLast().enumerated().map { "w\($0.offset) AS (\($0.element))" }
+            queries.append(PostgresQuery(unsafeSQL: with.isEmpty ? last : "WITH " + with.joined(separator: ", ") + " " + last, binds: binds))
+            parts = []
+            binds = PostgresBindings()
+        }
+
+        /// The queries to send, in order.
+        mutating func finish() -> [PostgresQuery] {
+            close()
+            return queries
         }
     }
 }

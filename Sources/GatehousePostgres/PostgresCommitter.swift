@@ -13,6 +13,8 @@ import Synchronization
 actor PostgresCommitter {
     private struct Pending {
         let work: @Sendable (PostgresBatch) async throws -> Void
+        /// The idempotency key the write claims, taken with the batch's others before it runs.
+        let claim: PostgresBatch.Claim?
         let continuation: CheckedContinuation<Void, any Error>
         /// Set when the caller stopped waiting (its deadline passed): the write is not run.
         let abandoned: Abandoned
@@ -39,16 +41,23 @@ actor PostgresCommitter {
 
     /// Runs `work` in the next shared transaction and returns once that transaction has
     /// committed; `StoreUnavailable` if the store fails, or does not answer within the deadline.
-    nonisolated func write<T: Sendable>(_ work: @escaping @Sendable (PostgresBatch) async throws -> T) async throws -> T {
-        try await PostgresErrors.mapping { try await self.enqueue(work) }
+    /// A write that will claim an idempotency key names it (`claim`), so that the batch claims
+    /// all its keys at once (`PostgresBatch.preclaim`).
+    nonisolated func write<T: Sendable>(
+        claiming claim: PostgresBatch.Claim? = nil, _ work: @escaping @Sendable (PostgresBatch) async throws -> T
+    ) async throws -> T {
+        try await PostgresErrors.mapping { try await self.enqueue(claim, work) }
     }
 
-    private func enqueue<T: Sendable>(_ work: @escaping @Sendable (PostgresBatch) async throws -> T) async throws -> T {
+    private func enqueue<T: Sendable>(
+        _ claim: PostgresBatch.Claim?, _ work: @escaping @Sendable (PostgresBatch) async throws -> T
+    ) async throws -> T {
         let box = ResultBox<T>()
         let abandoned = Abandoned()
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                queue.append(Pending(work: { batch in box.value = try await work(batch) }, continuation: continuation, abandoned: abandoned))
+                queue.append(
+                    Pending(work: { batch in box.value = try await work(batch) }, claim: claim, continuation: continuation, abandoned: abandoned))
                 if !running {
                     running = true
                     Task { await self.drain() }
@@ -72,6 +81,7 @@ actor PostgresCommitter {
             do {
                 outcomes = try await client.withTransaction(logger: logger) { connection in
                     let writer = try await PostgresBatch.begin(on: connection, logger: logger)
+                    try await writer.preclaim(batch.compactMap { $0.abandoned.isSet ? nil : $0.claim })
                     var outcomes: [Result<Void, any Error>] = []
                     for pending in batch {
                         // Its caller may have given up while the transaction waited for a

@@ -16,7 +16,8 @@ struct PostgresSubmissionRecorder: SubmissionRecorder {
         let fingerprints = self.fingerprints
         let outcome: (response: StoredResponse, recorded: Bool)
         do {
-            outcome = try await committer.write { batch in try await Self.write(record, fingerprints: fingerprints, in: batch) }
+            let claim = record.idempotencyKey.map { PostgresBatch.Claim(key: $0, response: record.response, time: record.decidedAt) }
+            outcome = try await committer.write(claiming: claim) { batch in try await Self.write(record, fingerprints: fingerprints, in: batch) }
         } catch {
             fingerprints.withdraw(itemId: record.itemId)
             throw error

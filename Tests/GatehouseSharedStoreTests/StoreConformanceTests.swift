@@ -136,6 +136,35 @@ struct StoreConformanceTests {
         }
     }
 
+    @Test("clientRefs sent together (one batch, some keys twice, some taken before): each key keeps one item, every answer is its first", arguments: backends)
+    func idempotencyInOneBatch(_ backend: Backend) async throws {
+        try await withStores(backend) { stores, _ in
+            let earlier = try await stores.recorder.record(record("e0", .accepted, key: "key-0"))
+            let outcomes = try await withThrowingTaskGroup(of: (Int, StoredResponse, Bool).self) { group in
+                for index in 0..<120 {
+                    // Keys 0…39: three writes each; key 0 was taken before the batch.
+                    group.addTask {
+                        let outcome = try await stores.recorder.record(record("b\(index)", .accepted, text: "Text \(index)", key: "key-\(index % 40)"))
+                        return (index, outcome.response, outcome.recorded)
+                    }
+                }
+                return try await group.reduce(into: [:]) { $0[$1.0] = ($1.1, $1.2) }
+            }
+            let stored = try await stores.contributions.contributions(conversation: nil, after: 0, limit: 1_000)
+            #expect(stored.count == 40, "one item per key")
+            #expect(outcomes.values.filter(\.1).count == 39, "key 0 was already taken")
+            for key in 0..<40 {
+                let answers = (0..<3).map { outcomes[key + 40 * $0]!.0 }
+                let kept = stored.filter { item in answers.contains { $0.body == Data("{\"id\":\"\(item.id)\"}".utf8) } }
+                #expect(kept.count == 1, "key-\(key): every answer names the one item kept")
+                #expect(Set(answers.map(\.body)).count == 1, "key-\(key): the same answer to each")
+            }
+            #expect(outcomes[0]!.0 == earlier.response)
+            let verification = try await stores.audit.verify(anchor: nil)
+            #expect(verification.ok && verification.checked == 40)
+        }
+    }
+
     @Test("many writes at once commit in batches, each answered, the chain in one order", arguments: backends)
     func concurrentWrites(_ backend: Backend) async throws {
         try await withStores(backend) { stores, _ in

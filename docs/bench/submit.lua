@@ -54,10 +54,13 @@ local token = os.getenv("GATEHOUSE_TOKEN") or "bench-intake-token"
 -- that retries safely sends them (an idempotency lookup and record per submission).
 local with_client_ref = os.getenv("BENCH_CLIENTREF") == "1"
 local thread_id = 0
+-- BENCH_INSTANCE: set apart when several wrk processes run at once (one per gateway), so that
+-- their texts, contributors and clientRefs differ.
+local instance = tonumber(os.getenv("BENCH_INSTANCE") or "0")
 
 function setup(thread)
   thread_id = thread_id + 1
-  thread:set("id", thread_id)
+  thread:set("id", instance * 1000 + thread_id)
 end
 
 function init(args)
