@@ -109,8 +109,9 @@ let package = Package(
         .target(
             name: "GatehouseCLI",
             dependencies: [
-                "GatehouseCore", "GatehouseRuntime", "GatehouseServer", "GatehouseStorage", "PCRE2",
+                "GatehouseCore", "GatehouseRuntime", "GatehouseServer", "GatehouseStorage", "GatehouseStores", "PCRE2",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),

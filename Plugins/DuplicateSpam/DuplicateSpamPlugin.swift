@@ -280,9 +280,11 @@ extension DuplicateSpamPlugin.Engine {
     ) throws -> Match? {
         var best: Match?
         // A sentence in two or more earlier items is common: a passage others quote too. The
-        // text's own sentences, asked about for every candidate, are looked up once.
+        // text's own sentences, asked about for every candidate, are looked up once, and only
+        // when some candidate is judged (most lookups judge none).
         func counted(_ hash: UInt32) -> Bool { ((try? transaction.count(sentence: hash)) ?? 0) >= commonSentence }
-        let textHashes = fingerprint.sentences.map(\.hash)
+        let judged = candidates.contains { $0.item.exact != fingerprint.exact && $0.similarity >= prefilter }
+        let textHashes = judged ? fingerprint.sentences.map(\.hash) : []
         let textCommon = textHashes.map(counted)
         func common(_ hash: UInt32) -> Bool {
             if let index = textHashes.firstIndex(of: hash) { return textCommon[index] }

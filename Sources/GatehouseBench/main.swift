@@ -19,6 +19,9 @@ struct Options {
     var repo = FileManager.default.currentDirectoryPath
     var file: String?
     var show = 0
+    /// The duplicate benchmark's sizes as a share of 100,000 earlier and 20,000 measured items
+    /// (a smaller run under valgrind's cachegrind counts the same work exactly).
+    var scale = 1.0
 
     init(_ arguments: [String]) {
         var iterator = arguments.makeIterator()
@@ -28,9 +31,10 @@ struct Options {
             case "--repo": repo = iterator.next() ?? repo
             case "--file": file = iterator.next()
             case "--show": show = Int(iterator.next() ?? "") ?? 20
+            case "--scale": scale = Double(iterator.next() ?? "") ?? scale
             case "-h", "--help":
                 print(
-                    "usage: gatehouse-bench [pii] [pii-rules] [pii-eval --file F] [profanity] [profanity-eval --file F] [duplicate] [--megabytes N] [--repo PATH] [--show N]")
+                    "usage: gatehouse-bench [pii] [pii-rules] [pii-eval --file F] [profanity] [profanity-eval --file F] [duplicate] [--megabytes N] [--repo PATH] [--show N] [--scale F]")
                 exit(0)
             default: suites.append(argument)
             }
@@ -192,12 +196,14 @@ func benchDuplicate(_ options: Options) throws {
     let ruleSet = try RuleSet.load(
         paths: [options.path("rules/duplicate.yaml")], environment: PluginEnvironment(fingerprints: index, hasher: hasher))
     var random = SplitMix64(state: 99)
-    let earlier = 100_000
-    let measured = 20_000
+    let earlier = Int(100_000 * options.scale)
+    let measured = Int(20_000 * options.scale)
     // Distinct contributions on one topic: 40 to 120 words drawn from the vocabulary of the
     // hand-written contributions (so texts share words, never whole passages), from 20,000
     // contributors, one a second.
-    let vocabulary = Array(Set(clean.joined(separator: " ").split(separator: " ").map(String.init)))
+    // Sorted: a set's order changes from process to process (Swift seeds its hashing per
+    // process), and with it every text, so two runs would not measure the same work.
+    let vocabulary = Array(Set(clean.joined(separator: " ").split(separator: " ").map(String.init))).sorted()
     let texts = (0..<(earlier + measured)).map { _ in
         (0..<Int.random(in: 40...120, using: &random)).map { _ in vocabulary.randomElement(using: &random)! }.joined(separator: " ")
     }
@@ -205,7 +211,7 @@ func benchDuplicate(_ options: Options) throws {
     let start = Date(timeIntervalSince1970: 1_780_000_000)
     func submission(_ number: Int) -> Submission {
         // One in twenty of the measured items repeats an earlier text from the same contributor.
-        let repeatOf = number >= earlier && number % 20 == 0 ? number - 50_000 : number
+        let repeatOf = number >= earlier && number % 20 == 0 ? number - earlier / 2 : number
         return Submission(
             text: texts[repeatOf], conversation: "ahp-\(number % 12)", contributor: contributors[repeatOf % contributors.count],
             receivedAt: start.addingTimeInterval(Double(number)))

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import GatehouseCore
-import GatehouseStorage
+import GatehouseStores
+import Logging
 
 /// `gatehouse audit`: check and export the tamper-evident audit log.
 struct AuditCommand: AsyncParsableCommand {
@@ -12,17 +13,37 @@ struct AuditCommand: AsyncParsableCommand {
     )
 
     struct Location: ParsableArguments {
-        @Option(help: ArgumentHelp("The gateway's data directory.", valueName: "dir"))
+        @Option(help: ArgumentHelp("The gateway's data directory (the embedded SQLite store).", valueName: "dir"))
         var dataDir: String = "data"
 
-        func open() throws -> GatehouseDatabase {
-            let path = (dataDir as NSString).appendingPathComponent("gatehouse.sqlite")
-            guard FileManager.default.fileExists(atPath: path) else {
-                printError("gatehouse audit: no database at \(path)")
+        @Option(
+            help: ArgumentHelp(
+                "A shared store: postgres://user@host[:port]/database[?sslmode=…] (else $GATEHOUSE_DATABASE_URL; the password from $GATEHOUSE_DATABASE_PASSWORD or $GATEHOUSE_DATABASE_PASSWORD_FILE, never a flag). Without it, --data-dir is read.",
+                valueName: "url"))
+        var storage: String?
+
+        /// The audit log this names, and how to let it go.
+        func open() async throws -> (log: any AuditLog, close: @Sendable () async -> Void) {
+            let environment = ProcessInfo.processInfo.environment
+            do {
+                var configuration: StorageConfiguration = .sqlite
+                if let value = storage ?? environment["GATEHOUSE_DATABASE_URL"] {
+                    configuration = try StorageConfiguration.parse(value, source: storage == nil ? "GATEHOUSE_DATABASE_URL" : "--storage")
+                }
+                if case .postgres(var settings) = configuration {
+                    if let file = environment["GATEHOUSE_DATABASE_PASSWORD_FILE"] {
+                        settings.password = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+                    }
+                    if let password = environment["GATEHOUSE_DATABASE_PASSWORD"] { settings.password = password }
+                    configuration = .postgres(settings)
+                }
+                var logger = Logger(label: "gatehouse.audit")
+                logger.logLevel = .error
+                return try await StoreFactory.auditLog(configuration, dataDirectory: dataDir, logger: logger)
+            } catch let error as StorageConfigurationError {
+                printError("gatehouse audit: \(error)")
                 throw ExitCode(2)
             }
-            // A reader beside a running server: no checkpointer of its own.
-            return try GatehouseDatabase(path: path, backgroundCheckpoints: false)
         }
     }
 
@@ -43,7 +64,15 @@ struct AuditCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let result = try await SQLiteAuditLog(database: try location.open()).verify(anchor: anchor.flatMap(AuditAnchor.init))
+            let (log, close) = try await location.open()
+            let result: AuditVerification
+            do {
+                result = try await log.verify(anchor: anchor.flatMap(AuditAnchor.init))
+                await close()
+            } catch {
+                await close()
+                throw error
+            }
             if result.ok {
                 print("audit log ok: \(result.checked) entries verified")
                 if let seq = result.lastSeq, let hash = result.lastHash {
@@ -65,13 +94,19 @@ struct AuditCommand: AsyncParsableCommand {
         var after: Int64 = 0
 
         func run() async throws {
-            let log = SQLiteAuditLog(database: try location.open())
-            var next = after
-            while true {
-                let entries = try await log.entries(after: next, limit: 1_000)
-                guard let last = entries.last else { break }
-                for entry in entries { print(entry.jsonText) }
-                next = last.seq
+            let (log, close) = try await location.open()
+            do {
+                var next = after
+                while true {
+                    let entries = try await log.entries(after: next, limit: 1_000)
+                    guard let last = entries.last else { break }
+                    for entry in entries { print(entry.jsonText) }
+                    next = last.seq
+                }
+                await close()
+            } catch {
+                await close()
+                throw error
             }
         }
     }

@@ -59,26 +59,29 @@ struct PostgresAuditLog: AuditLog {
     }
 
     func verify(anchor: AuditAnchor?) async throws -> AuditVerification {
-        try await PostgresErrors.mapping {
-            var walk = AuditChainWalk(anchor: anchor)
-            // In pages, so that a long chain is never all in memory.
-            var after: Int64 = 0
-            while true {
+        var walk = AuditChainWalk(anchor: anchor)
+        // In pages, so that a long chain is never all in memory; each page has the store's
+        // deadline, not the whole walk (a chain of millions takes longer than one request).
+        var after: Int64 = 0
+        while true {
+            let from = after
+            let page: [Columns] = try await PostgresErrors.mapping { [client, logger] in
                 let rows = try await client.query(
-                    "SELECT \(unescaped: Self.columns) FROM audit_entry WHERE seq > \(after) ORDER BY seq LIMIT 10000", logger: logger)
-                var count = 0
-                for try await row in rows.decode(Columns.self) {
-                    count += 1
-                    after = row.0
-                    if let failed = walk.check(
-                        seq: row.0, time: Date(timeIntervalSince1970: row.1), actor: row.2, event: row.3, itemId: row.4, decision: row.5,
-                        findingsJSON: row.6, textHash: row.7, rulesVersion: row.8, reason: row.9, prevHash: row.10, hash: row.11)
-                    {
-                        return failed
-                    }
-                }
-                if count < 10_000 { return walk.finish() }
+                    "SELECT \(unescaped: Self.columns) FROM audit_entry WHERE seq > \(from) ORDER BY seq LIMIT 10000", logger: logger)
+                var page: [Columns] = []
+                for try await row in rows.decode(Columns.self) { page.append(row) }
+                return page
             }
+            for row in page {
+                after = row.0
+                if let failed = walk.check(
+                    seq: row.0, time: Date(timeIntervalSince1970: row.1), actor: row.2, event: row.3, itemId: row.4, decision: row.5,
+                    findingsJSON: row.6, textHash: row.7, rulesVersion: row.8, reason: row.9, prevHash: row.10, hash: row.11)
+                {
+                    return failed
+                }
+            }
+            if page.count < 10_000 { return walk.finish() }
         }
     }
 }

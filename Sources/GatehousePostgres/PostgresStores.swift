@@ -45,16 +45,7 @@ public final class PostgresStores: GatewayStores {
     public static func open(
         _ settings: PostgresSettings, keyCheck: String, retention: TimeInterval = 30 * 24 * 3600, logger: Logger
     ) async throws -> PostgresStores {
-        var configuration = PostgresClient.Configuration(
-            host: settings.host, port: settings.port, username: settings.user, password: settings.password, database: settings.database,
-            tls: try tls(settings.tls))
-        configuration.options.maximumConnections = settings.maxConnections
-        configuration.options.minimumConnections = 1
-        configuration.options.connectTimeout = .seconds(3)
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        let running = Task(priority: .high) { await client.run() }
-        // Let the client's run loop start before the first lease (else PostgresNIO warns).
-        for _ in 0..<8 { await Task.yield() }
+        let (client, running) = try await connect(settings, logger: logger)
         let stores = PostgresStores(client: client, running: running, settings: settings, retention: retention, logger: logger)
         do {
             // Start-up waits longer than a request: gateways starting together migrate one after another.
@@ -69,6 +60,21 @@ public final class PostgresStores: GatewayStores {
             throw error
         }
         return stores
+    }
+
+    /// A connection pool for `settings`, running.
+    static func connect(_ settings: PostgresSettings, logger: Logger) async throws -> (PostgresClient, Task<Void, Never>) {
+        var configuration = PostgresClient.Configuration(
+            host: settings.host, port: settings.port, username: settings.user, password: settings.password, database: settings.database,
+            tls: try tls(settings.tls))
+        configuration.options.maximumConnections = settings.maxConnections
+        configuration.options.minimumConnections = 1
+        configuration.options.connectTimeout = .seconds(3)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let running = Task(priority: .high) { await client.run() }
+        // Let the client's run loop start before the first lease (else PostgresNIO warns).
+        for _ in 0..<8 { await Task.yield() }
+        return (client, running)
     }
 
     private static func tls(_ mode: PostgresSettings.TLSMode) throws -> PostgresClient.Configuration.TLS {
@@ -131,6 +137,46 @@ public final class PostgresStores: GatewayStores {
 
     public func close() async {
         await peers.leave()
+        running.cancel()
+        _ = await running.value
+    }
+}
+
+/// The shared audit chain alone, for `gatehouse audit verify|export` beside running gateways:
+/// reads only (no migration, no key check: the chain needs no key to verify).
+public final class PostgresAuditReader: Sendable {
+    public let log: any AuditLog
+    private let running: Task<Void, Never>
+
+    private init(log: any AuditLog, running: Task<Void, Never>) {
+        self.log = log
+        self.running = running
+    }
+
+    /// Connects to `settings`; throws `StorageConfigurationError` when the server cannot be
+    /// reached or holds no Gatehouse schema.
+    public static func open(_ settings: PostgresSettings, logger: Logger) async throws -> PostgresAuditReader {
+        let (client, running) = try await PostgresStores.connect(settings, logger: logger)
+        let reader = PostgresAuditReader(log: PostgresAuditLog(client: client, logger: logger), running: running)
+        do {
+            let found = try await PostgresErrors.mapping(deadline: .seconds(30)) {
+                for try await exists in try await client.query("SELECT to_regclass('audit_entry') IS NOT NULL", logger: logger).decode(Bool.self) {
+                    return exists
+                }
+                return false
+            }
+            guard found else { throw StorageConfigurationError("\(settings) holds no Gatehouse audit log (no audit_entry table): is this the gateways' database?") }
+        } catch let error as StoreUnavailable {
+            await reader.close()
+            throw StorageConfigurationError("cannot reach the shared store at \(settings): \(error)")
+        } catch {
+            await reader.close()
+            throw error
+        }
+        return reader
+    }
+
+    public func close() async {
         running.cancel()
         _ = await running.value
     }
