@@ -33,6 +33,13 @@ actor PostgresCommitter {
     private let counters = Mutex(CommitStatistics())
     /// The most writes one transaction takes; the rest wait for the next.
     static let largestBatch = 256
+    /// How long one transaction may take, lease included, before it is given up and its writes
+    /// refused: longer than any caller waits (`PostgresErrors.deadline`), so it only ends a
+    /// transaction that would never finish — PostgresNIO can leave one waiting for ever on a
+    /// connection the server dropped (an outage under load), and every later write would queue
+    /// behind it. Cancelling it closes nothing on a live connection, but a connection the
+    /// server dropped has already rolled the transaction back.
+    static let transactionDeadline: Duration = .seconds(15)
 
     init(client: PostgresClient, logger: Logger) {
         self.client = client
@@ -76,35 +83,12 @@ actor PostgresCommitter {
             for pending in batch where pending.abandoned.isSet { pending.continuation.resume(throwing: CancellationError()) }
             batch.removeAll { $0.abandoned.isSet }
             if batch.isEmpty { continue }
+            let writes = batch
             let started = DispatchTime.now().uptimeNanoseconds
             var outcomes: [Result<Void, any Error>]
             do {
-                outcomes = try await client.withTransaction(logger: logger) { connection in
-                    let writer = try await PostgresBatch.begin(on: connection, logger: logger)
-                    try await writer.preclaim(batch.compactMap { $0.abandoned.isSet ? nil : $0.claim })
-                    var outcomes: [Result<Void, any Error>] = []
-                    for pending in batch {
-                        // Its caller may have given up while the transaction waited for a
-                        // connection (the store was down): it is not run, so a 503 never
-                        // hides a write that commits later.
-                        if pending.abandoned.isSet {
-                            outcomes.append(.failure(CancellationError()))
-                            continue
-                        }
-                        let mark = writer.mark()
-                        do {
-                            try await pending.work(writer)
-                            outcomes.append(.success(()))
-                        } catch let error as PSQLError {
-                            // The transaction is aborted: nothing in it can commit.
-                            throw error
-                        } catch {
-                            writer.rollback(to: mark)
-                            outcomes.append(.failure(error))
-                        }
-                    }
-                    try await writer.flush()
-                    return outcomes
+                outcomes = try await Deadline.run(Self.transactionDeadline) { [client, logger] in
+                    try await Self.commit(writes, client: client, logger: logger)
                 }
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
                 counters.withLock { $0.count(writes: batch.count, seconds: seconds) }
@@ -117,6 +101,37 @@ actor PostgresCommitter {
             }
         }
         running = false
+    }
+
+    /// Runs `writes` in one transaction and commits it; each write's outcome, in order.
+    private static func commit(_ writes: [Pending], client: PostgresClient, logger: Logger) async throws -> [Result<Void, any Error>] {
+        try await client.withTransaction(logger: logger) { connection in
+            let writer = try await PostgresBatch.begin(on: connection, logger: logger)
+            try await writer.preclaim(writes.compactMap { $0.abandoned.isSet ? nil : $0.claim })
+            var outcomes: [Result<Void, any Error>] = []
+            for pending in writes {
+                // Its caller may have given up while the transaction waited for a connection
+                // (the store was down): it is not run, so a 503 never hides a write that
+                // commits later.
+                if pending.abandoned.isSet {
+                    outcomes.append(.failure(CancellationError()))
+                    continue
+                }
+                let mark = writer.mark()
+                do {
+                    try await pending.work(writer)
+                    outcomes.append(.success(()))
+                } catch let error as PSQLError {
+                    // The transaction is aborted: nothing in it can commit.
+                    throw error
+                } catch {
+                    writer.rollback(to: mark)
+                    outcomes.append(.failure(error))
+                }
+            }
+            try await writer.flush()
+            return outcomes
+        }
     }
 
     /// A snapshot of the counters.

@@ -2,6 +2,7 @@ import Foundation
 import GatehouseCore
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// The duplicate plugin's index on the shared database: lookups run in this gateway's memory;
 /// each stored item's fingerprint is written with it, tagged with the gateway that wrote it;
@@ -27,7 +28,7 @@ final class PostgresFingerprintIndex: FingerprintIndex, Sendable {
         self.client = client
         self.logger = logger
         let state = CatchUpState()
-        reader = CoalescedRun { [index, client, gateway, logger] in
+        reader = CoalescedRun(limit: PostgresErrors.deadline) { [index, client, gateway, logger] in
             try await Self.readNew(into: index, state: state, client: client, gateway: gateway, logger: logger)
         }
     }
@@ -55,29 +56,55 @@ final class PostgresFingerprintIndex: FingerprintIndex, Sendable {
         index.withdraw(itemId: itemId)
     }
 
-    /// The last seq read (the gateway's own rows are skipped, not counted as unread).
-    private final class CatchUpState: @unchecked Sendable {
-        // @unchecked Sendable: only touched inside the coalesced run, one at a time.
-        var last: Int64 = 0
-        var loaded = false
+    /// The last seq read (the gateway's own rows are skipped, not counted as unread), and
+    /// which read may move it. A read that outlived its deadline (the server went away under
+    /// it) may still finish while a newer one runs: only the newest read loads what it got,
+    /// so no row is loaded twice and `last` never goes back.
+    private final class CatchUpState: Sendable {
+        private struct State {
+            var last: Int64 = 0
+            var loaded = false
+            var reader = 0
+        }
+        private let state = Mutex(State())
+
+        /// Starts a read: its number, where it starts, and whether the first full load is done.
+        func begin() -> (reader: Int, last: Int64, loaded: Bool) {
+            state.withLock { state in
+                state.reader += 1
+                return (state.reader, state.last, state.loaded)
+            }
+        }
+
+        /// Runs `load` and moves `last` on, if `reader` is still the newest read; false if not.
+        func commit(reader: Int, last: Int64, loaded: Bool, _ load: () throws -> Void) rethrows -> Bool {
+            try state.withLock { state in
+                guard state.reader == reader else { return false }
+                try load()
+                state.last = last
+                state.loaded = state.loaded || loaded
+                return true
+            }
+        }
     }
 
     private static func readNew(
         into index: RecordingFingerprintIndex, state: CatchUpState, client: PostgresClient, gateway: String, logger: Logger
     ) async throws {
         let now = Date()
+        let (reader, first, loaded) = state.begin()
         // The first read loads everything within retention; later ones what is new.
-        let since = state.loaded ? 0 : now.addingTimeInterval(-index.retention).timeIntervalSince1970
+        let since = loaded ? 0 : now.addingTimeInterval(-index.retention).timeIntervalSince1970
         let until = now.addingTimeInterval(Submission.allowedClockSkew).timeIntervalSince1970
+        var last = first
         while true {
             let rows = try await client.query(
                 """
                 SELECT seq, item_id, contributor, root_contributor, conversation, time, exact, signature, bands, cluster, sentences
-                FROM fingerprint WHERE seq > \(state.last) AND gateway <> \(gateway) AND time >= \(since) AND time <= \(until)
+                FROM fingerprint WHERE seq > \(last) AND gateway <> \(gateway) AND time >= \(since) AND time <= \(until)
                 ORDER BY seq LIMIT 4096
                 """, logger: logger)
             var batch: [RecordingFingerprintIndex.Pending] = []
-            var last = state.last
             for try await row in rows {
                 let (seq, itemId, contributor, root, conversation, time, exact, signature, bands, cluster, sentences) =
                     try row.decode((Int64, String, Int64?, Int64?, String?, Double, Int64, ByteBuffer, ByteBuffer, String, ByteBuffer).self)
@@ -93,31 +120,36 @@ final class PostgresFingerprintIndex: FingerprintIndex, Sendable {
                             sentences: sentences.readableBytesView.withUnsafeBytes { SentenceMark.decode($0) }),
                         rootContributor: root.map { UInt64(bitPattern: $0) }))
             }
-            try index.load(batch)
-            state.last = last
-            if batch.count < 4096 { break }
+            let complete = batch.count < 4096
+            guard try state.commit(reader: reader, last: last, loaded: complete, { try index.load(batch) }) else {
+                logger.notice("a fingerprint read that outlived its deadline was dropped; a newer read had begun")
+                return
+            }
+            if complete { break }
         }
-        state.loaded = true
     }
 }
 
 /// Runs one async job so that overlapping callers share runs: a caller that arrives while a
 /// run is going waits for the next run (which begins after it asked), and every caller that
-/// arrives meanwhile shares that same next run.
+/// arrives meanwhile shares that same next run. A run that has not finished within `limit`
+/// fails (and its job is cancelled), so that a job that never returns — a query on a
+/// connection the server dropped in an outage — cannot hold up every later run.
 final class CoalescedRun: Sendable {
     private let job: @Sendable () async throws -> Void
+    private let limit: Duration
     private let state = StateBox()
 
     private actor StateBox {
         var current: Task<Void, any Error>?
         var next: Task<Void, any Error>?
 
-        func ticket(_ job: @escaping @Sendable () async throws -> Void) -> Task<Void, any Error> {
+        func ticket(_ job: @escaping @Sendable () async throws -> Void, limit: Duration) -> Task<Void, any Error> {
             if let next { return next }
             let previous = current
             let task = Task<Void, any Error> {
                 _ = await previous?.result
-                try await job()
+                try await Deadline.run(limit, job)
             }
             if previous == nil {
                 current = task
@@ -140,11 +172,12 @@ final class CoalescedRun: Sendable {
         }
     }
 
-    init(_ job: @escaping @Sendable () async throws -> Void) {
+    init(limit: Duration, _ job: @escaping @Sendable () async throws -> Void) {
+        self.limit = limit
         self.job = job
     }
 
     func run() async throws {
-        try await state.ticket(job).value
+        try await state.ticket(job, limit: limit).value
     }
 }

@@ -15,8 +15,10 @@ final class GatewayCluster: @unchecked Sendable {
     private(set) var gateways: [GatewayProcess] = []
     let keyFile: URL
 
-    init(copyRules: Bool = false, config: String? = nil) async throws {
-        settings = try await TestPostgres.freshDatabase()
+    /// A cluster on a fresh database of the shared test server, or on `server` (one of the
+    /// test's own).
+    init(copyRules: Bool = false, config: String? = nil, server: PostgresSettings? = nil) async throws {
+        if let server { settings = server } else { settings = try await TestPostgres.freshDatabase() }
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-cluster-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         keyFile = directory.appendingPathComponent("secret.key")
@@ -269,6 +271,82 @@ struct MultiGatewayTests {
         #expect(missing.isEmpty, "\(missing.count) acknowledged items are not in the store")
         #expect(try await survivor.request("GET", "/healthz").0 == 200)
         let verify = try await survivor.request("GET", "/v1/audit/verify", token: adminToken)
+        #expect(verify.1["ok"] as? Bool == true, "\(verify.1)")
+    }
+
+    @Test("PostgreSQL stops under load: 503 with Retry-After (never a 201 not committed), /readyz fails, and the gateways recover without a restart")
+    func databaseOutage() async throws {
+        let server = try OwnPostgresServer(port: Int.random(in: 55_000..<56_000))
+        defer { server.stop() }
+        let cluster = try await GatewayCluster(server: server.settings)
+        defer { cluster.stopNow() }
+        let gateways = try await cluster.start(2)
+        /// What each answer was: its status, the item id when kept, and Retry-After.
+        struct Answer: Sendable { var status: Int; var id: String?; var retryAfter: String? }
+        func load(for seconds: Double, worker: Int) async -> [Answer] {
+            var answers: [Answer] = []
+            let deadline = Date().addingTimeInterval(seconds)
+            var number = 0
+            while Date() < deadline {
+                number += 1
+                let body = submission("Worker \(worker) item \(number): \(UUID().uuidString) about the podiatry clinic.")
+                guard let answer = try? await gateways[worker % 2].request("POST", "/v1/submissions", token: intakeToken, body: body, timeout: 10)
+                else { continue }
+                answers.append(Answer(status: answer.status, id: answer.json["id"] as? String, retryAfter: answer.headers["retry-after"]))
+                if answer.status == 503 { try? await Task.sleep(for: .milliseconds(50)) }
+            }
+            return answers
+        }
+        // Load on both gateways throughout; the server stops after a second and is started
+        // again after three more.
+        let answers = try await withThrowingTaskGroup(of: [Answer].self) { group in
+            for worker in 0..<6 { group.addTask { await load(for: 8, worker: worker) } }
+            group.addTask {
+                try await Task.sleep(for: .seconds(1))
+                try server.halt()
+                // While it is down: refused with 503, and not ready.
+                try await Task.sleep(for: .seconds(1))
+                for gateway in gateways {
+                    let ready = try await gateway.request("GET", "/readyz", timeout: 10)
+                    #expect(ready.status == 503, "readyz while the database is down: \(ready.json)")
+                }
+                try await Task.sleep(for: .seconds(2))
+                try server.resume()
+                return []
+            }
+            var all: [Answer] = []
+            for try await part in group { all += part }
+            return all
+        }
+        let refused = answers.filter { $0.status == 503 }
+        #expect(!refused.isEmpty, "some submissions met the outage")
+        #expect(refused.allSatisfy { $0.retryAfter != nil }, "every 503 says when to retry")
+        #expect(answers.allSatisfy { [201, 202, 503].contains($0.status) }, "\(Set(answers.map(\.status)))")
+        // Back without a restart: ready, and taking submissions again.
+        for gateway in gateways {
+            var ready = false
+            for _ in 0..<60 where !ready {
+                ready = (try? await gateway.request("GET", "/readyz", timeout: 5).status) == 200
+                if !ready { try await Task.sleep(for: .milliseconds(500)) }
+            }
+            #expect(ready, "the gateway is ready again once the database is back")
+            // The pool may still be in its reconnect backoff for a moment after /readyz passes.
+            var after: (status: Int, json: [String: Any], headers: [String: String]) = (0, [:], [:])
+            // Kept (201, or 202 once the conversation's flood rule holds it), not refused.
+            for _ in 0..<30 where ![201, 202].contains(after.status) {
+                after = try await gateway.request(
+                    "POST", "/v1/submissions", token: intakeToken, body: submission("Number \(Int.random(in: 0..<1_000_000)) since: the radiographer was kind."),
+                    timeout: 10)
+                if after.status == 503 { try await Task.sleep(for: .milliseconds(500)) }
+            }
+            #expect([201, 202].contains(after.status), "\(after.json)\n\(gateway.log.suffix(3_000))")
+        }
+        let acknowledged = answers.filter { $0.status == 201 || $0.status == 202 }.compactMap(\.id)
+        #expect(acknowledged.count > 20)
+        let stored = try await cluster.storedIds()
+        let missing = acknowledged.filter { !stored.contains($0) }
+        #expect(missing.isEmpty, "\(missing.count) acknowledged items are not in the store")
+        let verify = try await gateways[0].request("GET", "/v1/audit/verify", token: adminToken)
         #expect(verify.1["ok"] as? Bool == true, "\(verify.1)")
     }
 

@@ -96,3 +96,35 @@ public enum TestPostgres {
         return try await client.query(PostgresQuery(unsafeSQL: sql)).collect()
     }
 }
+
+/// A PostgreSQL server of a test's own (`scripts/test-postgres` on another port), for a fault
+/// test that stops and starts it while gateways run: the shared test server must stay up for
+/// every other test.
+public final class OwnPostgresServer: Sendable {
+    public let settings: PostgresSettings
+    private let environment: [String: String]
+
+    /// Starts a fresh cluster on `port`.
+    public init(port: Int) throws {
+        environment = ["GATEHOUSE_TEST_POSTGRES_PORT": String(port)]
+        let started = try runTestPostgresScript("start", environment: environment)
+        guard started.status == 0, let line = started.output.split(separator: "\n").first(where: { $0.hasPrefix("GATEHOUSE_TEST_POSTGRES=") }) else {
+            throw TestPostgres.Unavailable(description: "scripts/test-postgres start on port \(port) failed: \(started.output)")
+        }
+        settings = try PostgresSettings(url: String(line.dropFirst("GATEHOUSE_TEST_POSTGRES=".count)), source: "scripts/test-postgres")
+    }
+
+    /// Stops the server, keeping its data (an outage).
+    public func halt() throws { try run("halt") }
+
+    /// Starts the halted server again on the same data and port.
+    public func resume() throws { try run("resume") }
+
+    /// Stops it and removes its data.
+    public func stop() { _ = try? runTestPostgresScript("stop", environment: environment) }
+
+    private func run(_ command: String) throws {
+        let result = try runTestPostgresScript(command, environment: environment)
+        guard result.status == 0 else { throw TestPostgres.Unavailable(description: "scripts/test-postgres \(command) failed: \(result.output)") }
+    }
+}
