@@ -196,7 +196,7 @@ extension DuplicateSpamPlugin.Engine {
         guard !fingerprint.signature.isEmpty else { return matches }
         if let contributor, matches.ownExact == nil {
             matches.ownNear = try best(
-                transaction.items(contributor: contributor, similarTo: fingerprint.signature, since: since), fingerprint,
+                transaction.items(contributor: contributor, similarTo: fingerprint.signature, atLeast: prefilter, since: since), fingerprint,
                 minimumSimilarity: reach.minimumSimilarity, transaction)
         }
         if matches.otherExact == nil {

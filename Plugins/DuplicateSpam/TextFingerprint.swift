@@ -77,31 +77,38 @@ struct TextFingerprint {
     static func canonical(_ bytes: UnsafeBufferPointer<UInt8>) -> (text: [UInt8], breaks: [Int]) {
         let folded = NormalizedText(bytes)
         return folded.withMatchingForm(of: bytes) { chars in
-            var result: [UInt8] = []
             var breaks: [Int] = []
-            result.reserveCapacity(chars.count)
-            var pendingSpace = false
-            var terminated = false
-            var pendingBreak = false
-            for char in chars {
-                let lower = NormalizedText.asciiFold[Int(char)]
-                if (0x61...0x7A).contains(lower) || (0x30...0x39).contains(lower) {
-                    if pendingSpace, !result.isEmpty {
-                        if pendingBreak, breaks.count < maxSentences - 1 { breaks.append(result.count) }
-                        result.append(0x20)
+            // Written through a pointer: the canonical text is never longer than its source.
+            let result = [UInt8](unsafeUninitializedCapacity: chars.count) { result, written in
+                NormalizedText.asciiFold.withUnsafeBufferPointer { fold in
+                    var count = 0
+                    var pendingSpace = false
+                    var terminated = false
+                    var pendingBreak = false
+                    for char in chars {
+                        let lower = fold[Int(char)]
+                        if (0x61...0x7A).contains(lower) || (0x30...0x39).contains(lower) {
+                            if pendingSpace, count > 0 {
+                                if pendingBreak, breaks.count < maxSentences - 1 { breaks.append(count) }
+                                result[count] = 0x20
+                                count += 1
+                            }
+                            pendingSpace = false
+                            terminated = false
+                            pendingBreak = false
+                            result[count] = lower
+                            count += 1
+                        } else {
+                            pendingSpace = true
+                            switch char {
+                            case 0x2E, 0x21, 0x3F, 0x3B: terminated = true
+                            case 0x0A: pendingBreak = true
+                            case 0x20, 0x09, 0x0D: if terminated { pendingBreak = true }
+                            default: break
+                            }
+                        }
                     }
-                    pendingSpace = false
-                    terminated = false
-                    pendingBreak = false
-                    result.append(lower)
-                } else {
-                    pendingSpace = true
-                    switch char {
-                    case 0x2E, 0x21, 0x3F, 0x3B: terminated = true
-                    case 0x0A: pendingBreak = true
-                    case 0x20, 0x09, 0x0D: if terminated { pendingBreak = true }
-                    default: break
-                    }
+                    written = count
                 }
             }
             return (result, breaks)
@@ -160,7 +167,8 @@ struct TextFingerprint {
         marks.reserveCapacity(breaks.count + 1)
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 8) { mins in
             var start = 0
-            for end in breaks + [text.count] {
+            for number in 0...breaks.count {
+                let end = number < breaks.count ? breaks[number] : text.count
                 defer { start = end + 1 }
                 guard end > start else { continue }
                 let sentence = UnsafeBufferPointer(rebasing: text[start..<end])

@@ -74,11 +74,12 @@ public protocol FingerprintTransaction {
     func items(
         similarTo signature: [UInt32], bands: [UInt64], atLeast minimum: Double, since: Date, limit: Int
     ) throws -> [(item: StoredFingerprint, similarity: Double)]
-    /// This contributor's items received at or after `since` that have a signature, newest
-    /// first, with their similarity to `signature`: every one of them, however many others
-    /// sent similar texts, so that a contributor's own near repeat is never lost in a campaign.
+    /// This contributor's items received at or after `since` whose signature is at least
+    /// `minimum` similar to `signature`, newest first, with their similarity: every one of them,
+    /// however many others sent similar texts, so that a contributor's own near repeat is never
+    /// lost in a campaign.
     func items(
-        contributor: UInt64, similarTo signature: [UInt32], since: Date
+        contributor: UInt64, similarTo signature: [UInt32], atLeast minimum: Double, since: Date
     ) throws -> [(item: StoredFingerprint, similarity: Double)]
     /// How many items held have a sentence with this mark hash (a quoted question or a
     /// template's sentence is in many; most sentences are in one).

@@ -25,10 +25,10 @@ public struct ForwardingTransaction: FingerprintTransaction {
     {
         try inner.items(similarTo: signature, bands: bands, atLeast: minimum, since: since, limit: limit)
     }
-    public func items(contributor: UInt64, similarTo signature: [UInt32], since: Date) throws
+    public func items(contributor: UInt64, similarTo signature: [UInt32], atLeast minimum: Double, since: Date) throws
         -> [(item: StoredFingerprint, similarity: Double)]
     {
-        try inner.items(contributor: contributor, similarTo: signature, since: since)
+        try inner.items(contributor: contributor, similarTo: signature, atLeast: minimum, since: since)
     }
     public func count(sentence hash: UInt32) throws -> Int { try inner.count(sentence: hash) }
     public func count(contributor: UInt64, since: Date) throws -> Int { try inner.count(contributor: contributor, since: since) }

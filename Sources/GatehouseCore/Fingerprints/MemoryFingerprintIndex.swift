@@ -260,36 +260,33 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
         func items(
             similarTo signature: [UInt32], bands: [UInt64], atLeast minimum: Double, since: Date, limit: Int
         ) -> [(item: StoredFingerprint, similarity: Double)] {
-            guard signature.count == Storage.bins else { return [] }
+            guard signature.count == Storage.bins, bands.count >= Storage.bands, limit > 0 else { return [] }
             // Items are compared once: an item that shares several bands is met once per band
             // (every member of a campaign, in every band). Each met item is stamped with this
             // lookup's number, which is cheaper than a set of the items met.
             let stamp = storage.nextLookupStamp()
             var found: [(sequence: Int, similarity: Double)] = []
             let base = storage.base
-            let first = storage.firstLive
-            let end = storage.nextSequence
             let cutoff = since.timeIntervalSinceReferenceDate
-            let heads = zip(bands.prefix(Storage.bands), storage.bandHeads).map { key, heads in Int(heads[UInt32(truncatingIfNeeded: key)] ?? -1) }
+            let query = SignatureLanes(signature)
             // The walk reads the arrays through buffers: one exclusivity check per array, not per step.
-            signature.withUnsafeBufferPointer { query in
-                storage.signatures.withUnsafeBufferPointer { signatures in
-                    storage.times.withUnsafeBufferPointer { times in
-                        storage.bandNext.withUnsafeBufferPointer { bandNext in
-                            storage.lookupStamps.withUnsafeMutableBufferPointer { stamps in
-                                for (band, head) in heads.enumerated() {
-                                    var sequence = head
-                                    var walked = 0
-                                    while sequence >= first, sequence < end, walked < limit {
-                                        walked += 1
+            storage.signatures.withUnsafeBufferPointer { signatures in
+                storage.times.withUnsafeBufferPointer { times in
+                    storage.lookupStamps.withUnsafeMutableBufferPointer { stamps in
+                        withUnsafeTemporaryAllocation(of: Int32.self, capacity: Storage.bands * limit) { chains in
+                            withUnsafeTemporaryAllocation(of: Int.self, capacity: Storage.bands) { lengths in
+                                gatherChains(bands, limit: limit, into: chains, lengths: lengths)
+                                // Band after band, each chain newest first: the order, and so the
+                                // band an item is first met in, are those of walking one band at a time.
+                                for band in 0..<Storage.bands {
+                                    for step in 0..<lengths[band] {
+                                        let sequence = Int(chains[band * limit + step])
                                         let slot = sequence - base
-                                        let current = sequence
-                                        sequence = Int(bandNext[slot * Storage.bands + band])
                                         guard times[slot] >= cutoff, stamps[slot] != stamp else { continue }
                                         stamps[slot] = stamp
-                                        let stored = UnsafeBufferPointer(rebasing: signatures[(slot * Storage.bins)..<((slot + 1) * Storage.bins)])
-                                        let similarity = StoredFingerprint.similarity(query, stored)
-                                        if similarity >= minimum { found.append((current, similarity)) }
+                                        let equal = query.equalCount(UnsafeRawPointer(signatures.baseAddress! + slot * Storage.bins))
+                                        let similarity = Double(equal) / Double(Storage.bins)
+                                        if similarity >= minimum { found.append((sequence, similarity)) }
                                     }
                                 }
                             }
@@ -305,19 +302,51 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
             return result
         }
 
+        /// The first `limit` items of each band's chain (sequence numbers, newest first) into
+        /// `chains` (`limit` a band), and each chain's length into `lengths`. The sixteen chains
+        /// are followed side by side, a step of each in turn: each step waits for a read from
+        /// memory that is far from the last, and sixteen independent reads wait together.
+        private func gatherChains(
+            _ bands: [UInt64], limit: Int, into chains: UnsafeMutableBufferPointer<Int32>, lengths: UnsafeMutableBufferPointer<Int>
+        ) {
+            let base = storage.base
+            let first = storage.firstLive
+            let end = storage.nextSequence
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: Storage.bands) { cursors in
+                for band in 0..<Storage.bands {
+                    cursors[band] = Int(storage.bandHeads[band][UInt32(truncatingIfNeeded: bands[band])] ?? -1)
+                    lengths[band] = 0
+                }
+                storage.bandNext.withUnsafeBufferPointer { bandNext in
+                    var active = true
+                    while active {
+                        active = false
+                        for band in 0..<Storage.bands {
+                            let sequence = cursors[band]
+                            guard sequence >= first, sequence < end, lengths[band] < limit else { continue }
+                            chains[band * limit + lengths[band]] = Int32(truncatingIfNeeded: sequence)
+                            lengths[band] += 1
+                            cursors[band] = Int(bandNext[(sequence - base) * Storage.bands + band])
+                            active = true
+                        }
+                    }
+                }
+            }
+        }
+
         func items(
-            contributor: UInt64, similarTo signature: [UInt32], since: Date
+            contributor: UInt64, similarTo signature: [UInt32], atLeast minimum: Double, since: Date
         ) -> [(item: StoredFingerprint, similarity: Double)] {
             guard signature.count == Storage.bins, let items = storage.itemsByContributor[contributor] else { return [] }
+            let query = SignatureLanes(signature)
+            let cutoff = since.timeIntervalSinceReferenceDate
             var result: [(item: StoredFingerprint, similarity: Double)] = []
-            signature.withUnsafeBufferPointer { query in
-                for sequence in items.reversed() {
-                    guard storage.isLive(sequence) else { break }
-                    guard storage.times[sequence - storage.base] >= since.timeIntervalSinceReferenceDate else { break }
-                    guard storage.isFindable(sequence) else { continue }
-                    let similarity = storage.withSignature(at: sequence) { StoredFingerprint.similarity(query, $0) }
-                    result.append((storage.fingerprint(at: sequence), similarity))
-                }
+            for sequence in items.reversed() {
+                guard storage.isLive(sequence), storage.times[sequence - storage.base] >= cutoff else { break }
+                guard storage.isFindable(sequence) else { continue }
+                let equal = storage.withSignature(at: sequence) { query.equalCount(UnsafeRawPointer($0.baseAddress!)) }
+                let similarity = Double(equal) / Double(Storage.bins)
+                if similarity >= minimum { result.append((storage.fingerprint(at: sequence), similarity)) }
             }
             return result
         }
