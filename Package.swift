@@ -123,7 +123,7 @@ let package = Package(
         // libFuzzer targets (scripts/fuzz builds them with -sanitize=fuzzer,address).
         .executableTarget(name: "GatehouseFuzz", dependencies: ["GatehouseCore", "GatehouseRuntime"]),
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
-        .testTarget(name: "GatehouseCoreTests", dependencies: ["GatehouseCore"]),
+        .testTarget(name: "GatehouseCoreTests", dependencies: ["GatehouseCore", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "PIIRedactionTests", dependencies: ["PIIRedaction", "GatehouseCore", "GatehouseRuntime"]),
         .testTarget(name: "ProfanityTests", dependencies: ["Profanity", "GatehouseCore", "GatehouseRuntime"]),
         .testTarget(name: "DuplicateSpamTests", dependencies: ["DuplicateSpam", "GatehouseCore", "GatehouseRuntime"]),

@@ -385,7 +385,8 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
                 storage.exactByContributor[Storage.key(exact: fingerprint.exact, contributor: contributor)] = Int32(truncatingIfNeeded: sequence)
             }
             if fingerprint.signature.count == Storage.bins, fingerprint.bands.count == Storage.bands {
-                storage.signatures.append(contentsOf: fingerprint.signature.lazy.map { UInt16(truncatingIfNeeded: $0) })
+                // One value at a time: appending a lazy map goes through a generic copy per item.
+                for value in fingerprint.signature { storage.signatures.append(UInt16(truncatingIfNeeded: value)) }
                 for (band, key) in fingerprint.bands.enumerated() {
                     let short = UInt32(truncatingIfNeeded: key)
                     storage.bandNext.append(storage.bandHeads[band][short] ?? -1)
