@@ -32,6 +32,10 @@ let package = Package(
         // Already in the graph through Hummingbird; named for header names it does not export
         // (Referrer-Policy, X-Accel-Buffering on the review event stream).
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        // NIOCore and NIOHTTPTypes (already under Hummingbird) for one channel handler of our
+        // own: the request body deadline.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.25.0"),
         // Test only: a client generated from docs/openapi.yaml at build time drives the real
         // server, so the document and the server cannot drift apart (GatehouseAPIClientTests).
         .package(url: "https://github.com/apple/swift-openapi-generator", from: "1.14.0"),
@@ -100,6 +104,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

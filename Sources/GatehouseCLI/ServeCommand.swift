@@ -22,10 +22,12 @@ struct ServeCommand: AsyncParsableCommand {
               pipeline: [pii, profanity, duplicate]
               limits:
                 body_bytes: 65536
+                body_seconds: 10                # a body must arrive this soon after its head
                 text_chars: 20000
                 json_depth: 8
                 rate_per_minute: 600000         # per token
-                idle_seconds: 60                # an idle connection is closed
+                idle_seconds: 60                # an idle connection is closed (and one
+                                                # sending its headers a byte at a time)
                 idempotency_hours: 168          # clientRef answers kept this long
               review:
                 claim_minutes: 10               # a moderator's claim lasts this long

@@ -137,9 +137,13 @@ public func buildApplication(gateway: Gateway, logger: Logger = Logger(label: "g
     let configuration = gateway.configuration
     return Application(
         router: router,
-        // A connection that sends nothing for this long is closed, so idle or stalled clients
-        // cannot hold sockets open for ever.
-        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleSeconds)))),
+        // A connection that sends nothing for this long is closed, and so is one whose request
+        // body takes too long to arrive, so idle, stalled or trickling clients cannot hold
+        // sockets (and the tasks reading them) open for ever.
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [RequestBodyDeadline(seconds: configuration.bodySeconds)],
+                idleTimeout: .seconds(Int64(configuration.idleSeconds)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "gatehouse"),
         services: [MaintenanceService(gateway: gateway, interval: .seconds(600), logger: logger)]
             + (gateway.stores.coordination == nil ? [] : [CoordinationService(gateway: gateway, interval: .seconds(1), logger: logger)]),

@@ -28,8 +28,12 @@ public struct ServerConfiguration: Sendable {
     /// Requests per minute per token (default 600,000, about 10,000 a second: the intake is one
     /// platform speaking for everyone; the limit is a brake on a leaked or runaway token).
     public var ratePerMinute = 600_000
-    /// Seconds a connection may sit idle before the server closes it (default 60).
+    /// Seconds a connection may sit idle before the server closes it (default 60); a client
+    /// that sends its headers a byte at a time is closed after as long.
     public var idleSeconds = 60
+    /// Seconds a request's body may take to arrive after its head (default 10); a slower one's
+    /// connection is closed.
+    public var bodySeconds = 10
     /// Hours a `clientRef` answer is kept for retries (default 168, a week); after that the
     /// same `clientRef` is a new submission.
     public var idempotencyHours = 168
@@ -100,7 +104,7 @@ public struct ServerConfiguration: Sendable {
         }
         if let limits = map["limits"] {
             guard let limits = limits as? [String: Any] else { throw ConfigurationError("\(path): 'limits' must be a mapping") }
-            let known = ["body_bytes", "text_chars", "json_depth", "rate_per_minute", "idle_seconds", "idempotency_hours"]
+            let known = ["body_bytes", "body_seconds", "text_chars", "json_depth", "rate_per_minute", "idle_seconds", "idempotency_hours"]
             for (key, value) in limits {
                 guard known.contains(key) else { throw ConfigurationError("\(path): unknown key 'limits.\(key)' (known: \(known.joined(separator: ", ")))") }
                 guard let number = value as? Int, number > 0 else { throw ConfigurationError("\(path): 'limits.\(key)' must be a positive whole number") }
@@ -109,6 +113,7 @@ public struct ServerConfiguration: Sendable {
                 case "text_chars": configuration.maxTextCharacters = number
                 case "json_depth": configuration.maxJSONDepth = number
                 case "idle_seconds": configuration.idleSeconds = number
+                case "body_seconds": configuration.bodySeconds = number
                 case "idempotency_hours": configuration.idempotencyHours = number
                 default: configuration.ratePerMinute = number
                 }
