@@ -54,6 +54,12 @@ local token = os.getenv("GATEHOUSE_TOKEN") or "bench-intake-token"
 -- that retries safely sends them (an idempotency lookup and record per submission).
 local with_client_ref = os.getenv("BENCH_CLIENTREF") == "1"
 local thread_id = 0
+-- BENCH_DELAY_MS: each connection waits this long after an answer before its next request
+-- (a steady rate for the soak, docs/bench/soak.sh), instead of sending as fast as it can.
+local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
+if delay_ms > 0 then
+  delay = function() return delay_ms end
+end
 -- BENCH_INSTANCE: set apart when several wrk processes run at once (one per gateway), so that
 -- their texts, contributors and clientRefs differ.
 local instance = tonumber(os.getenv("BENCH_INSTANCE") or "0")
