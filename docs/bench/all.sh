@@ -63,7 +63,9 @@ for clientref in 0 1; do
             wrk -t$threads -c$connections -d"${seconds}s" --timeout 5s -s docs/bench/submit.lua "http://127.0.0.1:$port/v1/submissions")"
         rate=$(grep -o 'requests: [0-9]* in [0-9.]* s, [0-9]*/s' <<<"$out" | awk '{print $NF}')
         latency=$(grep -o 'p50 [0-9.]* ms, p90 [0-9.]* ms, p99 [0-9.]* ms' <<<"$out" | sed 's/, p90 [0-9.]* ms//')
-        label="HTTP, $connections connection$([ "$connections" -gt 1 ] && echo s)$([ "$clientref" = 1 ] && echo ", contributor and clientRef")"
+        label="HTTP, $connections connections"
+        [ "$connections" = 1 ] && label="HTTP, 1 connection"
+        [ "$clientref" = 1 ] && label="$label, contributor and clientRef"
         row "$label" "$rate durable submissions, $latency"
     done
 done
