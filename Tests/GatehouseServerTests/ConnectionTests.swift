@@ -20,7 +20,7 @@ struct ConnectionTests {
                 #expect($0.status == .ok)
             }
             let port = try #require(client.port)
-            #expect(try RawConnection(port: port).closedWhenIdle(within: 40))
+            #expect(await (try RawConnection(port: port)).isClosedWhenIdle(within: 40))
         }
     }
 }

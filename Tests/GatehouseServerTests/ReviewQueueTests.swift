@@ -268,25 +268,25 @@ struct ReviewQueueTests {
             let port = try #require(client.port)
             let stream = try RawConnection(port: port)
             stream.send("GET /v1/review/events HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(tokens[.moderator]!)\r\n\r\n")
-            let opening = stream.receive(until: ": connected", seconds: 30)
+            let opening = await stream.received(until: ": connected", seconds: 30)
             #expect(opening.contains("text/event-stream"))
             #expect(opening.contains("HTTP/1.1 200"))
             let id = try await holdItem("The orthotist was a twat to my mum", client: client)
-            #expect(stream.receive(until: "event: held", seconds: 30).contains(id))
+            #expect(await stream.received(until: "event: held", seconds: 30).contains(id))
             try await client.execute(uri: "/v1/review/\(id)/claim", method: .post, headers: bearer(.moderator)) { #expect($0.status == .ok) }
-            let claimed = stream.receive(until: "event: claimed", seconds: 30)
+            let claimed = await stream.received(until: "event: claimed", seconds: 30)
             #expect(claimed.contains("\"version\":2"))
             try await client.execute(uri: "/v1/review/\(id)/approve", method: .post, headers: bearer(.moderator), body: json(["version": 2])) {
                 #expect($0.status == .ok)
             }
-            let approved = stream.receive(until: "event: approved", seconds: 30)
+            let approved = await stream.received(until: "event: approved", seconds: 30)
             #expect(approved.contains(id))
             // Events carry no text.
             #expect(!(opening + claimed + approved).contains("orthotist"))
             // An intake token may not listen.
             let intake = try RawConnection(port: port)
             intake.send("GET /v1/review/events HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(tokens[.intake]!)\r\n\r\n")
-            #expect(intake.receive(until: "\r\n\r\n", seconds: 30).contains("403"))
+            #expect(await intake.received(until: "\r\n\r\n", seconds: 30).contains("403"))
         }
     }
 

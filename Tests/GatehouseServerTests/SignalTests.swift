@@ -57,7 +57,7 @@ struct SignalTests {
         try await Task.sleep(nanoseconds: 300_000_000)
         #expect(server.process.isRunning, "the server waits for the request in flight")
         connection.send(String(body.utf8.dropFirst(half))!)
-        let answer = connection.receiveUntilClosed(seconds: 10)
+        let answer = await connection.receivedUntilClosed(seconds: 10)
         #expect(answer.hasPrefix("HTTP/1.1 201"), "\(answer)")
 
         server.process.waitUntilExit()

@@ -35,25 +35,15 @@ struct SlowClientTests {
     }
 
     /// A request on a connection of its own (not the test client's one connection, which the
-    /// server's short idle limit closes while a test waits), made on a thread of its own: a
-    /// blocking read on one of the two cooperative threads would hold up the server's handlers,
-    /// which run there too. The status and the body.
+    /// server's short idle limit closes while a test waits): the status and the body.
     func rawRequest(_ port: Int, _ method: String, _ path: String, body: String = "") async throws -> (status: Int, body: String) {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                do {
-                    let connection = try RawConnection(port: port)
-                    connection.send(
-                        "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(tokens[.intake]!)\r\nConnection: close\r\n"
-                            + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
-                    let answer = connection.receiveUntilClosed(seconds: 30)
-                    let status = answer.split(separator: " ", maxSplits: 2).dropFirst().first.flatMap { Int($0) } ?? 0
-                    continuation.resume(returning: (status, answer.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
+        let connection = try RawConnection(port: port)
+        connection.send(
+            "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(tokens[.intake]!)\r\nConnection: close\r\n"
+                + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+        let answer = await connection.receivedUntilClosed(seconds: 30)
+        let status = answer.split(separator: " ", maxSplits: 2).dropFirst().first.flatMap { Int($0) } ?? 0
+        return (status, answer.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n"))
     }
 
     @Test("headers sent a byte at a time are cut off after limits.idle_seconds, while other clients are answered")
@@ -109,7 +99,7 @@ struct SlowClientTests {
             // until its window fills would have it close with bytes unread, and the reset that
             // closing sends can discard the answer before it is read.)
             let sent = huge.sendWithoutWaiting(megabytes: 1)
-            let answer = huge.receive(until: "}}", seconds: 10)
+            let answer = await huge.received(until: "}}", seconds: 10)
             #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer.prefix(200))")
             #expect(answer.contains(#""error""#))
             #expect(sent < 100 * 1_048_576)

@@ -77,7 +77,13 @@ func decode(_ response: TestResponse) -> [String: Any] {
 }
 
 /// A plain TCP connection to 127.0.0.1, for tests that need to control what is sent when.
-final class RawConnection {
+///
+/// Its reads block, so tests call the `async` ones, which wait on a thread of their own: a
+/// blocking read on one of the two cooperative threads would hold up the live server's
+/// handlers, which run there too, and a read waiting for an answer the server cannot give
+/// until a thread frees up waits out its whole timeout. (`@unchecked Sendable`: one task uses
+/// a connection at a time.)
+final class RawConnection: @unchecked Sendable {
     let descriptor: Int32
 
     init(port: Int) throws {
@@ -140,6 +146,24 @@ final class RawConnection {
         var byte: UInt8 = 0
         // 0: the server closed the connection; -1 with EAGAIN: still open when the wait ran out.
         return recv(descriptor, &byte, 1, 0) == 0
+    }
+}
+
+extension RawConnection {
+    /// `receiveUntilClosed(seconds:)`, waiting on a thread of its own.
+    func receivedUntilClosed(seconds: Int) async -> String { await onOwnThread { self.receiveUntilClosed(seconds: seconds) } }
+
+    /// `receive(until:seconds:)`, waiting on a thread of its own.
+    func received(until marker: String, seconds: Int) async -> String { await onOwnThread { self.receive(until: marker, seconds: seconds) } }
+
+    /// `closedWhenIdle(within:)`, waiting on a thread of its own.
+    func isClosedWhenIdle(within seconds: Int) async -> Bool { await onOwnThread { self.closedWhenIdle(within: seconds) } }
+}
+
+/// Runs blocking `body` on a new thread, off Swift's cooperative threads, and returns its result.
+func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(returning: body()) }
     }
 }
 
