@@ -4,7 +4,7 @@ import Testing
 /// The branch-free count of equal signature values must agree with comparing them one by one.
 @Suite("Signature lanes (the fingerprint index's similarity count)")
 struct SignatureLanesTests {
-    /// The count one value at a time, as `StoredFingerprint.similarity` makes it.
+    /// The count one value at a time, on each value's low 16 bits (what the index keeps).
     func countOneByOne(_ query: [UInt32], _ stored: [UInt16]) -> Int {
         zip(query, stored).filter { UInt16(truncatingIfNeeded: $0) == $1 }.count
     }

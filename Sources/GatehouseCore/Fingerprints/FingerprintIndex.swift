@@ -40,21 +40,10 @@ public struct StoredFingerprint: Sendable, Hashable {
 
 extension StoredFingerprint {
     /// The estimated Jaccard similarity of two MinHash signatures: the share of equal values.
+    /// (The memory index compares its stored signatures with `SignatureLanes`.)
     public static func similarity(_ left: [UInt32], _ right: [UInt32]) -> Double {
         guard !left.isEmpty, left.count == right.count else { return 0 }
-        return left.withUnsafeBufferPointer { left in
-            right.withUnsafeBufferPointer { right in similarity(left, right) }
-        }
-    }
-
-    /// The same, on buffers; `stored` may keep only the low bits of each value (the memory
-    /// index keeps 16), and is compared with the query's low bits.
-    public static func similarity<Stored: FixedWidthInteger & UnsignedInteger>(
-        _ query: UnsafeBufferPointer<UInt32>, _ stored: UnsafeBufferPointer<Stored>
-    ) -> Double {
-        var equal = 0
-        for index in 0..<min(query.count, stored.count) where Stored(truncatingIfNeeded: query[index]) == stored[index] { equal += 1 }
-        return Double(equal) / Double(max(query.count, 1))
+        return Double(zip(left, right).filter { $0 == $1 }.count) / Double(left.count)
     }
 }
 

@@ -284,8 +284,7 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
                                         let slot = sequence - base
                                         guard times[slot] >= cutoff, stamps[slot] != stamp else { continue }
                                         stamps[slot] = stamp
-                                        let equal = query.equalCount(UnsafeRawPointer(signatures.baseAddress! + slot * Storage.bins))
-                                        let similarity = Double(equal) / Double(Storage.bins)
+                                        let similarity = query.similarity(UnsafeRawPointer(signatures.baseAddress! + slot * Storage.bins))
                                         if similarity >= minimum { found.append((sequence, similarity)) }
                                     }
                                 }
@@ -344,8 +343,7 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
             for sequence in items.reversed() {
                 guard storage.isLive(sequence), storage.times[sequence - storage.base] >= cutoff else { break }
                 guard storage.isFindable(sequence) else { continue }
-                let equal = storage.withSignature(at: sequence) { query.equalCount(UnsafeRawPointer($0.baseAddress!)) }
-                let similarity = Double(equal) / Double(Storage.bins)
+                let similarity = storage.withSignature(at: sequence) { query.similarity(UnsafeRawPointer($0.baseAddress!)) }
                 if similarity >= minimum { result.append((storage.fingerprint(at: sequence), similarity)) }
             }
             return result

@@ -21,6 +21,13 @@ struct SignatureLanes {
         self.words = words
     }
 
+    /// The estimated Jaccard similarity of the query and the signature at `stored`: the share
+    /// of its 64 values that are equal.
+    @inline(__always)
+    func similarity(_ stored: UnsafeRawPointer) -> Double {
+        Double(equalCount(stored)) / Double(Self.count)
+    }
+
     /// How many of the 64 `UInt16` at `stored` equal the query's value in the same place.
     @inline(__always)
     func equalCount(_ stored: UnsafeRawPointer) -> Int {
