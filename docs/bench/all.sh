@@ -50,12 +50,8 @@ row "rules replay, shipped rules against a copy" "$(per "$(timed $binary rules r
 
 echo "== HTTP (gatehouse serve on SQLite, wrk on the same cores, ${seconds} s a run)"
 port=18124
-export GATEHOUSE_TOKEN=bench-intake-token
-printf 'limits: {rate_per_minute: 100000000}\n' >"$work/gatehouse.yaml"
-GATEHOUSE_TOKEN_INTAKE=$GATEHOUSE_TOKEN GATEHOUSE_TOKEN_ADMIN=bench-admin-token \
-    $binary serve --config "$work/gatehouse.yaml" --listen 127.0.0.1:$port --data-dir "$work/data" --rules rules --log-level error &
-server=$!
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+source docs/bench/gateway.sh
+start_gateway $port "$work"
 for clientref in 0 1; do
     for connections in 1 16 64; do
         threads=$(( connections < 2 ? 1 : 2 ))

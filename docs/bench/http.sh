@@ -10,16 +10,12 @@ duration="${1:-15}"
 connections="${2:-64}"
 command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -qq wrk >/dev/null; }
 swift build -c release --product gatehouse >/dev/null
-data="$(mktemp -d)"
+source docs/bench/gateway.sh
+work="$(mktemp -d)"
 port=18123
-export GATEHOUSE_TOKEN=bench-intake-token
-# The default per-token rate limit (600,000 a minute) is below what one token reaches here.
-printf 'limits: {rate_per_minute: 100000000}\n' >"$data/gatehouse.yaml"
-GATEHOUSE_TOKEN_INTAKE=$GATEHOUSE_TOKEN GATEHOUSE_TOKEN_ADMIN=bench-admin-token \
-  .build/release/gatehouse serve --config "$data/gatehouse.yaml" --listen 127.0.0.1:$port --data-dir "$data" --rules rules --log-level error &
-server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$data"' EXIT
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+server=""
+trap '[ -n "$server" ] && kill $server 2>/dev/null; rm -rf "$work"' EXIT
+start_gateway $port "$work"
 wrk -t2 -c"$connections" -d"${duration}s" --timeout 5s -s docs/bench/submit.lua "http://127.0.0.1:$port/v1/submissions"
 metrics="$(curl -s -H "Authorization: Bearer bench-admin-token" "http://127.0.0.1:$port/metrics")"
 grep -E '^gatehouse_submissions_total' <<<"$metrics"
@@ -27,4 +23,4 @@ awk '/^gatehouse_commits_total/ {t=$2} /^gatehouse_committed_writes_total/ {w=$2
      /^gatehouse_commit_slowest_seconds/ {m=$2}
      END {if (t > 0) printf "commits: %d, %.1f submissions each, %.2f ms on average, slowest %.1f ms\n", t, w/t, 1000*s/t, 1000*m}' <<<"$metrics"
 echo "server memory: $(( $(ps -o rss= -p $server) / 1024 )) MiB resident after the run"
-echo "stored: $(sqlite3 "$data/gatehouse.sqlite" 'SELECT COUNT(*) FROM contribution' 2>/dev/null || echo '?') contributions"
+echo "stored: $(sqlite3 "$work/data/gatehouse.sqlite" 'SELECT COUNT(*) FROM contribution' 2>/dev/null || echo '?') contributions"

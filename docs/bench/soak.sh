@@ -18,15 +18,12 @@ connections=8
 delay=$(( 1000 * connections / rate ))
 command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -qq wrk >/dev/null; }
 swift build -c release --product gatehouse >/dev/null
+source docs/bench/gateway.sh
 work="$(mktemp -d)"
 port=18125
-export GATEHOUSE_TOKEN=bench-intake-token
-printf 'limits: {rate_per_minute: 100000000}\n' >"$work/gatehouse.yaml"
-GATEHOUSE_TOKEN_INTAKE=$GATEHOUSE_TOKEN GATEHOUSE_TOKEN_ADMIN=bench-admin-token \
-    .build/release/gatehouse serve --config "$work/gatehouse.yaml" --listen 127.0.0.1:$port --data-dir "$work/data" --rules rules --log-level error &
-server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+server=""
+trap '[ -n "$server" ] && kill $server 2>/dev/null; rm -rf "$work"' EXIT
+start_gateway $port "$work"
 start=$(date +%s)
 end=$(( start + minutes * 60 ))
 echo "soak: $minutes min at about $rate submissions/s ($connections connections, ${delay} ms apart), a line every ${slice} s"
