@@ -79,7 +79,12 @@ private func fuzzRulePack(_ bytes: UnsafeBufferPointer<UInt8>) {
     _ = try? RuleSet(packs: [pack])
 }
 
-/// Arbitrary JSON as a submission body: decoded or refused with a message naming what is wrong.
+/// Arbitrary JSON as a submission body: decoded or refused with a message naming what is wrong;
+/// and `JSONReader` agreeing with Foundation's parser, which it replaced, on every input that
+/// is UTF-8 without NUL bytes (Foundation reads those as UTF-16) and holds no key twice
+/// (Foundation never checks a value that a later copy of its key replaces): both refuse it, or
+/// both read the same value (numbers to within a few units in the last place: Foundation's
+/// were not always the nearest double).
 private func fuzzSubmission(_ bytes: UnsafeBufferPointer<UInt8>) {
     let decoder = SubmissionDecoder(policy: .api(maxTextCharacters: 20_000, maxDepth: 8))
     do {
@@ -87,6 +92,63 @@ private func fuzzSubmission(_ bytes: UnsafeBufferPointer<UInt8>) {
         require(!submission.text.isEmpty && !submission.text.contains("\u{0}"), "a decoded text is empty or holds NUL")
     } catch {
         require(!error.message.isEmpty, "an empty refusal")
+    }
+    guard !bytes.contains(0), String(validating: bytes, as: UTF8.self) != nil else { return }
+    var reader = JSONReader(bytes, maxDepth: 64)
+    let ours: JSONValue?
+    do {
+        ours = try reader.readDocument()
+    } catch {
+        guard error == .syntax else { return }  // deeper than compared
+        ours = nil
+    }
+    guard reader.duplicateKey == nil else { return }
+    let theirs = (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])).flatMap(JSONValue.init(foundation:))
+    if ours == nil, theirs != nil, repeatsAKeyLiteral(bytes) { return }
+    require(sameValue(ours, theirs), "JSONReader read \(String(describing: ours)), Foundation \(String(describing: theirs))")
+}
+
+/// True when some string literal followed by `:` appears twice, byte for byte: a document in
+/// which `JSONReader` stopped before it could see the repeated key.
+private func repeatsAKeyLiteral(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    var seen = Set<[UInt8]>()
+    var index = 0
+    while index < bytes.count {
+        guard bytes[index] == UInt8(ascii: "\"") else {
+            index += 1
+            continue
+        }
+        let start = index
+        index += 1
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\"") { index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1 }
+        let literal = Array(bytes[start..<min(index + 1, bytes.count)])
+        index += 1
+        var next = index
+        while next < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[next]) { next += 1 }
+        if next < bytes.count, bytes[next] == UInt8(ascii: ":"), !seen.insert(literal).inserted { return true }
+    }
+    return false
+}
+
+/// Equal, numbers to within a few units in the last place.
+private func sameValue(_ ours: JSONValue?, _ theirs: JSONValue?) -> Bool {
+    func number(_ value: JSONValue) -> Double? {
+        switch value {
+        case .int(let whole): Double(whole)
+        case .double(let double): double
+        default: nil
+        }
+    }
+    switch (ours, theirs) {
+    case (nil, nil): return true
+    case (let ours?, let theirs?):
+        if let a = number(ours), let b = number(theirs) { return a == b || abs(a - b) <= 4 * max(a.ulp, b.ulp) }
+        switch (ours, theirs) {
+        case (.array(let a), .array(let b)): return a.count == b.count && zip(a, b).allSatisfy { sameValue($0, $1) }
+        case (.object(let a), .object(let b)): return a.keys == b.keys && a.allSatisfy { sameValue($0.value, b[$0.key]) }
+        default: return ours == theirs
+        }
+    default: return false
     }
 }
 

@@ -108,9 +108,9 @@ public struct StreamScanner: Sendable {
     }
 
     /// A line parsed and through the text-only plugins, or its error line.
-    private enum Begun: @unchecked Sendable {
-        // `id` is the line's own id value, of JSON type (String, Int, Double, Bool or nil).
-        case begun(id: Any?, PartialVerdict)
+    private enum Begun: Sendable {
+        // `id` is the line's own id value, if it has one.
+        case begun(id: JSONValue?, PartialVerdict)
         case failed([UInt8])
     }
 
@@ -119,9 +119,9 @@ public struct StreamScanner: Sendable {
             // A blank line still gets its output line, so that lines stay paired.
             return .failed(errorLine(id: nil, lineNumber: lineNumber, "empty line").json)
         }
-        let object: [String: Any]
+        let object: [String: JSONValue]
         do {
-            object = try decoder.parseObject(Data(line))
+            object = try decoder.parseObject(line)
         } catch {
             return .failed(errorLine(id: nil, lineNumber: lineNumber, "line \(lineNumber): \(error.message)").json)
         }
@@ -138,7 +138,7 @@ public struct StreamScanner: Sendable {
         return .begun(id: id, ruleSet.begin(submission, itemId: Self.idText(id) ?? "line-\(lineNumber)"))
     }
 
-    private func outputLine(id: Any?, verdict: Verdict, capacity: Int) -> (json: [UInt8], decision: Decision?) {
+    private func outputLine(id: JSONValue?, verdict: Verdict, capacity: Int) -> (json: [UInt8], decision: Decision?) {
         var json = JSONText(capacity: capacity)
         json.beginObject()
         writeID(id, into: &json)
@@ -154,28 +154,27 @@ public struct StreamScanner: Sendable {
     static func isBlank(_ line: [UInt8]) -> Bool { line.allSatisfy { $0 == 0x20 || $0 == 0x09 } }
 
     /// The input id as text, for `duplicate_of`.
-    static func idText(_ id: Any?) -> String? {
+    static func idText(_ id: JSONValue?) -> String? {
         switch id {
-        case let string as String: return string
-        case is Bool: return nil
-        case let number as Int: return String(number)
-        case let number as Double: return String(number)
+        case .string(let string)?: return string
+        case .int(let number)?: return String(number)
+        case .double(let number)?: return String(number)
         default: return nil
         }
     }
 
-    private func writeID(_ id: Any?, into json: inout JSONText) {
+    /// The id as the input gave it if it is a string or a number; null for anything else.
+    private func writeID(_ id: JSONValue?, into json: inout JSONText) {
         json.key("id")
         switch id {
-        case let string as String: json.string(string)
-        case is Bool: json.null()
-        case let number as Int: json.number(number)
-        case let number as Double: json.raw(String(number))
+        case .string(let string)?: json.string(string)
+        case .int(let number)?: json.number(number)
+        case .double(let number)?: json.raw(String(number))
         default: json.null()
         }
     }
 
-    private func errorLine(id: Any?, lineNumber: Int, _ message: String) -> (json: [UInt8], decision: Decision?) {
+    private func errorLine(id: JSONValue?, lineNumber: Int, _ message: String) -> (json: [UInt8], decision: Decision?) {
         var json = JSONText()
         json.beginObject()
         writeID(id, into: &json)

@@ -111,7 +111,10 @@ public struct ServerConfiguration: Sendable {
                 switch key {
                 case "body_bytes": configuration.maxBodyBytes = number
                 case "text_chars": configuration.maxTextCharacters = number
-                case "json_depth": configuration.maxJSONDepth = number
+                case "json_depth":
+                    // The reader recurses once per level: the limit bounds its stack.
+                    guard number <= 256 else { throw ConfigurationError("\(path): 'limits.json_depth' must be at most 256") }
+                    configuration.maxJSONDepth = number
                 case "idle_seconds": configuration.idleSeconds = number
                 case "body_seconds": configuration.bodySeconds = number
                 case "idempotency_hours": configuration.idempotencyHours = number

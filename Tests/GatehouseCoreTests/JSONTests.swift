@@ -69,7 +69,7 @@ struct JSONTests {
         #expect(error.message.contains(message), "\(error.message)")
         #expect(error.tooLarge == (status == 413))
         if json.contains("deep") {
-            #expect(throws: SubmissionInputError.self) { try stream.decode(object: ["text": "hi", "conversation": [["deep"]]]) }
+            #expect(throws: SubmissionInputError.self) { try stream.decode(object: ["text": .string("hi"), "conversation": .array([.array([.string("deep")])])]) }
         } else {
             #expect((try? decode(stream, json).get()) != nil, "the stream policy refused \(json)")
         }

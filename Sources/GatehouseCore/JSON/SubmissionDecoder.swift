@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A submission's JSON that cannot be taken, with a message naming the field.
 public struct SubmissionInputError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -73,41 +76,55 @@ public struct SubmissionDecoder: Sendable {
     }
 
     /// `json` as a JSON object, after the UTF-8 and depth checks.
-    public func parseObject(_ json: Data) throws(SubmissionInputError) -> [String: Any] {
-        guard !json.isEmpty else { throw SubmissionInputError("expected a JSON object; the input is empty") }
-        let wellFormed = json.withUnsafeBytes { raw in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            return (utf8: Self.isValidUTF8(bytes), depth: Self.depth(of: bytes))
+    public func parseObject(_ json: Data) throws(SubmissionInputError) -> [String: JSONValue] {
+        // A result, not a throw, out of the closure: `withUnsafeBytes` does not carry typed throws.
+        let parsed = json.withUnsafeBytes { raw in
+            Result { () throws(SubmissionInputError) in try parseObject(raw.bindMemory(to: UInt8.self)) }
         }
-        guard wellFormed.utf8 else { throw SubmissionInputError("the JSON is not valid UTF-8") }
-        guard wellFormed.depth <= policy.maxDepth else {
+        return try parsed.get()
+    }
+
+    /// `json` as a JSON object, after the UTF-8 and depth checks.
+    public func parseObject(_ json: [UInt8]) throws(SubmissionInputError) -> [String: JSONValue] {
+        let parsed = json.withUnsafeBufferPointer { bytes in
+            Result { () throws(SubmissionInputError) in try parseObject(bytes) }
+        }
+        return try parsed.get()
+    }
+
+    /// `json` as a JSON object. The checks come in this order, each with its own message: empty,
+    /// not UTF-8, nested too deep, not JSON, not an object, a key twice.
+    public func parseObject(_ json: UnsafeBufferPointer<UInt8>) throws(SubmissionInputError) -> [String: JSONValue] {
+        guard !json.isEmpty else { throw SubmissionInputError("expected a JSON object; the input is empty") }
+        guard Self.isValidUTF8(json) else { throw SubmissionInputError("the JSON is not valid UTF-8") }
+        var reader = JSONReader(json, maxDepth: policy.maxDepth)
+        let value: JSONValue
+        do {
+            value = try reader.readDocument()
+        } catch {
+            // Too deep anywhere outranks a syntax error, as when depth was measured first.
+            guard error == .tooDeep || Self.depth(of: json) > policy.maxDepth else { throw SubmissionInputError("not valid JSON") }
             throw SubmissionInputError("the JSON is nested more than \(policy.maxDepth) levels deep")
         }
-        let parsed: Any
-        do {
-            parsed = try JSONSerialization.jsonObject(with: json, options: [.fragmentsAllowed])
-        } catch {
-            throw SubmissionInputError("not valid JSON")
-        }
-        guard let object = parsed as? [String: Any] else { throw SubmissionInputError("expected a JSON object") }
-        if let key = json.withUnsafeBytes({ DuplicateKeys.first(in: $0.bindMemory(to: UInt8.self)) }) {
+        guard case .object(let object) = value else { throw SubmissionInputError("expected a JSON object") }
+        if let key = reader.duplicateKey {
             throw SubmissionInputError("the key '\(key)' appears twice in one object; send each field once")
         }
         return object
     }
 
     /// The submission held by the fields of `object`.
-    public func decode(object: [String: Any]) throws(SubmissionInputError) -> Submission {
+    public func decode(object: [String: JSONValue]) throws(SubmissionInputError) -> Submission {
         if let extra = policy.extraFields {
             for key in object.keys.sorted() where !Self.fields.contains(key) && !extra.contains(key) {
                 let known = Self.fields.union(extra).sorted().joined(separator: ", ")
                 throw SubmissionInputError("field '\(key)' is not known (known: \(known))")
             }
         }
-        guard let rawText = object["text"], !(rawText is NSNull) else { throw SubmissionInputError("field 'text' is required") }
-        guard let text = rawText as? String else { throw SubmissionInputError("field 'text' must be a string") }
+        guard let rawText = object["text"], rawText != .null else { throw SubmissionInputError("field 'text' is required") }
+        guard case .string(let text) = rawText else { throw SubmissionInputError("field 'text' must be a string") }
         if policy.requireText, text.isEmpty { throw SubmissionInputError("field 'text' must not be empty") }
-        guard !text.utf8.contains(0) else { throw SubmissionInputError("field 'text' contains a NUL character") }
+        guard !Self.containsNUL(text) else { throw SubmissionInputError("field 'text' contains a NUL character") }
         if let limit = policy.maxTextCharacters {
             let length = text.unicodeScalars.count
             guard length <= limit else {
@@ -115,9 +132,9 @@ public struct SubmissionDecoder: Sendable {
             }
         }
         func optional(_ key: String, maxLength: Int?) throws(SubmissionInputError) -> String? {
-            guard let value = object[key], !(value is NSNull) else { return nil }
-            guard let string = value as? String else { throw SubmissionInputError("field '\(key)' must be a string") }
-            guard !string.utf8.contains(0) else { throw SubmissionInputError("field '\(key)' contains a NUL character") }
+            guard let value = object[key], value != .null else { return nil }
+            guard case .string(let string) = value else { throw SubmissionInputError("field '\(key)' must be a string") }
+            guard !Self.containsNUL(string) else { throw SubmissionInputError("field '\(key)' contains a NUL character") }
             if let maxLength, string.count > maxLength {
                 throw SubmissionInputError("field '\(key)' is longer than \(maxLength) characters")
             }
@@ -136,22 +153,51 @@ public struct SubmissionDecoder: Sendable {
             clientRef: try optional("clientRef", maxLength: policy.maxFieldCharacters), receivedAt: receivedAt)
     }
 
+    /// True when `string` holds U+0000 (only a `\u0000` escape can put it there).
+    static func containsNUL(_ string: String) -> Bool {
+        var string = string
+        return string.withUTF8 { utf8 in utf8.baseAddress.map { memchr($0, 0, utf8.count) != nil } ?? false }
+    }
+
     /// An ISO 8601 time with a zone, with or without fractional seconds.
     public static func timestamp(_ text: String) -> Date? {
         if let date = try? Date(text, strategy: .iso8601) { return date }
         return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
+    /// True when `bytes` are valid UTF-8 (Unicode's table 3-7: no overlong forms, no
+    /// surrogates, nothing past U+10FFFF). ASCII, most of any submission, is checked eight bytes
+    /// at a time.
     static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var iterator = bytes.makeIterator()
-        var decoder = UTF8()
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue: continue
-            case .emptyInput: return true
-            case .error: return false
+        guard let base = bytes.baseAddress else { return true }
+        let count = bytes.count
+        var index = 0
+        func continuation(_ offset: Int, _ range: ClosedRange<UInt8> = 0x80...0xBF) -> Bool {
+            index + offset < count && range.contains(base[index + offset])
+        }
+        while index < count {
+            if index + 8 <= count, UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                index += 8
+                continue
+            }
+            let lead = base[index]
+            switch lead {
+            case 0x00...0x7F: index += 1
+            case 0xC2...0xDF:
+                guard continuation(1) else { return false }
+                index += 2
+            case 0xE0...0xEF:
+                let second: ClosedRange<UInt8> = lead == 0xE0 ? 0xA0...0xBF : lead == 0xED ? 0x80...0x9F : 0x80...0xBF
+                guard continuation(1, second), continuation(2) else { return false }
+                index += 3
+            case 0xF0...0xF4:
+                let second: ClosedRange<UInt8> = lead == 0xF0 ? 0x90...0xBF : lead == 0xF4 ? 0x80...0x8F : 0x80...0xBF
+                guard continuation(1, second), continuation(2), continuation(3) else { return false }
+                index += 4
+            default: return false
             }
         }
+        return true
     }
 
     /// The deepest nesting of arrays and objects, strings skipped, without parsing.

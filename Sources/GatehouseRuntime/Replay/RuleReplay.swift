@@ -99,7 +99,7 @@ public struct RuleReplay: Sendable {
     private func parse(_ line: Line) -> Result<Parsed, LineFailure> {
         if StreamScanner.isBlank(line.bytes) { return .failure(LineFailure("empty line")) }
         do {
-            let object = try decoder.parseObject(Data(line.bytes))
+            let object = try decoder.parseObject(line.bytes)
             // No check against the wall clock: the corpus is its own clock, and a report that
             // changed with the day it ran would not be reproducible.
             let submission = try decoder.decode(object: object)

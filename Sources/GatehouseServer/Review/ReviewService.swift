@@ -280,7 +280,7 @@ public final class ReviewService: Sendable {
         }
         if action == .edit {
             do throws(SubmissionInputError) {
-                fields.text = try decoder.decode(object: ["text": object["text"] as Any]).text
+                fields.text = try decoder.decode(object: ["text": object["text"] ?? .null]).text
             } catch {
                 throw GatewayError(error)
             }
@@ -289,11 +289,11 @@ public final class ReviewService: Sendable {
     }
 
     /// A reason code from the configured list, or a 400 that lists them.
-    private func reason(_ value: Any?, field: String) throws(GatewayError) -> String {
+    private func reason(_ value: JSONValue?, field: String) throws(GatewayError) -> String {
         guard let value else {
             throw GatewayError(400, "field '\(field)' is required: one of \(rejectReasons.joined(separator: ", "))")
         }
-        guard let code = value as? String, rejectReasons.contains(code) else {
+        guard let code = value.string, rejectReasons.contains(code) else {
             throw GatewayError(400, "field '\(field)' must be one of \(rejectReasons.joined(separator: ", "))")
         }
         return code
@@ -303,7 +303,7 @@ public final class ReviewService: Sendable {
         try version(in: fields(in: body, allowed: ["version"], route: route, required: false))
     }
 
-    private func version(in object: [String: Any]) throws(GatewayError) -> Int? {
+    private func version(in object: [String: JSONValue]) throws(GatewayError) -> Int? {
         guard let value = object["version"] else { return nil }
         guard let number = Self.wholeNumber(value), number >= 1 else {
             throw GatewayError(400, "field 'version' must be a whole number ≥ 1 (the item's version)")
@@ -312,9 +312,9 @@ public final class ReviewService: Sendable {
     }
 
     /// The body's object with only `allowed` keys; an empty body is `{}` unless `required`.
-    private func fields(in body: Data, allowed: [String], route: String, required: Bool) throws(GatewayError) -> [String: Any] {
+    private func fields(in body: Data, allowed: [String], route: String, required: Bool) throws(GatewayError) -> [String: JSONValue] {
         if body.isEmpty, !required { return [:] }
-        let object: [String: Any]
+        let object: [String: JSONValue]
         do throws(SubmissionInputError) {
             object = try decoder.parseObject(body)
         } catch {
@@ -326,14 +326,11 @@ public final class ReviewService: Sendable {
         return object
     }
 
-    /// A JSON number without a fraction, as an `Int`; nil for `true`/`false` (which Foundation
-    /// also reads as numbers), fractions and anything else.
     /// A JSON whole number a client can hold exactly (at most 2^53 - 1, as the API document
-    /// says: JavaScript's numbers stop being exact beyond it); nil for anything else.
-    static func wholeNumber(_ value: Any) -> Int? {
-        guard let number = value as? NSNumber, String(cString: number.objCType) != "c", let whole = value as? Int,
-            whole <= maxExactInteger
-        else { return nil }
+    /// says: JavaScript's numbers stop being exact beyond it); nil for anything else, `true`
+    /// and `false` included.
+    static func wholeNumber(_ value: JSONValue) -> Int? {
+        guard let whole = value.wholeNumber, whole <= maxExactInteger else { return nil }
         return whole
     }
 
@@ -350,16 +347,16 @@ public final class ReviewService: Sendable {
 
     func bulkRequest(in body: Data) throws(GatewayError) -> BulkRequest {
         let object = try fields(in: body, allowed: ["action", "ids", "reason", "versions"], route: "bulk", required: true)
-        guard let action = object["action"] as? String, Self.bulkActions.contains(action) else {
+        guard let action = object["action"]?.string, Self.bulkActions.contains(action) else {
             throw GatewayError(400, "field 'action' must be one of \(Self.bulkActions.joined(separator: ", ")) (edit one item at a time)")
         }
-        guard let ids = object["ids"] as? [Any], !ids.isEmpty, ids.count <= Self.maxBulk else {
+        guard let ids = object["ids"]?.array, !ids.isEmpty, ids.count <= Self.maxBulk else {
             throw GatewayError(400, "field 'ids' must be a list of 1 to \(Self.maxBulk) item ids")
         }
         var seen = Set<String>()
         var list: [String] = []
         for (index, value) in ids.enumerated() {
-            guard let id = value as? String, !id.isEmpty else { throw GatewayError(400, "field 'ids[\(index)]' must be an item id") }
+            guard let id = value.string, !id.isEmpty else { throw GatewayError(400, "field 'ids[\(index)]' must be an item id") }
             guard seen.insert(id).inserted else { throw GatewayError(400, "field 'ids[\(index)]' repeats '\(id)'") }
             list.append(id)
         }
@@ -371,7 +368,7 @@ public final class ReviewService: Sendable {
         }
         var versions: [String: Int] = [:]
         if let given = object["versions"] {
-            guard let map = given as? [String: Any] else { throw GatewayError(400, "field 'versions' must map item ids to versions") }
+            guard let map = given.object else { throw GatewayError(400, "field 'versions' must map item ids to versions") }
             for (id, value) in map {
                 guard let number = Self.wholeNumber(value), number >= 1 else {
                     throw GatewayError(400, "field 'versions.\(id)' must be a whole number ≥ 1")
