@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+@testable import GatehouseCore
+@testable import PIIRedaction
+
+@Suite("Word lists read as bytes hold what reading them as strings held")
+struct WordSetTests {
+    /// The entries of a list as they were read before: `String` lines, Foundation's trimming.
+    private func entriesAsStrings(_ path: String) throws -> [String] {
+        try String(contentsOfFile: path, encoding: .utf8).split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+    }
+
+    private func loaded(_ path: String) throws -> WordSet {
+        try WordSet(file: path, relativeTo: "/pack.yaml", fields: RuleFields(file: "/pack.yaml", rule: "t", line: 1, entries: [:]), key: "file")
+    }
+
+    @Test("every shipped list")
+    func shippedLists() throws {
+        let directory = Repository.piiRules
+        let lists = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".txt") }
+        #expect(lists.count >= 4)
+        for list in lists {
+            let path = "\(directory)/\(list)"
+            let expected = WordSet(try entriesAsStrings(path))
+            let read = try loaded(path)
+            #expect(read.hashes == expected.hashes, "\(list)")
+            #expect(read.count > 0)
+        }
+    }
+
+    @Test("line breaks, spaces, comments and accents of every kind")
+    func awkwardLines() throws {
+        let text = "Ann\r\n  Bob\t\n# comment\n\n\tO'Neil  \rZoë\u{2028}Siân\u{00A0}\nMary Ann\nde  la Cruz\u{0B}Eve\u{0C}Jo\n  #also comment\nX\tY\n\u{2003}Nnamdi\u{2003}\n"
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("wordset-\(UUID().uuidString).txt").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let read = try loaded(path)
+        #expect(read.hashes == WordSet(try entriesAsStrings(path)).hashes)
+        for name in ["ann", "bob", "o'neil", "zoe", "siân", "sian", "mary ann", "eve", "jo", "nnamdi"] {
+            #expect(read.contains(name), "\(name)")
+        }
+        #expect(!read.contains("# comment"))
+    }
+
+    @Test("an unreadable or empty list is refused, naming the file")
+    func refused() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("wordset-\(UUID().uuidString).txt").path
+        for bytes in [[UInt8](), Array("# only a comment\n\n".utf8), [0x41, 0xFF, 0x0A]] {
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            #expect(throws: (any Error).self) { try loaded(path) }
+        }
+        try? FileManager.default.removeItem(atPath: path)
+        #expect(throws: (any Error).self) { try loaded(path) }
+    }
+}
