@@ -2,7 +2,7 @@ import GatehouseCore
 import PCRE2
 
 /// One compiled PII rule: a pattern, an optional validator, gazetteer and context words.
-struct PIIRule: Sendable {
+final class PIIRule: Sendable {
     /// Keys a PII rule may carry besides the common ones.
     static let keys: Set<String> = [
         "pattern", "caseless", "group", "validator", "context", "replacement", "priority", "score",

@@ -9,10 +9,13 @@ import GatehouseCore
 /// typed without accents is still a name. Phrases are stored as the hash of their words joined
 /// by single spaces.
 struct WordSet: Sendable {
-    private(set) var hashes: Set<UInt64> = []
+    /// Filled while the list is read, then frozen into `table`.
+    private var hashes: Set<UInt64> = []
+    private var table = HashTable(Set<UInt64>())
 
     init(_ words: some Sequence<String>) {
         for word in words { insert(word) }
+        freeze()
     }
 
     /// Reads one entry per line from `file` (relative to the pack); blank lines and `#`
@@ -57,6 +60,12 @@ struct WordSet: Sendable {
             }
         }
         guard count > 0 else { throw fields.error(key, "the word list '\(path)' is empty") }
+        freeze()
+    }
+
+    private mutating func freeze() {
+        table = HashTable(hashes)
+        hashes = []
     }
 
     private mutating func insert(_ word: String) {
@@ -72,11 +81,62 @@ struct WordSet: Sendable {
         if plain != lower { hashes.insert(WordHash.of(plain.utf8)) }
     }
 
-    var count: Int { hashes.count }
+    var count: Int { table.count }
 
-    func contains(_ hash: UInt64) -> Bool { hashes.contains(hash) }
+    /// Every hash held, in order (for tests).
+    var sortedHashes: [UInt64] { table.sortedKeys }
 
-    func contains(_ word: String) -> Bool { hashes.contains(WordHash.of(word.lowercased().utf8)) }
+    func contains(_ hash: UInt64) -> Bool { table.contains(hash) }
+
+    func contains(_ word: String) -> Bool { table.contains(WordHash.of(word.lowercased().utf8)) }
+
+    /// The hashes in an open-addressed table probed from the hash itself. `Set<UInt64>` hashed
+    /// each key again with SipHash on every lookup, and the name detector looks up most words
+    /// of every text (a twentieth of a PII scan went to it); a word's FNV-1a hash, mixed once
+    /// by a multiply, spreads well enough.
+    struct HashTable: Sendable {
+        /// Slots hold a key; 0 marks an empty one (a key of 0 is kept in `holdsZero`).
+        private let slots: [UInt64]
+        private let shift: UInt64
+        private let holdsZero: Bool
+        let count: Int
+
+        init(_ keys: Set<UInt64>) {
+            var capacity = 16
+            while capacity < keys.count * 2 { capacity <<= 1 }
+            var slots = [UInt64](repeating: 0, count: capacity)
+            let shift = UInt64(64 - capacity.trailingZeroBitCount)
+            for key in keys where key != 0 {
+                var slot = Self.slot(key, shift: shift)
+                while slots[slot] != 0 { slot = (slot + 1) & (capacity - 1) }
+                slots[slot] = key
+            }
+            self.slots = slots
+            self.shift = shift
+            self.holdsZero = keys.contains(0)
+            self.count = keys.count
+        }
+
+        @inline(__always) private static func slot(_ key: UInt64, shift: UInt64) -> Int {
+            Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        }
+
+        func contains(_ key: UInt64) -> Bool {
+            if key == 0 { return holdsZero }
+            return slots.withUnsafeBufferPointer { slots in
+                let mask = slots.count - 1
+                var slot = Self.slot(key, shift: shift)
+                while true {
+                    let held = slots[slot]
+                    if held == key { return true }
+                    if held == 0 { return false }
+                    slot = (slot + 1) & mask
+                }
+            }
+        }
+
+        var sortedKeys: [UInt64] { (slots.filter { $0 != 0 } + (holdsZero ? [0] : [])).sorted() }
+    }
 }
 
 /// FNV-1a over lower-cased UTF-8; ASCII letters are folded as they are read.

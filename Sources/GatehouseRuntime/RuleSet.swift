@@ -100,6 +100,12 @@ public struct RuleSet: Sendable {
     /// Completes a verdict `begin` started: the plugins that judge against earlier items run here.
     public func finish(_ partial: PartialVerdict) -> Verdict { pipeline.finish(partial) }
 
+    /// `finish` in two steps: the plugins that judge against earlier items (in item order)...
+    public func judgeHistory(_ partial: inout PartialVerdict) { pipeline.judgeHistory(&partial) }
+
+    /// ...and the verdict, on any thread.
+    public func conclude(_ partial: PartialVerdict) -> Verdict { pipeline.conclude(partial) }
+
     /// The number of rules across every pack.
     public var ruleCount: Int { packs.reduce(0) { $0 + $1.rules.count } }
 }

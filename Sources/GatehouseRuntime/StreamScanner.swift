@@ -87,16 +87,22 @@ public struct StreamScanner: Sendable {
             begin(line: lines[index], lineNumber: firstLineNumber + index, receivedNow: now.addingTimeInterval(Double(index) * 1e-6))
         }
         // In input order, on one thread: duplicate rules judge each item against those before it.
-        var verdicts: [Verdict?] = []
-        verdicts.reserveCapacity(lines.count)
-        for case let item in started {
-            if case .begun(_, let partial) = item { verdicts.append(ruleSet.finish(partial)) } else { verdicts.append(nil) }
+        var partials: [PartialVerdict?] = []
+        partials.reserveCapacity(lines.count)
+        for item in started {
+            if case .begun(_, var partial) = item {
+                ruleSet.judgeHistory(&partial)
+                partials.append(partial)
+            } else {
+                partials.append(nil)
+            }
         }
-        let finished = verdicts
+        let judged = partials
+        // Verdicts and output lines on every core again.
         return ParallelMap.map(lines.count, workers: jobs) { index in
             switch started[index] {
             case .failed(let line): return (line, nil)
-            case .begun(let id, _): return outputLine(id: id, verdict: finished[index]!, capacity: lines[index].count + 128)
+            case .begun(let id, _): return outputLine(id: id, verdict: ruleSet.conclude(judged[index]!), capacity: lines[index].count + 128)
             }
         }
     }

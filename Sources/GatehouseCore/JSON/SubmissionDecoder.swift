@@ -161,6 +161,7 @@ public struct SubmissionDecoder: Sendable {
 
     /// An ISO 8601 time with a zone, with or without fractional seconds.
     public static func timestamp(_ text: String) -> Date? {
+        if let date = ISO8601Timestamp.parse(text) { return date }
         if let date = try? Date(text, strategy: .iso8601) { return date }
         return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }

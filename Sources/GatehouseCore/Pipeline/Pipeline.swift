@@ -52,7 +52,21 @@ public struct Pipeline: Sendable {
     /// earlier items see the items in the order `finish` is called for them.
     public func finish(_ partial: PartialVerdict) -> Verdict {
         var partial = partial
+        judgeHistory(&partial)
+        return conclude(partial)
+    }
+
+    /// Runs the plugins `begin` left: those that judge against earlier items (and any after
+    /// them), which see the items in the order this is called for them.
+    public func judgeHistory(_ partial: inout PartialVerdict) {
         while partial.next < plugins.count { run(plugins[partial.next], on: &partial) }
+    }
+
+    /// The verdict of `partial`, whose plugins have all run: findings in offsets of the text as
+    /// given, sorted. Depends on nothing but `partial`, so verdicts may be concluded on any
+    /// thread, in any order (`scan` does it on every core).
+    public func conclude(_ partial: PartialVerdict) -> Verdict {
+        precondition(partial.next == plugins.count, "conclude(_:) before every plugin ran; call judgeHistory(_:) first")
         return verdict(partial)
     }
 
