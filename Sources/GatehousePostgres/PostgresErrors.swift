@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import GatehouseCore
 import PostgresNIO
 
@@ -57,32 +58,58 @@ enum Deadline {
                     once.resume(with: .failure(error))
                 }
             }
-            Task {
+            // The timer ends when the operation does (`resume` cancels it): one left sleeping for
+            // the whole limit after every transaction was thousands of idle tasks under load.
+            once.setTimer(Task {
+                pendingTimers.add(1, ordering: .relaxed)
+                defer { pendingTimers.subtract(1, ordering: .relaxed) }
                 try? await Task.sleep(for: limit)
+                guard !Task.isCancelled else { return }
                 if once.resume(with: .failure(StoreUnavailable(backend: "postgres", code: "timeout", message: "the shared store did not answer within \(limit)"))) {
                     // A write still waiting in its committer's queue is then dropped from it.
                     work.cancel()
                 }
-            }
+            })
         }
     }
 
+    /// Timers still running (for tests: none should outlive its operation for long).
+    static let pendingTimers = Atomic<Int>(0)
+
     /// A continuation resumed once, by whichever of the operation and the timer comes first.
     private final class OneShot<T: Sendable>: @unchecked Sendable {
-        // @unchecked Sendable: `continuation` is only touched while `lock` is held.
+        // @unchecked Sendable: `continuation`, `timer` and `done` are only touched while `lock` is held.
         private let lock = NSLock()
         private var continuation: CheckedContinuation<T, any Error>?
+        private var timer: Task<Void, Never>?
+        private var done = false
 
         func set(_ continuation: CheckedContinuation<T, any Error>) {
             lock.withLock { self.continuation = continuation }
         }
 
+        /// Keeps the timer to cancel when the continuation is resumed; cancels it at once if
+        /// that already happened.
+        func setTimer(_ timer: Task<Void, Never>) {
+            let finished = lock.withLock { () -> Bool in
+                if !done { self.timer = timer }
+                return done
+            }
+            if finished { timer.cancel() }
+        }
+
         @discardableResult
         func resume(with result: Result<T, any Error>) -> Bool {
-            guard let continuation = lock.withLock({ () -> CheckedContinuation<T, any Error>? in
-                defer { self.continuation = nil }
-                return self.continuation
-            }) else { return false }
+            let (continuation, timer) = lock.withLock { () -> (CheckedContinuation<T, any Error>?, Task<Void, Never>?) in
+                defer {
+                    self.continuation = nil
+                    self.timer = nil
+                    done = true
+                }
+                return (self.continuation, self.timer)
+            }
+            guard let continuation else { return false }
+            timer?.cancel()
             continuation.resume(with: result)
             return true
         }
