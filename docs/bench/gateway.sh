@@ -4,14 +4,15 @@
 #   start_gateway PORT DIRECTORY   # sets $server (its pid); the data goes in DIRECTORY/data
 #
 # The intake token is $GATEHOUSE_TOKEN (submit.lua reads it too), the admin token
-# bench-admin-token (for /metrics). The caller stops $server.
+# bench-admin-token (for /metrics). The caller stops $server. GATEHOUSE_BINARY runs another
+# build (a copy of an older one, to compare builds in alternating runs).
 export GATEHOUSE_TOKEN=bench-intake-token
 start_gateway() {
     local port="$1" directory="$2"
     # The default per-token rate limit (600,000 a minute) is below what one token reaches here.
     printf 'limits: {rate_per_minute: 100000000}\n' >"$directory/gatehouse.yaml"
     GATEHOUSE_TOKEN_INTAKE=$GATEHOUSE_TOKEN GATEHOUSE_TOKEN_ADMIN=bench-admin-token \
-        .build/release/gatehouse serve --config "$directory/gatehouse.yaml" --listen 127.0.0.1:"$port" \
+        "${GATEHOUSE_BINARY:-.build/release/gatehouse}" serve --config "$directory/gatehouse.yaml" --listen 127.0.0.1:"$port" \
         --data-dir "$directory/data" --rules rules --log-level error &
     server=$!
     for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return 0; sleep 0.1; done
