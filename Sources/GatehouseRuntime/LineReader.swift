@@ -24,7 +24,10 @@ public struct LineReader {
         var line: [UInt8] = []
         while true {
             if start < end {
-                if let newline = buffer[start..<end].firstIndex(of: 0x0A) {
+                let found = buffer.withUnsafeBufferPointer { bytes -> Int? in
+                    memchr(bytes.baseAddress! + start, 0x0A, end - start).map { bytes.baseAddress!.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
+                }
+                if let newline = found {
                     line.append(contentsOf: buffer[start..<newline])
                     start = newline + 1
                     return trimCR(line)

@@ -79,10 +79,12 @@ public struct RuleSet: Sendable {
 
     /// The evaluation context for `submission`: its metadata, the contributor as a keyed
     /// pseudonym (the raw token goes no further), and the clock when it has no `receivedAt`.
+    /// Only plugins that judge against earlier items read the contributor: without one (a scan
+    /// with the PII pack alone) the keyed hash is not made.
     public func context(for submission: Submission, itemId: String?, explain: Bool = false) -> EvaluationContext {
         EvaluationContext(
             itemId: itemId, conversation: submission.conversation,
-            contributorPseudonym: submission.contributor.map { environment.hasher.pseudonym(for: $0) },
+            contributorPseudonym: pipeline.judgesHistory ? submission.contributor.map { environment.hasher.pseudonym(for: $0) } : nil,
             receivedAt: submission.receivedAt ?? Date(), explain: explain)
     }
 

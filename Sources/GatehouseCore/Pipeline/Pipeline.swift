@@ -13,9 +13,13 @@ public struct Pipeline: Sendable {
     public let plugins: [any RulePlugin]
     private let logger: Logger
 
+    /// True when some plugin judges against earlier items (and so reads the contributor).
+    public let judgesHistory: Bool
+
     public init(plugins: [any RulePlugin], logger: Logger = Logger(label: "gatehouse.pipeline")) {
         self.plugins = plugins
         self.logger = logger
+        judgesHistory = plugins.contains { $0.judgesHistory }
     }
 
     /// Every rule of every plugin, in order.
