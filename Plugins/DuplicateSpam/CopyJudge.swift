@@ -69,7 +69,9 @@ struct CopyJudge: Sendable {
                         let matches = pass == 0
                             ? candidate.hash == mark.hash && candidate.length == mark.length
                             : sharesCommon
-                                ? (sharesOwn || common(candidate.hash)) && Self.isTypo(mark, of: candidate)
+                                // The typo test first: it is two compares, and `common` a lookup
+                                // in the index, once for every pair of sentences tried.
+                                ? Self.isTypo(mark, of: candidate) && (sharesOwn || common(candidate.hash))
                                 : Self.isEdit(mark, of: candidate)
                         guard matches else { continue }
                         pair(index, other, kind: Int32(pass + 1))
