@@ -130,25 +130,12 @@ private func repeatsAKeyLiteral(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     return false
 }
 
-/// Equal, numbers to within a part in 10^12.
+/// Both refused, or the same value (`JSONValue.agrees(withFoundation:)`).
 private func sameValue(_ ours: JSONValue?, _ theirs: JSONValue?) -> Bool {
-    func number(_ value: JSONValue) -> Double? {
-        switch value {
-        case .int(let whole): Double(whole)
-        case .double(let double): double
-        default: nil
-        }
-    }
     switch (ours, theirs) {
-    case (nil, nil): return true
-    case (let ours?, let theirs?):
-        if let a = number(ours), let b = number(theirs) { return a == b || abs(a - b) <= 1e-12 * max(abs(a), abs(b)) }
-        switch (ours, theirs) {
-        case (.array(let a), .array(let b)): return a.count == b.count && zip(a, b).allSatisfy { sameValue($0, $1) }
-        case (.object(let a), .object(let b)): return a.keys == b.keys && a.allSatisfy { sameValue($0.value, b[$0.key]) }
-        default: return ours == theirs
-        }
-    default: return false
+    case (nil, nil): true
+    case (let ours?, let theirs?): ours.agrees(withFoundation: theirs)
+    default: false
     }
 }
 

@@ -34,4 +34,25 @@ extension JSONValue {
         default: return nil
         }
     }
+
+    /// True when `other` (Foundation's reading of the same document) is this value, numbers to
+    /// within a part in 10^12: Foundation's parser does not always give the nearest double (it
+    /// reads `123456789.12356789` as `123456789.12356786`, `1.7976931348623157e108` seven units
+    /// off in the last place), while `JSONReader` uses `strtod`, which does, as Python's `float`.
+    public func agrees(withFoundation other: JSONValue) -> Bool {
+        func number(_ value: JSONValue) -> Double? {
+            switch value {
+            case .int(let whole): Double(whole)
+            case .double(let double): double
+            default: nil
+            }
+        }
+        if let a = number(self), let b = number(other) { return a == b || abs(a - b) <= 1e-12 * max(abs(a), abs(b)) }
+        switch (self, other) {
+        case (.array(let a), .array(let b)): return a.count == b.count && zip(a, b).allSatisfy { $0.agrees(withFoundation: $1) }
+        case (.object(let a), .object(let b)):
+            return a.keys == b.keys && a.allSatisfy { key, value in b[key].map { value.agrees(withFoundation: $0) } ?? false }
+        default: return self == other
+        }
+    }
 }
