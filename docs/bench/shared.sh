@@ -21,7 +21,7 @@ connections="${2:-64}"
 gateways="${3:-2}"
 command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -qq wrk >/dev/null; }
 swift build -c release --product gatehouse >/dev/null
-binary=.build/release/gatehouse
+binary="${GATEHOUSE_BINARY:-.build/release/gatehouse}"  # GATEHOUSE_BINARY: another build, to compare builds in alternating runs
 work="$(mktemp -d)"
 chmod 755 "$work"
 export GATEHOUSE_TEST_POSTGRES_PORT=54339
