@@ -11,10 +11,12 @@ struct ISO8601TimestampTests {
     }
 
     @Test("20,000 generated times, in and out of range, with and without fractions and offsets")
-    func agreesWithFoundation() {
+    func agreesWithFoundation() async {
         var random = SystemRandomNumberGenerator()
         var read = 0
-        for _ in 0..<20_000 {
+        for round in 0..<20_000 {
+            // Give the cooperative threads back now and then: live servers of other suites run on them.
+            if round % 500 == 0 { await Task.yield() }
             let year = [1970, 1999, 2000, 2024, 2025, 2026, 2100, 1900, 2038].randomElement(using: &random)!
             let month = Int.random(in: 0...13, using: &random)
             let day = Int.random(in: 0...32, using: &random)

@@ -20,11 +20,13 @@ struct AnchorIndexTests {
     }
 
     @Test("the same runs and places as a byte-by-byte reading, on generated texts", arguments: [[UInt8(ascii: "@")], [], Array("@.:/-".utf8)])
-    func agreesWithNaive(wanted: [UInt8]) {
+    func agreesWithNaive(wanted: [UInt8]) async {
         var random = SystemRandomNumberGenerator()
         let pieces: [[UInt8]] = ["a", "Z", " ", "0", "9", "5", "@", ".", ":", "/", "-", "é", "😀", "\n", "/", "(", "~"].map { Array($0.utf8) }
             + [[0x2F], [0x3A], [0xB0], [0xB9]]  // the bytes either side of the digits, and digits with the high bit set
-        for _ in 0..<5_000 {
+        for round in 0..<5_000 {
+            // Give the cooperative threads back now and then: live servers of other suites run on them.
+            if round % 500 == 0 { await Task.yield() }
             var bytes: [UInt8] = []
             for _ in 0..<Int.random(in: 0..<60, using: &random) { bytes += pieces.randomElement(using: &random)! }
             let expected = naive(bytes, wanted: wanted)
