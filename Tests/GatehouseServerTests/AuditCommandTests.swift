@@ -9,8 +9,8 @@ import Testing
 /// directory the gateway wrote.
 @Suite("gatehouse audit")
 struct AuditCommandTests {
-    func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        try runGatehouse(arguments)
+    func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await runGatehouse(arguments)
     }
 
     @Test("export writes one JSON object per entry, no text; verify names a tampered entry and exits 1")
@@ -28,11 +28,11 @@ struct AuditCommandTests {
         }
         let dataDir = configuration.dataDirectory
 
-        let verified = try run(["audit", "verify", "--data-dir", dataDir])
+        let verified = try await run(["audit", "verify", "--data-dir", dataDir])
         #expect(verified.status == 0)
         #expect(verified.output.contains("3 entries verified"), "\(verified.output)")
 
-        let exported = try run(["audit", "export", "--data-dir", dataDir])
+        let exported = try await run(["audit", "export", "--data-dir", dataDir])
         #expect(exported.status == 0)
         let lines = exported.output.split(separator: "\n")
         #expect(lines.count == 3)
@@ -47,7 +47,7 @@ struct AuditCommandTests {
 
         let database = try DatabaseQueue(path: (dataDir as NSString).appendingPathComponent("gatehouse.sqlite"))
         try await database.write { db in try db.execute(sql: "UPDATE auditEntry SET actor = 'admin' WHERE seq = 2") }
-        let broken = try run(["audit", "verify", "--data-dir", dataDir])
+        let broken = try await run(["audit", "verify", "--data-dir", dataDir])
         #expect(broken.status == 1)
         #expect(broken.output.contains("BROKEN at entry 2"), "\(broken.output)")
     }
@@ -72,17 +72,17 @@ struct AuditCommandTests {
             }
         }
         let dataDir = configuration.dataDirectory
-        let first = try run(["audit", "verify", "--data-dir", dataDir])
+        let first = try await run(["audit", "verify", "--data-dir", dataDir])
         let newest = try #require(first.output.split(separator: "\n").first { $0.hasPrefix("anchor: ") }?.dropFirst(8))
         #expect(newest.hasPrefix("3:"))
         let database = try DatabaseQueue(path: (dataDir as NSString).appendingPathComponent("gatehouse.sqlite"))
         let second = try await database.read { db in try String.fetchOne(db, sql: "SELECT hash FROM auditEntry WHERE seq = 2") }
-        #expect(try run(["audit", "verify", "--data-dir", dataDir, "--anchor", String(newest)]).status == 0)
+        #expect(try await run(["audit", "verify", "--data-dir", dataDir, "--anchor", String(newest)]).status == 0)
 
         // Cut short: the chain alone still checks out; the anchor does not.
         try await database.write { db in try db.execute(sql: "DELETE FROM auditEntry WHERE seq = 3") }
-        #expect(try run(["audit", "verify", "--data-dir", dataDir]).status == 0)
-        let cut = try run(["audit", "verify", "--data-dir", dataDir, "--anchor", String(newest)])
+        #expect(try await run(["audit", "verify", "--data-dir", dataDir]).status == 0)
+        let cut = try await run(["audit", "verify", "--data-dir", dataDir, "--anchor", String(newest)])
         #expect(cut.status == 1)
         #expect(cut.output.contains("BROKEN at entry 3: the log ends at entry 2, but entry 3 was recorded"), "\(cut.output)")
 
@@ -93,17 +93,17 @@ struct AuditCommandTests {
                 in: db, time: Date(), actor: "intake:forged", event: "submission.accepted", itemId: "forged", decision: "accepted",
                 findings: [], textHash: nil)
         }
-        #expect(try run(["audit", "verify", "--data-dir", dataDir]).status == 0)
-        let rewritten = try run(["audit", "verify", "--data-dir", dataDir, "--anchor", "2:\(try #require(second))"])
+        #expect(try await run(["audit", "verify", "--data-dir", dataDir]).status == 0)
+        let rewritten = try await run(["audit", "verify", "--data-dir", dataDir, "--anchor", "2:\(try #require(second))"])
         #expect(rewritten.status == 1)
         #expect(rewritten.output.contains("BROKEN at entry 2: the hash is not the one recorded"), "\(rewritten.output)")
-        #expect(try run(["audit", "verify", "--data-dir", dataDir, "--anchor", "2:zz"]).status == 64)
+        #expect(try await run(["audit", "verify", "--data-dir", dataDir, "--anchor", "2:zz"]).status == 64)
     }
 
     @Test("a data directory without a database is an error that names the path")
-    func missingDatabase() throws {
+    func missingDatabase() async throws {
         let directory = try TemporaryDirectory()
-        let result = try run(["audit", "verify", "--data-dir", directory.path])
+        let result = try await run(["audit", "verify", "--data-dir", directory.path])
         #expect(result.status == 2)
         #expect(result.output.contains(directory.path))
     }

@@ -96,11 +96,20 @@ final class ServerProcess {
 }
 
 /// Runs the `gatehouse` binary with `arguments` and `input` on standard input; its exit status
-/// and everything it wrote to standard output and standard error.
+/// and everything it wrote to standard output and standard error. It waits for the command on a
+/// thread of its own: a blocking wait on one of the two cooperative threads held up the live
+/// servers of other suites, which run there too.
 func runGatehouse(
     _ arguments: [String], input: String = "", in directory: URL? = nil, environment: [String: String]? = nil
-) throws -> (status: Int32, output: String) {
+) async throws -> (status: Int32, output: String) {
     let binary = try #require(ServerProcess.binary, "build the gatehouse binary first (swift build)")
+    let result = await onOwnThread { Result { try runGatehouseBlocking(binary, arguments, input: input, in: directory, environment: environment) } }
+    return try result.get()
+}
+
+private func runGatehouseBlocking(
+    _ binary: URL, _ arguments: [String], input: String, in directory: URL?, environment: [String: String]?
+) throws -> (status: Int32, output: String) {
     let process = Process()
     process.executableURL = binary
     process.arguments = arguments

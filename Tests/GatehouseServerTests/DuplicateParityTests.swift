@@ -50,7 +50,7 @@ struct DuplicateParityTests {
         }.joined(separator: "\n") + "\n"
         let key = directory.url.appendingPathComponent("scan.key")
         try Data((0..<32).map { UInt8($0) }).write(to: key)
-        let scanned = try runGatehouse(["scan", "--quiet-rules", "--secret-file", key.path], input: input)
+        let scanned = try await runGatehouse(["scan", "--quiet-rules", "--secret-file", key.path], input: input)
         #expect(scanned.status == 0, "\(scanned.output)")
         let lines = scanned.output.split(separator: "\n").compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
