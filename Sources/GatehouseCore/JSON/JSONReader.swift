@@ -79,12 +79,8 @@ public struct JSONReader {
         index += 1  // {
         // Room for a submission's fields at once: growing 1, 2, 4, 8 rehashed every key each time.
         var members = [String: JSONValue](minimumCapacity: 8)
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            return .object(members)
-        }
-        while true {
+        if skip(UInt8(ascii: "}")) { return .object(members) }
+        repeat {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw .syntax }
             let key = try readString()
             skipWhitespace()
@@ -93,43 +89,39 @@ public struct JSONReader {
             skipWhitespace()
             let value = try readValue(depth: depth)
             if members.updateValue(value, forKey: key) != nil, duplicateKey == nil { duplicateKey = key }
-            skipWhitespace()
-            guard index < bytes.count else { throw .syntax }
-            let separator = bytes[index]
-            index += 1
-            if separator == UInt8(ascii: "}") { return .object(members) }
-            guard separator == UInt8(ascii: ",") else { throw .syntax }
-            skipWhitespace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                return .object(members)
-            }
-        }
+        } while try !ends(UInt8(ascii: "}"))
+        return .object(members)
     }
 
     private mutating func readArray(depth: Int) throws(Failure) -> JSONValue {
         guard depth <= maxDepth else { throw .tooDeep }
         index += 1  // [
         var elements: [JSONValue] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            return .array(elements)
-        }
-        while true {
+        if skip(UInt8(ascii: "]")) { return .array(elements) }
+        repeat {
             elements.append(try readValue(depth: depth))
-            skipWhitespace()
-            guard index < bytes.count else { throw .syntax }
-            let separator = bytes[index]
-            index += 1
-            if separator == UInt8(ascii: "]") { return .array(elements) }
-            guard separator == UInt8(ascii: ",") else { throw .syntax }
-            skipWhitespace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-                index += 1
-                return .array(elements)
-            }
-        }
+        } while try !ends(UInt8(ascii: "]"))
+        return .array(elements)
+    }
+
+    /// After a member or element: true when its container ends there (at `closing`, or at a
+    /// trailing comma before it), false after a comma with more to come (white space skipped).
+    private mutating func ends(_ closing: UInt8) throws(Failure) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else { throw .syntax }
+        let separator = bytes[index]
+        index += 1
+        if separator == closing { return true }
+        guard separator == UInt8(ascii: ",") else { throw .syntax }
+        return skip(closing)
+    }
+
+    /// Past white space, true and past `closing` if it comes next.
+    private mutating func skip(_ closing: UInt8) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == closing else { return false }
+        index += 1
+        return true
     }
 
     /// A string from its opening quote; escapes decoded, control characters refused.
