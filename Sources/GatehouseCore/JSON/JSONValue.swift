@@ -32,9 +32,6 @@ public enum JSONValue: Sendable, Equatable {
         return nil
     }
 
-    /// True for `null`.
-    public var isNull: Bool { self == .null }
-
     /// The value as an API id or version: a whole number (never a boolean), or nil.
     public var wholeNumber: Int? {
         if case .int(let value) = self { return value }
