@@ -81,20 +81,15 @@ struct AnchorIndex {
         var runStart = -1
         var index = 0
         let count = text.count
-        // Eight bytes at a time past words with no digit and no wanted byte, outside a run of
-        // digits (most of any text); a word that may hold one is read byte by byte.
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let wantedWords = wanted.count <= 4 ? wanted.map { UInt64($0) &* ones } : nil
+        // Eight bytes at a time past words with no digit and none of (at most four) wanted
+        // bytes, outside a run of digits (most of any text); a word that may hold one is read
+        // byte by byte.
+        let skips = wanted.count <= 4
         while index < count {
-            if runStart < 0, let wantedWords, index + 8 <= count {
-                let word = UnsafeRawPointer(text.baseAddress! + index).loadUnaligned(as: UInt64.self)
-                let digits = word ^ (0x30 &* ones)
-                var mayHold = (digits &- 0x0A &* ones) & ~digits & highs != 0
-                for wanted in wantedWords where !mayHold {
-                    let equal = word ^ wanted
-                    mayHold = (equal &- ones) & ~equal & highs != 0
-                }
+            if runStart < 0, skips, index + 8 <= count {
+                let word = ByteWord.load(text, at: index)
+                var mayHold = ByteWord.mayHoldDigit(word)
+                for byte in wanted where !mayHold { mayHold = ByteWord.mayHold(byte, word) }
                 if !mayHold {
                     index += 8
                     continue

@@ -131,9 +131,7 @@ public struct JSONText: Sendable {
             var runStart = 0
             var index = 0
             while index < utf8.count {
-                if index + 8 <= utf8.count,
-                    !Self.mayNeedEscape(UnsafeRawPointer(utf8.baseAddress! + index).loadUnaligned(as: UInt64.self))
-                {
+                if index + 8 <= utf8.count, !Self.mayNeedEscape(ByteWord.load(utf8, at: index)) {
                     index += 8
                     continue
                 }
@@ -165,10 +163,7 @@ public struct JSONText: Sendable {
     /// False when none of the eight bytes of `word` is a control character, `"`, `\\` or DEL
     /// (true may be a false alarm: the bytes are then looked at one by one).
     @inline(__always) static func mayNeedEscape(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
-        let control = (word &- 0x20 &* ones) & ~word & highs != 0
-        return control || hasZeroByte(word ^ (0x22 &* ones)) || hasZeroByte(word ^ (0x5C &* ones)) || hasZeroByte(word ^ (0x7F &* ones))
+        ByteWord.mayHoldByte(below: 0x20, word) || ByteWord.mayHold(UInt8(ascii: "\""), word)
+            || ByteWord.mayHold(UInt8(ascii: "\\"), word) || ByteWord.mayHold(0x7F, word)
     }
 }

@@ -177,7 +177,7 @@ public struct SubmissionDecoder: Sendable {
             index + offset < count && range.contains(base[index + offset])
         }
         while index < count {
-            if index + 8 <= count, UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+            if index + 8 <= count, ByteWord.isASCII(ByteWord.load(bytes, at: index)) {
                 index += 8
                 continue
             }
