@@ -83,26 +83,24 @@ public struct StreamScanner: Sendable {
     public func process(lines: [[UInt8]], firstLineNumber: Int, clock: inout Date) -> [(json: [UInt8], decision: Decision?)] {
         let now = max(Date(), clock.addingTimeInterval(1e-6))
         clock = now.addingTimeInterval(Double(lines.count) * 1e-6)
-        let started = ParallelMap.map(lines.count, workers: jobs) { index in
+        var started = ParallelMap.map(lines.count, workers: jobs) { index in
             begin(line: lines[index], lineNumber: firstLineNumber + index, receivedNow: now.addingTimeInterval(Double(index) * 1e-6))
         }
         // In input order, on one thread: duplicate rules judge each item against those before it.
-        var partials: [PartialVerdict?] = []
-        partials.reserveCapacity(lines.count)
-        for item in started {
-            if case .begun(_, var partial) = item {
-                ruleSet.judgeHistory(&partial)
-                partials.append(partial)
-            } else {
-                partials.append(nil)
-            }
+        // Each partial verdict is taken out of the array while it is judged, so that what the
+        // plugins add to it is not added to a copy of arrays the array still shares.
+        for index in started.indices {
+            guard case .begun(let id, var partial) = started[index] else { continue }
+            started[index] = .failed([])
+            ruleSet.judgeHistory(&partial)
+            started[index] = .begun(id: id, partial)
         }
-        let judged = partials
+        let judged = started
         // Verdicts and output lines on every core again.
         return ParallelMap.map(lines.count, workers: jobs) { index in
-            switch started[index] {
+            switch judged[index] {
             case .failed(let line): return (line, nil)
-            case .begun(let id, _): return outputLine(id: id, verdict: ruleSet.conclude(judged[index]!), capacity: lines[index].count + 128)
+            case .begun(let id, let partial): return outputLine(id: id, verdict: ruleSet.conclude(partial), capacity: lines[index].count + 128)
             }
         }
     }
