@@ -12,7 +12,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds="${1:-10}"
-command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -qq wrk >/dev/null; }
+source docs/bench/gateway.sh
+need_wrk
 swift build -c release --product gatehouse >/dev/null
 swift build -c release --product gatehouse-bench >/dev/null
 binary=.build/release/gatehouse
@@ -57,7 +58,6 @@ row "rules replay, shipped rules against a copy" "$(per "$(timed $binary rules r
 
 echo "== HTTP (gatehouse serve on SQLite, wrk on the same cores, ${seconds} s a run)"
 port=18124
-source docs/bench/gateway.sh
 start_gateway $port "$work"
 for clientref in 0 1; do
     for connections in 1 16 64; do

@@ -2,6 +2,9 @@
 # SQLite data directory for wrk to drive, and waits until it answers.
 #
 #   start_gateway PORT DIRECTORY   # sets $server (its pid); the data goes in DIRECTORY/data
+#   bench_gateway PORT             # all a one-gateway benchmark needs first: wrk, the release
+#                                  # build, a fresh $work directory, the gateway; the gateway
+#                                  # stopped and $work removed when the script exits
 #
 # The intake token is $GATEHOUSE_TOKEN (submit.lua reads it too), the admin token
 # bench-admin-token (for /metrics). The caller stops $server. GATEHOUSE_BINARY runs another
@@ -18,4 +21,15 @@ start_gateway() {
     for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return 0; sleep 0.1; done
     echo "gatehouse serve did not answer on port $port within 10 s" >&2
     return 1
+}
+
+need_wrk() { command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -qq wrk >/dev/null; }; }
+
+bench_gateway() {
+    need_wrk
+    swift build -c release --product gatehouse >/dev/null
+    work="$(mktemp -d)"
+    server=""
+    trap '[ -n "$server" ] && kill $server 2>/dev/null; rm -rf "$work"' EXIT
+    start_gateway "$1" "$work"
 }

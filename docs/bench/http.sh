@@ -8,14 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration="${1:-15}"
 connections="${2:-64}"
-command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -qq wrk >/dev/null; }
-swift build -c release --product gatehouse >/dev/null
 source docs/bench/gateway.sh
-work="$(mktemp -d)"
 port=18123
-server=""
-trap '[ -n "$server" ] && kill $server 2>/dev/null; rm -rf "$work"' EXIT
-start_gateway $port "$work"
+bench_gateway $port
 wrk -t2 -c"$connections" -d"${duration}s" --timeout 5s -s docs/bench/submit.lua "http://127.0.0.1:$port/v1/submissions"
 metrics="$(curl -s -H "Authorization: Bearer bench-admin-token" "http://127.0.0.1:$port/metrics")"
 grep -E '^gatehouse_submissions_total' <<<"$metrics"

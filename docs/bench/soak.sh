@@ -16,14 +16,9 @@ connections=8
 # Each connection waits after every answer: 8 connections at (1000 * 8 / rate) ms apart give
 # about `rate` a second while answers are fast.
 delay=$(( 1000 * connections / rate ))
-command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -qq wrk >/dev/null; }
-swift build -c release --product gatehouse >/dev/null
 source docs/bench/gateway.sh
-work="$(mktemp -d)"
 port=18125
-server=""
-trap '[ -n "$server" ] && kill $server 2>/dev/null; rm -rf "$work"' EXIT
-start_gateway $port "$work"
+bench_gateway $port
 start=$(date +%s)
 end=$(( start + minutes * 60 ))
 echo "soak: $minutes min at about $rate submissions/s ($connections connections, ${delay} ms apart), a line every ${slice} s"
