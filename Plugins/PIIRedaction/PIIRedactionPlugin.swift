@@ -72,10 +72,15 @@ public struct PIIRedactionPlugin: RulePlugin {
     private func evaluate(_ bytes: UnsafeBufferPointer<UInt8>, explain: Bool) -> PluginReport {
         var report = PluginReport()
         var candidates: [Candidate] = []
-        let entireText = [0..<bytes.count]
         let anchors = AnchorIndex(bytes, bytes: anchorBytes)
+        var windows: [Range<Int>] = []
         for (index, rule) in compiled.enumerated() {
-            let windows = usesAnchors ? rule.anchor?.windows(anchors, maxLength: rule.maxLength) ?? entireText : entireText
+            if usesAnchors, let anchor = rule.anchor {
+                anchor.windows(anchors, maxLength: rule.maxLength, into: &windows)
+            } else {
+                windows.removeAll(keepingCapacity: true)
+                windows.append(0..<bytes.count)
+            }
             do {
                 for window in windows {
                     try rule.regex.forEachMatch(in: bytes, from: window.lowerBound, to: window.upperBound) { match throws(PCRE2Error) in
@@ -161,5 +166,28 @@ extension PIIRedactionPlugin {
     public static func pattern(of rule: RuleDefinition) throws -> (regex: CompiledRegex, text: String)? {
         guard let text = try rule.fields.optionalString("pattern") else { return nil }
         return (try PIIRule.compilePattern(rule.fields), text)
+    }
+
+    /// Where the rule's own test texts break its anchor's promise: a match of the pattern (run
+    /// over each whole text, match and no_match alike) longer than `max_length`, or without the
+    /// anchor or `min_digits` digits. Such a match can lie outside every window, so the rule
+    /// would miss it in production. Empty for a rule without an anchor. For `rules lint`.
+    public static func anchorViolations(of rule: RuleDefinition) throws -> [String] {
+        guard try rule.fields.optionalString("pattern") != nil else { return [] }
+        let compiled = try PIIRule(rule, packFile: "")
+        guard let anchor = compiled.anchor else { return [] }
+        var violations: [String] = []
+        for text in (rule.tests.matches + rule.tests.nonMatches).map(\.text) {
+            try withUTF8Bytes(of: text) { bytes throws(PCRE2Error) in
+                try compiled.regex.forEachMatch(in: bytes) { match in
+                    let value = UnsafeBufferPointer(rebasing: bytes[match.range])
+                    if let broken = anchor.brokenPromise(by: value, maxLength: compiled.maxLength) {
+                        violations.append("the match '\(String(decoding: value, as: UTF8.self))' in test '\(text)' \(broken)")
+                    }
+                    return true
+                }
+            }
+        }
+        return violations
     }
 }

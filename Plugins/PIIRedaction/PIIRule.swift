@@ -6,7 +6,7 @@ final class PIIRule: Sendable {
     /// Keys a PII rule may carry besides the common ones.
     static let keys: Set<String> = [
         "pattern", "caseless", "group", "validator", "context", "replacement", "priority", "score",
-        "gazetteer", "exclude_words", "match_limit", "anchor", "max_length", "keep",
+        "gazetteer", "exclude_words", "match_limit", "anchor", "max_length", "min_digits", "keep",
     ]
     static let contextKeys: Set<String> = ["words", "window", "required", "exclude"]
 
@@ -108,8 +108,8 @@ final class PIIRule: Sendable {
         }
         let excluded = try fields.stringList("exclude_words")
         excludedWords = excluded.isEmpty ? nil : Gazetteer(excluded)
-        anchor = try RuleAnchor(fields: fields)
         maxLength = try fields.int("max_length", default: 0, in: 0...10_000)
+        anchor = try RuleAnchor(fields: fields, maxLength: maxLength)
         if anchor != nil && maxLength == 0 {
             throw fields.error("max_length", "an anchored rule needs max_length: the longest match in bytes")
         }

@@ -8,17 +8,28 @@ import GatehouseCore
 /// The windows are exact: a match that contains an anchor byte and is no longer than
 /// `max_length` always lies inside one.
 enum RuleAnchor: Sendable, Equatable {
-    /// Every match contains an ASCII digit.
-    case digit
+    /// Every match contains at least this many ASCII digits (`anchor: digit`, and `min_digits`
+    /// when more than one): the windows are only where that many lie within `max_length` bytes,
+    /// so the short numbers of prose (`7 weeks`, `42 pounds`) cost a rule needing ten nothing.
+    case digits(Int)
     /// Every match contains this byte (`@` for e-mail).
     case byte(UInt8)
     /// Every match ends at the end of the text, give or take trailing white space.
     case end
 
-    init?(fields: RuleFields) throws {
-        guard let value = try fields.optionalString("anchor") else { return nil }
+    init?(fields: RuleFields, maxLength: Int) throws {
+        // 0: not given (the key's range starts at 1).
+        let minDigits = try fields.int("min_digits", default: 0, in: 1...10_000)
+        guard let value = try fields.optionalString("anchor") else {
+            if minDigits > 0 { throw fields.error("min_digits", "min_digits needs anchor: digit") }
+            return nil
+        }
+        if value != "digit", minDigits > 0 { throw fields.error("min_digits", "min_digits needs anchor: digit, not '\(value)'") }
+        if maxLength > 0, minDigits > maxLength {
+            throw fields.error("min_digits", "a match of at most max_length \(maxLength) bytes cannot hold \(minDigits) digits")
+        }
         switch value {
-        case "digit": self = .digit
+        case "digit": self = .digits(max(minDigits, 1))
         case "end": self = .end
         default:
             guard value.utf8.count == 1, let byte = value.utf8.first, byte < 0x80 else {
@@ -28,11 +39,27 @@ enum RuleAnchor: Sendable, Equatable {
         }
     }
 
+    /// Why `match` could lie outside every window (too long, or without the anchor), or nil
+    /// when the promise holds.
+    func brokenPromise(by match: UnsafeBufferPointer<UInt8>, maxLength: Int) -> String? {
+        if match.count > maxLength { return "is \(match.count) bytes, longer than max_length \(maxLength)" }
+        switch self {
+        case .digits(let needed):
+            let digits = match.count { $0 &- 0x30 < 10 }
+            return digits < needed ? "holds \(digits) digit\(digits == 1 ? "" : "s"), fewer than \(needed == 1 ? "the one anchor: digit" : "min_digits \(needed)") needs" : nil
+        case .byte(let byte):
+            return match.contains(byte) ? nil : "does not hold the anchor '\(String(UnicodeScalar(byte)))'"
+        case .end:
+            return nil
+        }
+    }
+
     /// The byte ranges of the text in which a match of at most `maxLength` bytes can lie,
-    /// sorted, disjoint, on character boundaries. Empty when the anchor is absent.
-    func windows(_ index: AnchorIndex, maxLength: Int) -> [Range<Int>] {
+    /// sorted, disjoint, on character boundaries, in `windows` (emptied first, so one array
+    /// serves every rule). Empty when the anchor is absent.
+    func windows(_ index: AnchorIndex, maxLength: Int, into windows: inout [Range<Int>]) {
         let text = index.text
-        var windows: [Range<Int>] = []
+        windows.removeAll(keepingCapacity: true)
         func add(_ anchorStart: Int, _ anchorEnd: Int) {
             var start = max(0, anchorStart - maxLength)
             while start > 0, text[start] & 0xC0 == 0x80 { start -= 1 }
@@ -45,14 +72,48 @@ enum RuleAnchor: Sendable, Equatable {
             }
         }
         switch self {
-        case .digit:
+        case .digits(1):
             for run in index.digitRuns { add(run.lowerBound, run.upperBound) }
+        case .digits(let needed):
+            // A match holds `needed` digits that are consecutive among the text's digits; the
+            // first and last of them are less than maxLength bytes apart. Two cursors walk the
+            // digits `needed - 1` apart.
+            var first = DigitCursor(index.digitRuns)
+            var last = first
+            for _ in 1..<needed where !last.isAtEnd { last.advance() }
+            while !last.isAtEnd {
+                if last.position - first.position < maxLength { add(first.position, last.position + 1) }
+                first.advance()
+                last.advance()
+            }
         case .byte(let byte):
             for position in index.positions(of: byte) { add(position, position + 1) }
         case .end:
             add(index.endOfContent, text.count)
         }
-        return windows
+    }
+}
+
+/// The digits of a text one by one, in order, read from its runs of digits.
+private struct DigitCursor {
+    let runs: [Range<Int>]
+    var run = 0
+    /// The digit's byte offset; meaningless at the end.
+    var position: Int
+
+    init(_ runs: [Range<Int>]) {
+        self.runs = runs
+        position = runs.first?.lowerBound ?? 0
+    }
+
+    var isAtEnd: Bool { run == runs.count }
+
+    mutating func advance() {
+        position += 1
+        if position == runs[run].upperBound {
+            run += 1
+            if run < runs.count { position = runs[run].lowerBound }
+        }
     }
 }
 

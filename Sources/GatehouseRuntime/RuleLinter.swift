@@ -8,7 +8,9 @@ import Profanity
 ///
 /// - errors: the same rule id in two places (findings, the audit log and metrics name rules by
 ///   id, so two rules with one id cannot be told apart); a PII pattern that hits its match limit
-///   on an adversarial input (`BacktrackingProbe`: it would hold every such text, or worse, stall).
+///   on an adversarial input (`BacktrackingProbe`: it would hold every such text, or worse, stall);
+///   a match in a PII rule's own tests that breaks its anchor's promise (`anchor`: longer than
+///   `max_length`, or without the anchor or `min_digits` digits), which windows would miss.
 /// - warnings: a PII pattern slower than the budget per kilobyte, or super-linear; a rule
 ///   without both a match and a no_match test; words a profanity rule lists that another rule
 ///   lists too and always wins (`shadowed`: that listing never decides). A PII rule that another
@@ -20,7 +22,7 @@ public struct RuleLinter: Sendable {
         public var file: String
         public var line: Int?
         public var rule: String
-        /// A short name for the check: `duplicate-id`, `backtracking`, `slow-pattern`, `untested`.
+        /// A short name for the check: `duplicate-id`, `backtracking`, `anchor`, `slow-pattern`, `untested`.
         public var check: String
         public var message: String
 
@@ -55,7 +57,10 @@ public struct RuleLinter: Sendable {
                             severity: .warning, file: pack.file, line: rule.line, rule: rule.id, check: "untested",
                             message: "needs both match and no_match tests"))
                 }
-                if pack.plugin == "pii", let problem = probePattern(of: rule, in: pack) { problems.append(problem) }
+                if pack.plugin == "pii" {
+                    if let problem = probePattern(of: rule, in: pack) { problems.append(problem) }
+                    problems += anchorBounds(of: rule, in: pack)
+                }
             }
         }
         problems += shadowedWords(packs.filter { $0.plugin == ProfanityPlugin.pluginName })
@@ -82,6 +87,15 @@ public struct RuleLinter: Sendable {
                 severity: .warning, file: place?.0 ?? "", line: place?.1, rule: pair.rule, check: "shadowed",
                 message: "\(words) \(pair.words.count == 1 ? "is" : "are") also listed by '\(pair.winner)', which always wins: "
                     + "this listing never decides (drop it, or move the word)")
+        }
+    }
+
+    /// An error for each match in a PII rule's own tests that its `anchor`, `max_length` or
+    /// `min_digits` would keep out of every window: the rule would miss it in production.
+    private func anchorBounds(of rule: RuleDefinition, in pack: RulePack) -> [Problem] {
+        let violations = (try? PIIRedactionPlugin.anchorViolations(of: rule)) ?? []
+        return violations.map { violation in
+            Problem(severity: .error, file: pack.file, line: rule.line, rule: rule.id, check: "anchor", message: violation)
         }
     }
 

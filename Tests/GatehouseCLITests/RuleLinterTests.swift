@@ -31,6 +31,27 @@ struct RuleLinterTests {
         #expect(problems[2].message.contains("already used at one.yaml:"))
     }
 
+    @Test("a match in a rule's own tests that its anchor, max_length or min_digits would keep out of every window is an error")
+    func anchorBounds() throws {
+        func rule(_ id: String, _ bounds: String) -> String {
+            "  - id: \(id)\n    description: d\n    category: TEST\n    pattern: '[0-9](?:[ -]?[0-9]){5,9}'\n    \(bounds)\n"
+                + "    tests:\n      match: ['ref 123 456']\n      no_match: ['call 12-34-56-78-90 now']\n"
+        }
+        let problems = RuleLinter().lint([
+            try pack(
+                rule("t.fits", "anchor: digit\n    max_length: 19\n    min_digits: 6") + rule("t.short", "anchor: digit\n    max_length: 10")
+                    + rule("t.greedy", "anchor: digit\n    max_length: 19\n    min_digits: 7") + rule("t.byte", "anchor: '#'\n    max_length: 19"),
+                file: "a.yaml")
+        ]).filter { $0.check == "anchor" }
+        #expect(problems.map { "\($0.rule): \($0.message)" } == [
+            "t.short: the match '12-34-56-78-90' in test 'call 12-34-56-78-90 now' is 14 bytes, longer than max_length 10",
+            "t.greedy: the match '123 456' in test 'ref 123 456' holds 6 digits, fewer than min_digits 7 needs",
+            "t.byte: the match '123 456' in test 'ref 123 456' does not hold the anchor '#'",
+            "t.byte: the match '12-34-56-78-90' in test 'call 12-34-56-78-90 now' does not hold the anchor '#'",
+        ], "\(problems.map(\.description).joined(separator: "\n"))")
+        #expect(problems.allSatisfy { $0.severity == .error && $0.file == "a.yaml" })
+    }
+
     @Test("a word two profanity rules list is reported on the rule that never decides it: the milder, or the later on a tie")
     func shadowedWords() throws {
         func rule(_ id: String, _ severity: String, _ words: String) -> String {

@@ -169,9 +169,14 @@ struct PIIAnchorTests {
         #expect(compared > 100)
     }
 
-    @Test("an anchored rule needs max_length; a bad anchor is refused")
+    @Test("an anchored rule needs max_length; a bad anchor or min_digits is refused")
     func anchorValidation() throws {
-        for (body, key) in [("anchor: digit", "max_length"), ("anchor: ab\n    max_length: 3", "anchor")] {
+        for (body, key) in [
+            ("anchor: digit", "max_length"), ("anchor: ab\n    max_length: 3", "anchor"),
+            ("min_digits: 3", "min_digits"), ("anchor: '@'\n    max_length: 9\n    min_digits: 3", "min_digits"),
+            ("anchor: digit\n    max_length: 9\n    min_digits: 10", "min_digits"),
+            ("anchor: digit\n    max_length: 9\n    min_digits: 0", "min_digits"),
+        ] {
             let pack = try RulePackLoader.parse(
                 "plugin: pii\nrules:\n  - id: r\n    description: d\n    category: C\n    pattern: 'x'\n    \(body)\n",
                 file: "a.yaml")
