@@ -64,6 +64,8 @@ public struct PIIRedactionPlugin: RulePlugin {
     private struct Candidate {
         /// An index into `compiled`, or `compiled.count + i` for name detector `i`.
         var rule: Int
+        /// The rule's priority, carried so the overlap sort reads no rule.
+        var priority: Int
         var range: Range<Int>
         var score: Double
         var explanation: String
@@ -88,7 +90,8 @@ public struct PIIRedactionPlugin: RulePlugin {
                         guard let value = match.range(at: rule.group), !value.isEmpty else { return true }
                         switch try rule.judge(bytes, whole: whole, value: value) {
                         case .accepted(let score, let explanation):
-                            candidates.append(Candidate(rule: index, range: value, score: score, explanation: explanation))
+                            candidates.append(
+                                Candidate(rule: index, priority: rule.priority, range: value, score: score, explanation: explanation))
                         case .rejected(let reason):
                             if explain {
                                 report.notes.append(CandidateNote(rule: rule.info, range: value, reason: rule.describe(reason)))
@@ -107,7 +110,8 @@ public struct PIIRedactionPlugin: RulePlugin {
             for (offset, detector) in nameDetectors.enumerated() {
                 detector.detect(bytes, tokens: &tokens, explain: explain, found: { candidate in
                     candidates.append(Candidate(
-                        rule: compiled.count + offset, range: candidate.range, score: detector.baseScore, explanation: candidate.explanation))
+                        rule: compiled.count + offset, priority: detector.priority, range: candidate.range, score: detector.baseScore,
+                        explanation: candidate.explanation))
                 }, letGo: { range, reason in
                     report.notes.append(CandidateNote(rule: detector.info, range: range, reason: reason))
                 })
@@ -117,9 +121,7 @@ public struct PIIRedactionPlugin: RulePlugin {
 
         // Resolve overlaps: higher priority, then longer, then earlier wins.
         candidates.sort { left, right in
-            let l = priority(left.rule)
-            let r = priority(right.rule)
-            if l != r { return l > r }
+            if left.priority != right.priority { return left.priority > right.priority }
             if left.range.count != right.range.count { return left.range.count > right.range.count }
             return left.range.lowerBound < right.range.lowerBound
         }
@@ -144,10 +146,6 @@ public struct PIIRedactionPlugin: RulePlugin {
                 explanation: candidate.explanation, replacement: replacement(candidate.rule))
         }
         return report
-    }
-
-    private func priority(_ rule: Int) -> Int {
-        rule < compiled.count ? compiled[rule].priority : nameDetectors[rule - compiled.count].priority
     }
 
     private func info(_ rule: Int) -> RuleInfo {

@@ -17,7 +17,7 @@ import GatehouseCore
 /// `syndrome`), a word such as `St`, `Queen` or `Royal` comes before, it is a listed place,
 /// month or day, or an eponym in the possessive (`Parkinson's`). In a message written all in
 /// lower case, listed first names and surnames are read as if capitalised.
-struct PersonNameDetector: Sendable {
+final class PersonNameDetector: Sendable {
     static let keys: Set<String> = [
         "detector", "first_names", "surnames", "common_words", "not_names", "replacement", "priority", "score",
     ]
