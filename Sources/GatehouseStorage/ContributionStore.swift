@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import GatehouseCore
 
-/// Accepted contributions in the gateway's database, and the idempotency answers stored with them.
+/// Accepted contributions in the gateway's database.
 public struct SQLiteContributionStore: ContributionStore {
     let database: GatehouseDatabase
 
@@ -35,20 +35,5 @@ public struct SQLiteContributionStore: ContributionStore {
                     receivedAt: Date(timeIntervalSince1970: row["receivedAt"]))
             }
         }
-    }
-
-    /// The stored answer for an idempotency key, if a submission with it was committed.
-    static func storedResponse(in db: Database, key: String) throws -> StoredResponse? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT status, body, request FROM idempotency WHERE key = ?"), arguments: [key])
-            .map { StoredResponse(status: $0["status"], body: $0["body"], request: $0["request"]) }
-    }
-
-    /// Claims an idempotency key inside `db`'s transaction for `response`; returns the answer
-    /// already stored under it when another submission got there first.
-    public static func claim(in db: Database, key: String, response: StoredResponse, at time: Date) throws -> StoredResponse? {
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO idempotency (key, status, body, request, createdAt) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [key, response.status, response.body, response.request, time.timeIntervalSince1970])
-        if db.changesCount == 1 { return nil }
-        return try storedResponse(in: db, key: key)
     }
 }

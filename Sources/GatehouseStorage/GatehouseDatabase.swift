@@ -164,6 +164,24 @@ public final class GatehouseDatabase: Sendable {
                 CREATE INDEX auditEntry_item ON auditEntry(itemId) WHERE itemId IS NOT NULL;
                 """)
         }
+        // clientRef answers without an index on their key (a random B-tree page written per
+        // answer): the gateway finds them through a map it keeps (`SQLiteIdempotencyAnswers`).
+        migrator.registerMigration("v8-idempotency-unindexed") { db in
+            try db.execute(sql: """
+                CREATE TABLE idempotencyAnswer (
+                    key TEXT NOT NULL,
+                    status INTEGER NOT NULL,
+                    body BLOB NOT NULL,
+                    createdAt REAL NOT NULL,
+                    request TEXT
+                );
+                INSERT INTO idempotencyAnswer (rowid, key, status, body, createdAt, request)
+                    SELECT rowid, key, status, body, createdAt, request FROM idempotency ORDER BY rowid;
+                DROP TABLE idempotency;
+                ALTER TABLE idempotencyAnswer RENAME TO idempotency;
+                CREATE INDEX idempotency_created ON idempotency(createdAt);
+                """)
+        }
         return migrator
     }
 }

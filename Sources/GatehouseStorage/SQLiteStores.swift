@@ -16,7 +16,7 @@ public final class SQLiteStores: GatewayStores {
     public init(path: String) throws {
         database = try GatehouseDatabase(path: path)
         durableFingerprints = try DurableFingerprintIndex(database: database)
-        sqliteRecorder = SQLiteSubmissionRecorder(database: database, fingerprints: durableFingerprints)
+        sqliteRecorder = try SQLiteSubmissionRecorder(database: database, fingerprints: durableFingerprints)
         contributions = SQLiteContributionStore(database: database)
         audit = SQLiteAuditLog(database: database)
         reviews = SQLiteReviewStore(database: database, recorder: sqliteRecorder)

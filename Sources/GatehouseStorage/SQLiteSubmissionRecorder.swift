@@ -9,22 +9,25 @@ public struct SQLiteSubmissionRecorder: SubmissionRecorder {
     let committer: GroupCommitter
     private let database: GatehouseDatabase
     private let fingerprints: DurableFingerprintIndex?
+    private let answers: SQLiteIdempotencyAnswers
     /// The group committer's counters (for metrics).
     public var commitStatistics: CommitStatistics { committer.statistics }
 
     /// A recorder on `database`; each item's fingerprint in `fingerprints` (if any) is kept
     /// with the item, or withdrawn when the item is not stored.
-    public init(database: GatehouseDatabase, fingerprints: DurableFingerprintIndex?) {
+    public init(database: GatehouseDatabase, fingerprints: DurableFingerprintIndex?) throws {
         committer = GroupCommitter(database: database)
         self.database = database
         self.fingerprints = fingerprints
+        answers = try SQLiteIdempotencyAnswers(database: database)
     }
 
     public func record(_ record: SubmissionRecord) async throws -> (response: StoredResponse, recorded: Bool) {
         let fingerprints = self.fingerprints
+        let answers = self.answers
         let outcome: (response: StoredResponse, recorded: Bool)
         do {
-            outcome = try await committer.write { db in try Self.write(record, fingerprints: fingerprints, in: db) }
+            outcome = try await committer.write { db in try Self.write(record, fingerprints: fingerprints, answers: answers, in: db) }
         } catch {
             fingerprints?.withdraw(itemId: record.itemId)
             throw error
@@ -35,10 +38,10 @@ public struct SQLiteSubmissionRecorder: SubmissionRecorder {
 
     /// One submission's writes; `recorded` is false when its idempotency key was already taken.
     private static func write(
-        _ record: SubmissionRecord, fingerprints: DurableFingerprintIndex?, in db: Database
+        _ record: SubmissionRecord, fingerprints: DurableFingerprintIndex?, answers: SQLiteIdempotencyAnswers, in db: Database
     ) throws -> (response: StoredResponse, recorded: Bool) {
         if let key = record.idempotencyKey,
-            let existing = try SQLiteContributionStore.claim(in: db, key: key, response: record.response, at: record.decidedAt)
+            let existing = try answers.claim(in: db, key: key, response: record.response, at: record.decidedAt)
         {
             return (existing, false)
         }
@@ -79,7 +82,7 @@ extension SQLiteSubmissionRecorder {
     /// `prune` with `batch` rows at most per transaction.
     public func prune(fingerprintsBefore: Date, answersBefore: Date, batch: Int) async throws -> (fingerprints: Int, answers: Int) {
         let fingerprints = try await deleteInBatches(from: "fingerprint", key: "seq", time: "time", before: fingerprintsBefore, batch: batch)
-        let answers = try await deleteInBatches(from: "idempotency", key: "rowid", time: "createdAt", before: answersBefore, batch: batch)
+        let answers = try await answers.prune(before: answersBefore, batch: batch, database: database, committer: committer)
         return (fingerprints, answers)
     }
 

@@ -10,7 +10,7 @@ struct PruneTests {
     func prune() async throws {
         let directory = try TemporaryDirectory()
         let database = try GatehouseDatabase(path: directory.path("gatehouse.sqlite"))
-        let recorder = SQLiteSubmissionRecorder(database: database, fingerprints: nil)
+        let recorder = try SQLiteSubmissionRecorder(database: database, fingerprints: nil)
         let now = Date(timeIntervalSince1970: 1_790_000_000)
         try await database.pool.write { db in
             for day in 0..<10 {
