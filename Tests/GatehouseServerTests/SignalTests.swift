@@ -60,8 +60,7 @@ struct SignalTests {
         let answer = await connection.receivedUntilClosed(seconds: 10)
         #expect(answer.hasPrefix("HTTP/1.1 201"), "\(answer)")
 
-        server.process.waitUntilExit()
-        #expect(server.process.terminationStatus == 0)
+        #expect(await server.exited() == 0)
         // The WAL was folded into the database file and cut on the way out.
         let wal = (data as NSString).appendingPathComponent("gatehouse.sqlite-wal")
         let walSize = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0

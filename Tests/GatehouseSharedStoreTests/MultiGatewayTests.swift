@@ -361,7 +361,7 @@ struct MultiGatewayTests {
         let stranger = try GatewayProcess(
             binary: binary, arguments: ["--data-dir", cluster.directory.appendingPathComponent("stranger").path, "--rules", cluster.rules.path],
             environment: cluster.environment.merging(["GATEHOUSE_SECRET_FILE": otherKey.path]) { $1 })
-        #expect(stranger.child.wait(seconds: 60) == 2)
+        #expect(await stranger.child.exited(within: 60) == 2)
         #expect(stranger.log.contains("secret key"), "\(stranger.log)")
     }
 }

@@ -172,20 +172,20 @@ struct StoreConformanceTests {
             for index in 0..<3 { _ = try await stores.recorder.record(record("v\(index)", .accepted)) }
             let place = location.postgres.map { settings in ["--storage", "postgres://\(settings.user)@\(settings.host):\(settings.port)/\(settings.database)"] }
                 ?? ["--data-dir", location.directory.path]
-            func run(_ arguments: [String]) throws -> (status: Int32?, output: String) {
+            func run(_ arguments: [String]) async throws -> (status: Int32?, output: String) {
                 let child = try Spawned(binary.path, ["audit"] + arguments + place)
-                return (child.wait(seconds: 60), child.output)
+                return (await child.exited(within: 60), child.output)
             }
-            let verified = try run(["verify"])
+            let verified = try await run(["verify"])
             #expect(verified.status == 0, "\(verified.output)")
             #expect(verified.output.contains("audit log ok: 3 entries verified"), "\(verified.output)")
-            let exported = try run(["export"])
+            let exported = try await run(["export"])
             #expect(exported.status == 0)
             #expect(exported.output.split(separator: "\n").filter { $0.hasPrefix("{") }.count == 3, "\(exported.output)")
             guard let settings = location.postgres else { return }
             // An entry changed in place is found, on the shared chain as on a file.
             _ = try await TestPostgres.execute("UPDATE audit_entry SET actor = 'intake:someone-else' WHERE seq = 2", on: settings)
-            let broken = try run(["verify"])
+            let broken = try await run(["verify"])
             #expect(broken.status == 1)
             #expect(broken.output.contains("BROKEN at entry 2"), "\(broken.output)")
         }

@@ -71,6 +71,14 @@ public final class Spawned: @unchecked Sendable {
         return exitStatus
     }
 
+    /// `wait(seconds:)` for async code: it polls with `Task.sleep`, holding no cooperative
+    /// thread (a blocking wait there held up the live servers of other suites).
+    public func exited(within seconds: Double) async -> Int32? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while isRunning, Date() < deadline { try? await Task.sleep(for: .milliseconds(10)) }
+        return exitStatus
+    }
+
     public func signal(_ signal: Int32) {
         if isRunning { _ = Glibc.kill(pid, signal) }
     }
