@@ -112,7 +112,22 @@ public struct DuplicateSpamPlugin: RulePlugin {
     }
 
     public func evaluate(_ input: PluginInput) -> PluginReport {
-        engine.evaluate(input)
+        engine.evaluate(input, engine.prepare(input))
+    }
+
+    /// The text's fingerprint and the contributor's key: all that needs no earlier item.
+    public func prepare(_ input: PluginInput) -> (any Sendable)? {
+        engine.prepare(input)
+    }
+
+    public func evaluate(_ input: PluginInput, prepared: any Sendable) -> PluginReport {
+        engine.evaluate(input, prepared as? Prepared ?? engine.prepare(input))
+    }
+
+    /// What an item's judgement starts from, made ahead on any thread.
+    fileprivate struct Prepared: Sendable {
+        var fingerprint: TextFingerprint
+        var contributor: UInt64?
     }
 }
 
@@ -125,10 +140,16 @@ private struct Match {
 }
 
 extension DuplicateSpamPlugin.Engine {
-    func evaluate(_ input: PluginInput) -> PluginReport {
+    func prepare(_ input: PluginInput) -> DuplicateSpamPlugin.Prepared {
+        DuplicateSpamPlugin.Prepared(
+            fingerprint: TextFingerprint(input.text, shingle: shingle, minWords: minWords, keys: keys),
+            contributor: input.context.contributorPseudonym.map { keys.hasher.hash64($0, domain: "duplicate.contributor") })
+    }
+
+    func evaluate(_ input: PluginInput, _ prepared: DuplicateSpamPlugin.Prepared) -> PluginReport {
         let context = input.context
-        let fingerprint = TextFingerprint(input.text, shingle: shingle, minWords: minWords, keys: keys)
-        let contributor = context.contributorPseudonym.map { keys.hasher.hash64($0, domain: "duplicate.contributor") }
+        let fingerprint = prepared.fingerprint
+        let contributor = prepared.contributor
         let itemId = context.itemId ?? UUID().uuidString.lowercased()
         let now = context.receivedAt
         let whole = 0..<input.text.utf8.count

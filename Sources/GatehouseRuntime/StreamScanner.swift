@@ -1,5 +1,6 @@
 import Foundation
 import GatehouseCore
+import Synchronization
 
 /// `gatehouse scan`: JSON Lines in, JSON Lines out, one output line per input line, in order.
 ///
@@ -35,43 +36,44 @@ public struct StreamScanner: Sendable {
 
     /// Reads `input` to its end and writes one line to `output` for each line read. `progress`
     /// is called now and then with the summary so far.
+    ///
+    /// Batches go through three stages at once when the rules judge history and there is more
+    /// than one thread: while this thread judges one batch in input order, the next is read,
+    /// parsed and put through the text-only plugins, and the one before is concluded and
+    /// written. Done one after another, the other cores idled through every judging.
     public func scan(input: Int32, output: Int32, progress: ((Summary) -> Void)? = nil) -> Summary {
-        var reader = LineReader(descriptor: input)
-        var writer = OutputBuffer(descriptor: output)
-        var summary = Summary()
+        let run = ScanRun(input: input, output: output)
+        let pipelined = jobs > 1 && ruleSet.pipeline.judgesHistory
+        // Pipelined, the judging keeps a core to itself.
+        let workers = pipelined ? jobs - 1 : jobs
+        let stages = (begin: DispatchQueue(label: "gatehouse.scan.begin"), finish: DispatchQueue(label: "gatehouse.scan.finish"))
+        // Judged batches waiting to be written, at most: memory stays bounded when writing lags.
+        let waiting = DispatchSemaphore(value: 4)
         var lastProgress = DispatchTime.now().uptimeNanoseconds
-        var batch: [[UInt8]] = []
-        batch.reserveCapacity(Self.batchSize)
-        var clock = Date.distantPast
-        var more = true
-        while more {
-            batch.removeAll(keepingCapacity: true)
-            while batch.count < Self.batchSize, let line = reader.next() { batch.append(line) }
-            more = batch.count == Self.batchSize
-            guard !batch.isEmpty else { break }
-            let first = summary.lines + 1
-            for result in process(lines: batch, firstLineNumber: first, clock: &clock) {
-                switch result.decision {
-                case .accepted?: summary.accepted += 1
-                case .held?: summary.held += 1
-                case .rejected?: summary.rejected += 1
-                case nil: summary.errors += 1
+        var next = Handoff<Batch?>(on: pipelined ? stages.begin : nil) { self.beginBatch(run, workers: workers) }
+        while var batch = next.value {
+            next = Handoff(on: pipelined ? stages.begin : nil) { self.beginBatch(run, workers: workers) }
+            judge(&batch.begun)
+            let judged = batch
+            if pipelined {
+                waiting.wait()
+                stages.finish.async {
+                    self.finish(judged, run, workers: workers)
+                    waiting.signal()
                 }
-                writer.write(result.json)
-                writer.write([0x0A])
+            } else {
+                finish(judged, run, workers: workers)
             }
-            summary.lines += batch.count
-            for line in batch { summary.bytes += line.count + 1 }
             if let progress {
                 let now = DispatchTime.now().uptimeNanoseconds
                 if now - lastProgress > 250_000_000 {
                     lastProgress = now
-                    progress(summary)
+                    progress(run.summary)
                 }
             }
         }
-        writer.flush()
-        return summary
+        stages.finish.sync {}
+        return run.flush()
     }
 
     /// The output lines (without newlines) for consecutive input lines, the first numbered
@@ -81,28 +83,59 @@ public struct StreamScanner: Sendable {
     /// a microsecond apart in input order, after `clock` (the last such time, carried from
     /// batch to batch), so that their order is the input's however many threads parse them.
     public func process(lines: [[UInt8]], firstLineNumber: Int, clock: inout Date) -> [(json: [UInt8], decision: Decision?)] {
+        var started = begin(lines, firstLineNumber: firstLineNumber, clock: &clock, workers: jobs)
+        judge(&started)
+        return conclude(started, lines, workers: jobs)
+    }
+
+    /// Lines parsed and put through the text-only plugins, on `workers` threads.
+    private func begin(_ lines: [[UInt8]], firstLineNumber: Int, clock: inout Date, workers: Int) -> [Begun] {
         let now = max(Date(), clock.addingTimeInterval(1e-6))
         clock = now.addingTimeInterval(Double(lines.count) * 1e-6)
-        var started = ParallelMap.map(lines.count, workers: jobs) { index in
+        return ParallelMap.map(lines.count, workers: workers) { index in
             begin(line: lines[index], lineNumber: firstLineNumber + index, receivedNow: now.addingTimeInterval(Double(index) * 1e-6))
         }
-        // In input order, on one thread: duplicate rules judge each item against those before it.
-        // Each partial verdict is taken out of the array while it is judged, so that what the
-        // plugins add to it is not added to a copy of arrays the array still shares.
+    }
+
+    /// In input order, on this thread: duplicate rules judge each item against those before it.
+    /// Each partial verdict is taken out of the array while it is judged, so that what the
+    /// plugins add to it is not added to a copy of arrays the array still shares.
+    private func judge(_ started: inout [Begun]) {
         for index in started.indices {
             guard case .begun(let id, var partial) = started[index] else { continue }
             started[index] = .failed([])
             ruleSet.judgeHistory(&partial)
             started[index] = .begun(id: id, partial)
         }
-        let judged = started
-        // Verdicts and output lines on every core again.
-        return ParallelMap.map(lines.count, workers: jobs) { index in
+    }
+
+    /// Verdicts and output lines, on `workers` threads.
+    private func conclude(_ judged: [Begun], _ lines: [[UInt8]], workers: Int) -> [(json: [UInt8], decision: Decision?)] {
+        ParallelMap.map(lines.count, workers: workers) { index in
             switch judged[index] {
             case .failed(let line): return (line, nil)
             case .begun(let id, let partial): return outputLine(id: id, verdict: ruleSet.conclude(partial), capacity: lines[index].count + 128)
             }
         }
+    }
+
+    /// One batch of lines on its way through the stages.
+    private struct Batch: Sendable {
+        var lines: [[UInt8]]
+        var begun: [Begun]
+        /// The bytes the lines were read from, newlines included.
+        var bytes: Int { lines.reduce(0) { $0 + $1.count + 1 } }
+    }
+
+    /// The next batch of `run`'s input, begun; nil at the end of the input.
+    private func beginBatch(_ run: ScanRun, workers: Int) -> Batch? {
+        guard let (lines, first) = run.read(Self.batchSize) else { return nil }
+        return Batch(lines: lines, begun: begin(lines, firstLineNumber: first, clock: &run.clock, workers: workers))
+    }
+
+    /// Concludes a judged batch and writes its lines to `run`'s output.
+    private func finish(_ batch: Batch, _ run: ScanRun, workers: Int) {
+        run.write(conclude(batch.begun, batch.lines, workers: workers), bytes: batch.bytes)
     }
 
     /// The output line (without newline) for one input line, and the decision (nil for an error).
@@ -186,5 +219,93 @@ public struct StreamScanner: Sendable {
         json.field("error", message)
         json.endObject()
         return (json.bytes, nil)
+    }
+}
+
+/// A scan's input, output and counts. The reading side (`read`, `clock`) is used by one stage
+/// at a time, and so is the writing side (`write`, `flush`); `summary` may be read anywhere.
+private final class ScanRun: @unchecked Sendable {
+    // @unchecked Sendable: the begin stage alone reads and keeps the clock, one batch after
+    // another; the finish stage alone writes, in order; the counts are behind a lock.
+    private var reader: LineReader
+    private var writer: OutputBuffer
+    private var linesRead = 0
+    var clock = Date.distantPast
+    private let counts = Mutex(StreamScanner.Summary())
+
+    init(input: Int32, output: Int32) {
+        reader = LineReader(descriptor: input)
+        writer = OutputBuffer(descriptor: output)
+    }
+
+    /// Up to `count` lines and the number of the first; nil at the end of the input.
+    func read(_ count: Int) -> ([[UInt8]], first: Int)? {
+        var lines: [[UInt8]] = []
+        lines.reserveCapacity(count)
+        while lines.count < count, let line = reader.next() { lines.append(line) }
+        guard !lines.isEmpty else { return nil }
+        defer { linesRead += lines.count }
+        return (lines, linesRead + 1)
+    }
+
+    /// Writes the lines of one batch, in order, and counts them and the `bytes` they were read from.
+    func write(_ results: [(json: [UInt8], decision: Decision?)], bytes: Int) {
+        var summary = StreamScanner.Summary()
+        for result in results {
+            switch result.decision {
+            case .accepted?: summary.accepted += 1
+            case .held?: summary.held += 1
+            case .rejected?: summary.rejected += 1
+            case nil: summary.errors += 1
+            }
+            writer.write(result.json)
+            writer.write([0x0A])
+        }
+        counts.withLock { total in
+            total.lines += results.count
+            total.accepted += summary.accepted
+            total.held += summary.held
+            total.rejected += summary.rejected
+            total.errors += summary.errors
+            total.bytes += bytes
+        }
+    }
+
+    var summary: StreamScanner.Summary { counts.withLock { $0 } }
+
+    func flush() -> StreamScanner.Summary {
+        writer.flush()
+        return summary
+    }
+}
+
+/// A value made by `body`, on `queue` when there is one (so the caller goes on meanwhile) or
+/// else at once; `value` waits for it.
+private struct Handoff<T: Sendable>: Sendable {
+    private final class Slot: @unchecked Sendable {
+        // @unchecked Sendable: written once before `ready` is signalled, read after waiting on it.
+        var value: T?
+        let ready = DispatchSemaphore(value: 0)
+    }
+
+    private let slot = Slot()
+
+    init(on queue: DispatchQueue?, _ body: @escaping @Sendable () -> T) {
+        let slot = self.slot
+        if let queue {
+            queue.async {
+                slot.value = body()
+                slot.ready.signal()
+            }
+        } else {
+            slot.value = body()
+            slot.ready.signal()
+        }
+    }
+
+    var value: T {
+        slot.ready.wait()
+        slot.ready.signal()
+        return slot.value!
     }
 }

@@ -49,6 +49,11 @@ public struct Pipeline: Sendable {
         while partial.next < plugins.count, !plugins[partial.next].judgesHistory {
             run(plugins[partial.next], on: &partial)
         }
+        // What the first plugin that judges history can do ahead: no plugin runs between here
+        // and it, so it will see this very input.
+        if partial.next < plugins.count {
+            partial.prepared = plugins[partial.next].prepare(PluginInput(text: partial.draft.text, context: partial.context))
+        }
         return partial
     }
 
@@ -77,7 +82,14 @@ public struct Pipeline: Sendable {
     private func run(_ plugin: any RulePlugin, on partial: inout PartialVerdict) {
         partial.next += 1
         let context = partial.context
-        let report = plugin.evaluate(PluginInput(text: partial.draft.text, context: context))
+        let input = PluginInput(text: partial.draft.text, context: context)
+        let report: PluginReport
+        if let prepared = partial.prepared {
+            partial.prepared = nil
+            report = plugin.evaluate(input, prepared: prepared)
+        } else {
+            report = plugin.evaluate(input)
+        }
         var edits: [(range: Range<Int>, replacement: String)] = []
         for detection in report.detections {
             let enforced = detection.rule.mode == .enforce
@@ -171,6 +183,8 @@ public struct PartialVerdict: Sendable {
     var decision = Decision.accepted
     /// The index of the next plugin to run.
     var next = 0
+    /// What that plugin prepared ahead (`RulePlugin.prepare`), if it did.
+    var prepared: (any Sendable)?
 
     init(given: String, text: String, context: EvaluationContext) {
         self.given = given

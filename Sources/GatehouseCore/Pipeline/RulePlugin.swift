@@ -16,10 +16,18 @@ public protocol RulePlugin: Sendable {
     /// True when the plugin judges an item against earlier ones (and records it as it goes).
     /// Such plugins are left out when a text is checked on its own, as a moderator's edit is.
     var judgesHistory: Bool { get }
+    /// For a plugin that judges history: the work on `input` that depends on nothing earlier
+    /// (a fingerprint, say), done ahead on any thread while the items before it are still
+    /// being judged. nil (the default) when there is none.
+    func prepare(_ input: PluginInput) -> (any Sendable)?
+    /// `evaluate(_:)`, given what `prepare(_:)` made of the same input.
+    func evaluate(_ input: PluginInput, prepared: any Sendable) -> PluginReport
 }
 
 extension RulePlugin {
     public var judgesHistory: Bool { false }
+    public func prepare(_ input: PluginInput) -> (any Sendable)? { nil }
+    public func evaluate(_ input: PluginInput, prepared: any Sendable) -> PluginReport { evaluate(input) }
 }
 
 /// What a plugin sees: the current draft text (earlier plugins' redactions applied) and the
