@@ -85,19 +85,23 @@ public struct PIIRedactionPlugin: RulePlugin {
             }
             do {
                 for window in windows {
-                    try rule.regex.forEachMatch(in: bytes, from: window.lowerBound, to: window.upperBound) { match throws(PCRE2Error) in
+                    // A refused match does not hide one that starts inside it: `ref 12 4111 1111
+                    // 1111 1111` is first read as one long number, whose check digit fails.
+                    try rule.regex.forEachMatch(in: bytes, from: window.lowerBound, to: window.upperBound) {
+                        match throws(PCRE2Error) -> CompiledRegex.Resume in
                         let whole = match.range
-                        guard let value = match.range(at: rule.group), !value.isEmpty else { return true }
+                        guard let value = match.range(at: rule.group), !value.isEmpty else { return .insideMatch }
                         switch try rule.judge(bytes, whole: whole, value: value) {
                         case .accepted(let score, let explanation):
                             candidates.append(
                                 Candidate(rule: index, priority: rule.priority, range: value, score: score, explanation: explanation))
+                            return .afterMatch
                         case .rejected(let reason):
                             if explain {
                                 report.notes.append(CandidateNote(rule: rule.info, range: value, reason: rule.describe(reason)))
                             }
+                            return .insideMatch
                         }
-                        return true
                     }
                 }
             } catch {

@@ -30,6 +30,16 @@ private func require(_ condition: Bool, _ message: @autoclosure () -> String) {
     }
 }
 
+/// How many times `needle` stands in `haystack`, byte for byte, overlaps included. String's own
+/// search goes by characters: it missed a value whose last digit a combining mark after it
+/// joins (`…021` + U+0612), and so counted one occurrence where the text held two.
+private func occurrences(of needle: String, in haystack: String) -> Int {
+    let needle = Array(needle.utf8)
+    let haystack = Array(haystack.utf8)
+    guard !needle.isEmpty, needle.count <= haystack.count else { return 0 }
+    return (0...(haystack.count - needle.count)).count { haystack[$0..<($0 + needle.count)].elementsEqual(needle) }
+}
+
 /// Any bytes as text (invalid UTF-8 replaced, as the HTTP decoder never lets it through).
 private func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
 
@@ -50,8 +60,9 @@ private func fuzzPipeline(_ bytes: UnsafeBufferPointer<UInt8>) {
             let value = String(String.UnicodeScalarView(original[finding.start..<finding.end]))
             // A redacted value never survives into the text as published, unless it also stands
             // elsewhere in the text where no rule matched it (then it is not this span).
-            let occurrences = read.components(separatedBy: value).count - 1
-            require(occurrences > 1 || !verdict.text.contains(value), "redacted \(finding.rule) value survives in the text")
+            require(
+                occurrences(of: value, in: read) > 1 || occurrences(of: value, in: verdict.text) == 0,
+                "redacted \(finding.rule) value survives in the text")
         }
     }
     for note in verdict.notes {

@@ -79,6 +79,26 @@ public final class CompiledRegex: @unchecked Sendable {
         to end: Int? = nil,
         _ body: (RegexMatch) throws(PCRE2Error) -> Bool
     ) throws(PCRE2Error) {
+        try forEachMatch(in: subject, from: start, to: end, resuming: { match throws(PCRE2Error) in try body(match) ? .afterMatch : .stop })
+    }
+
+    /// Where the search goes on after a match.
+    public enum Resume: Sendable {
+        /// After the match: the next match does not overlap it.
+        case afterMatch
+        /// At the character after the match's start: a match that begins inside this one is
+        /// still found (the match was refused, and a shorter one inside may not be).
+        case insideMatch
+        case stop
+    }
+
+    /// `forEachMatch`, where `body` says where the search goes on after each match.
+    public func forEachMatch(
+        in subject: UnsafeBufferPointer<UInt8>,
+        from start: Int = 0,
+        to end: Int? = nil,
+        resuming body: (RegexMatch) throws(PCRE2Error) -> Resume
+    ) throws(PCRE2Error) {
         let end = min(end ?? subject.count, subject.count)
         let scratch = MatchScratch.current
         scratch.reserve(pairs: captureCount + 1)
@@ -92,7 +112,15 @@ public final class CompiledRegex: @unchecked Sendable {
             if rc < 0 { throw PCRE2Error.match(code: rc) }
             let match = RegexMatch(ovector: ovector, pairCount: pairs)
             let range = match.range
-            guard try body(match) else { return }
+            switch try body(match) {
+            case .stop:
+                return
+            case .insideMatch where range.lowerBound < end:
+                position = range.lowerBound + utf8SequenceLength(subject[range.lowerBound])
+                continue
+            case .insideMatch, .afterMatch:
+                break
+            }
             if range.upperBound > range.lowerBound {
                 position = range.upperBound
             } else {

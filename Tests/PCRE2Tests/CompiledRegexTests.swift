@@ -30,6 +30,26 @@ struct CompiledRegexTests {
         #expect(ranges == [0..<0, 2..<2, 6..<6])
     }
 
+    @Test("a match the caller refuses can be searched inside: the next search starts a character after its start")
+    func resumingInsideAMatch() throws {
+        let regex = try CompiledRegex("[0-9é]{3}")
+        func ranges(_ text: String, _ resume: CompiledRegex.Resume) throws -> [Range<Int>] {
+            var found: [Range<Int>] = []
+            try withUTF8Bytes(of: text) { bytes throws(PCRE2Error) in
+                try regex.forEachMatch(in: bytes, resuming: { match throws(PCRE2Error) in
+                    found.append(match.range)
+                    return resume
+                })
+            }
+            return found
+        }
+        #expect(try ranges("12345", .afterMatch) == [0..<3])
+        #expect(try ranges("12345", .insideMatch) == [0..<3, 1..<4, 2..<5])
+        #expect(try ranges("12345", .stop) == [0..<3])
+        // A step of one whole character: é is two bytes.
+        #expect(try ranges("é123", .insideMatch) == [0..<4, 2..<5])
+    }
+
     @Test("capture groups by number and by name")
     func captureGroups() throws {
         let regex = try CompiledRegex("(?<title>Dr|Mr)\\.? (?<name>[A-Z][a-z]+)(x)?")

@@ -88,3 +88,27 @@ struct AnchorWindowTests {
         #expect(compared > 5_000)
     }
 }
+
+@Suite("Card numbers beside look-alikes (a pipeline fuzz input)")
+struct CardBesideLookAlikeTests {
+    @Test("a card number whose last digit a combining mark joins is redacted; the same digits inside a longer run are not a card and stay")
+    func cardBeforeCombiningMark() {
+        // 280308471228021 passes the Luhn check; inside the 26-digit run it has digits either side.
+        let text = "ref: 28-0308471228-021\u{0612}n 637828-0308471228-0216378717c7 t"
+        let verdict = redact(text)
+        #expect(verdict.findings.map(\.rule) == ["pii.card_number"])
+        #expect(verdict.text == "ref: [card number]\u{0612}n 637828-0308471228-0216378717c7 t")
+    }
+}
+
+@Suite("A refused match does not hide one inside it")
+struct RefusedMatchTests {
+    @Test("a short number straight before an identifier: the long number read first fails its check, the identifier after it is still found", arguments: [
+        ("my ref 12 4111 1111 1111 1111 thanks", "my ref 12 [card number] thanks"),
+        ("card 2 5500-0000-0000-0004 was charged", "card 2 [card number] was charged"),
+        ("card 4111 1111 1111 1111 thanks", "card [card number] thanks"),
+    ])
+    func identifierAfterShortNumber(text: String, redacted: String) {
+        #expect(redact(text).text == redacted)
+    }
+}

@@ -610,7 +610,7 @@ def add_identifier(b, r, first, surname):
                      weights=[12, 9, 3, 12, 8, 10, 4, 3, 4, 8, 5, 4, 10])[0]
     if kind == "nhs":
         value, form = nhs_forms(r, nhs_number(r))
-        b.add(r.choice(["My NHS number is ", "NHS no. ", "nhs number: ", "(NHS ", "my number is ", "Ref: "]))
+        b.add(r.choice(["My NHS number is ", "NHS no. ", "nhs number: ", "(NHS ", "my number is ", "Ref: ", "patient 2 "]))
         b.pii("NHS_NUMBER", value, form); b.add(r.choice([" if you need it.", ")", ".", " for reference."]))
     elif kind == "nino":
         value, form = nino(r)
@@ -622,7 +622,7 @@ def add_identifier(b, r, first, surname):
         b.pii("UK_NINO", value, form); b.add(" until my NI number comes.")
     elif kind == "mobile":
         value, form = mobile(r)
-        b.add(r.choice(["Ring me on ", "My mobile is ", "call me on ", "text me: ", "you can reach me on ", "tel "]))
+        b.add(r.choice(["Ring me on ", "My mobile is ", "call me on ", "text me: ", "you can reach me on ", "tel ", "option 2 "]))
         b.pii("UK_PHONE", value, form); b.add(r.choice([" any time.", ".", " after 5pm", " (evenings)."]))
     elif kind == "landline":
         value, form = landline(r)
@@ -634,7 +634,7 @@ def add_identifier(b, r, first, surname):
         b.pii("UK_POSTCODE", value, form); b.add(r.choice([" and the nearest clinic is 20 miles away.", ".", " area."]))
     elif kind == "card":
         value, form = card(r)
-        b.add(r.choice(["They charged my card ", "I paid with card number ", "card: "]))
+        b.add(r.choice(["They charged my card ", "I paid with card number ", "card: ", "card 2 "]))
         b.pii("CARD_NUMBER", value, form); b.add(" for the parking, which is wrong.")
     elif kind == "iban":
         value, form = iban(r)
