@@ -100,6 +100,11 @@ public struct PIIRedactionPlugin: RulePlugin {
                             if explain {
                                 report.notes.append(CandidateNote(rule: rule.info, range: value, reason: rule.describe(reason)))
                             }
+                            if case .validatorFailed = reason, let shorter = try shorterMatch(of: rule, in: bytes, refused: whole) {
+                                candidates.append(
+                                    Candidate(rule: index, priority: rule.priority, range: shorter.value, score: shorter.score, explanation: shorter.explanation))
+                                return .from(shorter.whole.upperBound)
+                            }
                             return .insideMatch
                         }
                     }
@@ -150,6 +155,36 @@ public struct PIIRedactionPlugin: RulePlugin {
                 explanation: candidate.explanation, replacement: replacement(candidate.rule))
         }
         return report
+    }
+
+    /// A match whose check failed may hold the value in its first groups of digits: `4111 1111
+    /// 1111 1111 12 times` is read as one number of eighteen digits, whose Luhn check fails,
+    /// where the card is the first sixteen. The longest match from the same start that ends
+    /// before a space or hyphen inside the refused one, and passes every check; nil if none.
+    /// (A lookahead after the value sees the same space or hyphen as in the whole text.)
+    private func shorterMatch(
+        of rule: PIIRule, in bytes: UnsafeBufferPointer<UInt8>, refused whole: Range<Int>
+    ) throws(PCRE2Error) -> (whole: Range<Int>, value: Range<Int>, score: Double, explanation: String)? {
+        var end = whole.upperBound - 1
+        while end > whole.lowerBound {
+            guard bytes[end] == 0x20 || bytes[end] == 0x2D else {
+                end -= 1
+                continue
+            }
+            var found: (whole: Range<Int>, value: Range<Int>?)?
+            try rule.regex.forEachMatch(in: bytes, from: whole.lowerBound, to: end, resuming: { match throws(PCRE2Error) in
+                found = (match.range, match.range(at: rule.group))
+                return .stop
+            })
+            guard let found, found.whole.lowerBound == whole.lowerBound else { return nil }
+            if let value = found.value, !value.isEmpty,
+                case .accepted(let score, let explanation) = try rule.judge(bytes, whole: found.whole, value: value)
+            {
+                return (found.whole, value, score, explanation + "; the first part of a longer number")
+            }
+            end = min(end, found.whole.upperBound) - 1
+        }
+        return nil
     }
 
     private func info(_ rule: Int) -> RuleInfo {

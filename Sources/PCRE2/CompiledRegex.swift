@@ -89,6 +89,8 @@ public final class CompiledRegex: @unchecked Sendable {
         /// At the character after the match's start: a match that begins inside this one is
         /// still found (the match was refused, and a shorter one inside may not be).
         case insideMatch
+        /// At this byte offset, a character boundary after the match's start.
+        case from(Int)
         case stop
     }
 
@@ -118,7 +120,10 @@ public final class CompiledRegex: @unchecked Sendable {
             case .insideMatch where range.lowerBound < end:
                 position = range.lowerBound + utf8SequenceLength(subject[range.lowerBound])
                 continue
-            case .insideMatch, .afterMatch:
+            case .from(let offset) where offset > range.lowerBound:
+                position = offset
+                continue
+            case .insideMatch, .afterMatch, .from:
                 break
             }
             if range.upperBound > range.lowerBound {

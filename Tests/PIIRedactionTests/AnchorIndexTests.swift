@@ -101,12 +101,15 @@ struct CardBesideLookAlikeTests {
     }
 }
 
-@Suite("A refused match does not hide one inside it")
+@Suite("A refused match does not hide the value inside it")
 struct RefusedMatchTests {
-    @Test("a short number straight before an identifier: the long number read first fails its check, the identifier after it is still found", arguments: [
+    @Test("a short number straight before or after an identifier: the long number read first fails its check, the identifier in it is still found", arguments: [
         ("my ref 12 4111 1111 1111 1111 thanks", "my ref 12 [card number] thanks"),
         ("card 2 5500-0000-0000-0004 was charged", "card 2 [card number] was charged"),
         ("card 4111 1111 1111 1111 thanks", "card [card number] thanks"),
+        // The other way round: the long number's first groups are the card.
+        ("charged 4111 1111 1111 1111 12 times", "charged [card number] 12 times"),
+        ("card 3782-822463-10005 3 times", "card [card number] 3 times"),
     ])
     func identifierAfterShortNumber(text: String, redacted: String) {
         #expect(redact(text).text == redacted)

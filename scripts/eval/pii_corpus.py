@@ -635,11 +635,11 @@ def add_identifier(b, r, first, surname):
     elif kind == "card":
         value, form = card(r)
         b.add(r.choice(["They charged my card ", "I paid with card number ", "card: ", "card 2 "]))
-        b.pii("CARD_NUMBER", value, form); b.add(" for the parking, which is wrong.")
+        b.pii("CARD_NUMBER", value, form); b.add(r.choice([" for the parking, which is wrong.", " 3 times for one visit."]))
     elif kind == "iban":
         value, form = iban(r)
         b.add(r.choice(["Refund to IBAN ", "my bank details are ", "IBAN: "]))
-        b.pii("IBAN", value, form); b.add(" please.")
+        b.pii("IBAN", value, form); b.add(r.choice([" please.", " 2 weeks ago and nothing came."]))
     elif kind == "ip":
         value, form = ip_address(r)
         b.add(r.choice(["The booking site blocked my IP ", "my IP address is ", "the error said client "]))
