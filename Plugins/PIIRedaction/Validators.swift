@@ -13,6 +13,7 @@ public enum Validators {
     /// Every validator by the name rule packs use.
     public static let table: [String: Validator] = [
         "luhn": luhn,
+        "payment_card": paymentCard,
         "nhs_mod11": nhsMod11,
         "iban_mod97": ibanMod97,
         "ipv4": ipv4,
@@ -54,6 +55,36 @@ public enum Validators {
             sum += value
         }
         return sum % 10 == 0
+    }
+
+    /// Payment card numbers as issued: a valid Luhn check digit, and a start and length that
+    /// some card scheme issues (ISO/IEC 7812 issuer numbers): Visa 4 (13, 16 or 19 digits);
+    /// Mastercard 51–55 and 2221–2720 (16); Maestro 50 and 56–69 (12–19); American Express 34,
+    /// 37 (15); Diners Club 30, 36, 38, 39 (14–19); JCB 3528–3589, Discover 6011, 644–649 and 65,
+    /// UnionPay 62 (16–19); UATP 1 (15); RuPay 81, 82 (16). The Luhn check alone lets one
+    /// number in ten through: `option 2 0044 7570 541129` (a phone number after a menu choice)
+    /// read as the card 200447570541129.
+    public static let paymentCard: Validator = { bytes in
+        guard luhn(bytes) else { return false }
+        let digits = digits(bytes)
+        let count = digits.count
+        func prefix(_ length: Int) -> Int { digits.prefix(length).reduce(0) { $0 * 10 + Int($1) } }
+        switch Int(digits[0]) {
+        case 1: return count == 15
+        case 2: return count == 16 && (2221...2720).contains(prefix(4))
+        case 3:
+            switch prefix(2) {
+            case 34, 37: return count == 15
+            case 35: return (3528...3589).contains(prefix(4)) && count >= 16
+            case 30, 36, 38, 39: return count >= 14
+            default: return false
+            }
+        case 4: return [13, 16, 19].contains(count)
+        case 5: return (51...55).contains(prefix(2)) ? count == 16 : prefix(2) == 50 || prefix(2) >= 56
+        case 6: return true
+        case 8: return count == 16 && (81...82).contains(prefix(2))
+        default: return false
+        }
     }
 
     /// NHS numbers: 10 digits, weights 10 down to 2, check digit `11 - sum mod 11` (11 → 0; 10 is invalid).

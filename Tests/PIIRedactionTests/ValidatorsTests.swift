@@ -36,6 +36,18 @@ struct ValidatorsTests {
         #expect(check("luhn", value) == valid)
     }
 
+    @Test("payment_card: Luhn, and a start and length some scheme issues", arguments: [
+        ("4111 1111 1111 1111", true), ("4222222222222", true), ("5555-5555-5555-4444", true), ("2223 0000 4840 0011", true),
+        ("378282246310005", true), ("3782 822463 10005", true), ("6011111111111117", true), ("30569309025904", true),
+        ("3530111333300000", true), ("6200000000000005", true), ("6759 6498 2643 8453", true), ("5018000000000009", true),
+        // Luhn passes, no scheme issues it: a 20… number, a 16-digit 1…, Amex's start at 16 digits, 7… and 9….
+        ("2 0044 7570 541129", false), ("1234567890123452", false), ("3400000000000000", false),
+        ("7000000000000005", false), ("9000000000000001", false), ("4111 1111 1111 1112", false),
+    ])
+    func paymentCard(value: String, valid: Bool) {
+        #expect(check("payment_card", value) == valid)
+    }
+
     @Test("iban_mod97", arguments: [
         ("GB82 WEST 1234 5698 7654 32", true), ("GB82WEST12345698765432", true), ("DE89 3704 0044 0532 0130 00", true),
         ("IE29 AIBK 9311 5212 3456 78", true), ("GB82 WEST 1234 5698 7654 33", false),

@@ -304,11 +304,14 @@ def luhn_complete(prefix, length, r):
 
 
 def card(r):
-    kind = r.choice(["visa", "visa", "mastercard", "amex"])
+    kind = r.choice(["visa", "visa", "mastercard", "mastercard2", "amex", "discover", "maestro", "jcb"])
     if kind == "amex":
         s = luhn_complete(r.choice(["34", "37"]), 15, r)
         return r.choice([f"{s[:4]} {s[4:10]} {s[10:]}", s]), "card-amex"
-    s = luhn_complete("4" if kind == "visa" else r.choice(["51", "52", "53", "54", "55"]), 16, r)
+    prefix = {"visa": "4", "mastercard": r.choice(["51", "52", "53", "54", "55"]),
+              "mastercard2": str(r.randint(2221, 2720)), "discover": r.choice(["6011", "65", str(r.randint(644, 649))]),
+              "maestro": r.choice(["6759", "6763", "5018", "5020"]), "jcb": str(r.randint(3528, 3589))}[kind]
+    s = luhn_complete(prefix, 16, r)
     form = r.choice(["spaced", "plain", "dashed"])
     if form == "spaced":
         s = " ".join(s[i:i + 4] for i in range(0, 16, 4))
