@@ -39,6 +39,17 @@ struct ContextMatcher: Sendable {
         return hit
     }
 
+    /// The nearest of the words that ends before `range`, within the window; nil if none.
+    func findBefore(in text: UnsafeBufferPointer<UInt8>, around range: Range<Int>) throws(PCRE2Error) -> ContextHit? {
+        let start = boundary(in: text, atOrBefore: max(0, range.lowerBound - window))
+        var hit: ContextHit?
+        try regex.forEachMatch(in: text, from: start, to: range.lowerBound) { match in
+            hit = ContextHit(word: String(decoding: UnsafeBufferPointer(rebasing: text[match.range]), as: UTF8.self).lowercased(), before: true)
+            return true
+        }
+        return hit
+    }
+
     private func boundary(in text: UnsafeBufferPointer<UInt8>, atOrBefore offset: Int) -> Int {
         var position = offset
         while position > 0, position < text.count, text[position] & 0xC0 == 0x80 { position -= 1 }

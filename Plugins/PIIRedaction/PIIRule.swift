@@ -163,7 +163,8 @@ final class PIIRule: Sendable {
                 gazetteerChecked = true
             }
         }
-        if let exclusions, let veto = try exclusions.find(in: text, around: whole) {
+        // An excluded word labels what follows it (`version 2.3.1.4`), never what came before.
+        if let exclusions, let veto = try exclusions.findBefore(in: text, around: whole) {
             return .rejected(.vetoed(veto))
         }
         var score = baseScore
