@@ -209,9 +209,10 @@ extension PIIRedactionPlugin {
     /// over each whole text, match and no_match alike) longer than `max_length`, or without the
     /// anchor or `min_digits` digits. Such a match can lie outside every window, so the rule
     /// would miss it in production. Empty for a rule without an anchor. For `rules lint`.
-    public static func anchorViolations(of rule: RuleDefinition) throws -> [String] {
+    public static func anchorViolations(of rule: RuleDefinition, packFile: String) throws -> [String] {
         guard try rule.fields.optionalString("pattern") != nil else { return [] }
-        let compiled = try PIIRule(rule, packFile: "")
+        // The pack's own file, so that word lists it names load as when it is compiled.
+        let compiled = try PIIRule(rule, packFile: packFile)
         guard let anchor = compiled.anchor else { return [] }
         var violations: [String] = []
         for text in (rule.tests.matches + rule.tests.nonMatches).map(\.text) {

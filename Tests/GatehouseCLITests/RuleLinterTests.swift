@@ -52,6 +52,30 @@ struct RuleLinterTests {
         #expect(problems.allSatisfy { $0.severity == .error && $0.file == "a.yaml" })
     }
 
+    @Test("the anchor check loads a rule's word lists beside its pack, as compiling it does")
+    func anchorBoundsWithGazetteer() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-lint-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "ref\n".write(to: directory.appendingPathComponent("words.txt"), atomically: true, encoding: .utf8)
+        try """
+            plugin: pii
+            rules:
+              - id: t.listed
+                description: d
+                category: TEST
+                pattern: '[a-z]+ [0-9]{6,9}'
+                gazetteer: words.txt
+                anchor: digit
+                max_length: 9
+                tests:
+                  match: ['ref 1234567']
+                  no_match: ['nothing']
+            """.write(to: directory.appendingPathComponent("pack.yaml"), atomically: true, encoding: .utf8)
+        let problems = RuleLinter().lint(try RulePackLoader.load(paths: [directory.path])).filter { $0.check == "anchor" }
+        #expect(problems.map(\.message) == ["the match 'ref 1234567' in test 'ref 1234567' is 11 bytes, longer than max_length 9"])
+    }
+
     @Test("a word two profanity rules list is reported on the rule that never decides it: the milder, or the later on a tie")
     func shadowedWords() throws {
         func rule(_ id: String, _ severity: String, _ words: String) -> String {
