@@ -9,13 +9,12 @@ import GatehouseCore
 /// typed without accents is still a name. Phrases are stored as the hash of their words joined
 /// by single spaces.
 struct WordSet: Sendable {
-    /// Filled while the list is read, then frozen into `table`.
-    private var hashes: Set<UInt64> = []
-    private var table = HashTable(Set<UInt64>())
+    private let table: HashTable
 
     init(_ words: some Sequence<String>) {
-        for word in words { insert(word) }
-        freeze()
+        var hashes = Set<UInt64>()
+        for word in words { Self.insert(word, into: &hashes) }
+        table = HashTable(hashes)
     }
 
     /// Reads one entry per line from `file` (relative to the pack); blank lines and `#`
@@ -31,6 +30,7 @@ struct WordSet: Sendable {
             throw fields.error(key, "cannot read the word list '\(path)'")
         }
         var count = 0
+        var hashes = Set<UInt64>()
         [UInt8](data).withUnsafeBufferPointer { bytes in
             for rawLine in bytes.split(separator: 0x0A, omittingEmptySubsequences: true) {
                 let line = UnsafeBufferPointer(rebasing: rawLine)
@@ -39,7 +39,7 @@ struct WordSet: Sendable {
                     for piece in String(decoding: line, as: UTF8.self).split(whereSeparator: \.isNewline) {
                         let entry = piece.trimmingCharacters(in: .whitespaces)
                         guard !entry.isEmpty, !entry.hasPrefix("#") else { continue }
-                        insert(entry)
+                        Self.insert(entry, into: &hashes)
                         count += 1
                     }
                     continue
@@ -51,7 +51,7 @@ struct WordSet: Sendable {
                     while let last = entry.last, last == 0x20 || last == 0x09 { entry = UnsafeBufferPointer(rebasing: entry.dropLast()) }
                     guard let first = entry.first, first != UInt8(ascii: "#") else { continue }
                     if entry.contains(0x20) || entry.contains(0x09) {
-                        insert(String(decoding: entry, as: UTF8.self))
+                        Self.insert(String(decoding: entry, as: UTF8.self), into: &hashes)
                     } else {
                         hashes.insert(WordHash.of(entry))
                     }
@@ -60,15 +60,11 @@ struct WordSet: Sendable {
             }
         }
         guard count > 0 else { throw fields.error(key, "the word list '\(path)' is empty") }
-        freeze()
-    }
-
-    private mutating func freeze() {
         table = HashTable(hashes)
-        hashes = []
     }
 
-    private mutating func insert(_ word: String) {
+    /// Adds the hashes `word` is found by to `hashes`.
+    private static func insert(_ word: String, into hashes: inout Set<UInt64>) {
         // Most entries are one ASCII word: WordHash folds their case itself, and they have no
         // accents to drop, so Foundation is needed only for the rest (140,000 entries at start).
         if word.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x20 }) {
