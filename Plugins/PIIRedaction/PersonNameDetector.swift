@@ -87,6 +87,8 @@ final class PersonNameDetector: Sendable {
         ["was", "great"], ["was", "fantastic"], ["was", "wonderful"], ["was", "rude"], ["was", "dismissive"],
         ["was", "so"], ["was", "very"], ["always", "has"], ["helped", "me"], ["took", "the"], ["booked", "me"],
         ["band"], ["is", "a", "credit"], ["was", "a", "credit"],
+        // A member of a team: `Nomr in the podiatry team`; `*` is any lower-case word.
+        ["in", "the", "*", "team"], ["on", "the", "*", "team"], ["from", "the", "*", "team"],
     ]
     /// Cues after a name that only help a listed first name or surname.
     private static let weakCuesAfter: [[String]] = [
@@ -168,7 +170,7 @@ final class PersonNameDetector: Sendable {
         }
         cuesByLastWord = cues
         roleWords = WordSet(Self.cuesBefore.filter { $0.count == 1 }.map { $0[0] } + ["physios", "physiotherapists", "podiatrists", "paramedics", "nurses", "doctors", "therapists", "staff", "team", "receptionists"])
-        strongCueAfterHashes = Self.strongCuesAfter.map { $0.map { WordHash.of($0.utf8) } }
+        strongCueAfterHashes = Self.strongCuesAfter.map { $0.map { $0 == "*" ? Self.anyWord : WordHash.of($0.utf8) } }
         weakCueAfterHashes = Self.weakCuesAfter.map { $0.map { WordHash.of($0.utf8) } }
     }
 
@@ -467,7 +469,8 @@ final class PersonNameDetector: Sendable {
         if signsOff && allListedOrUnambiguous && !lowerCaseText && !stopWords.contains(first.hash) {
             return Verdict(accepted: "signs off the contribution")
         }
-        if strongAfter && (!firstWord || firstListed) && !lowerCaseText && !afterPlaceWord {
+        // A role is a cue, never a name: `Physio said I was fine`, `Physio in the community team`.
+        if strongAfter && (!firstWord || firstListed) && !lowerCaseText && !afterPlaceWord && !(count == 1 && roleWords.contains(first.hash)) {
             return Verdict(accepted: "a person's cue after it")
         }
         if lowerCaseText && !firstWord && !firstListed && !roleWords.contains(first.hash) && (signsOff || cue?.strong == true || strongAfter) {
@@ -523,12 +526,18 @@ final class PersonNameDetector: Sendable {
         (0..<count).map { word(text, tokens[index - count + $0]) }.joined(separator: " ")
     }
 
+    /// Stands for any lower-case word in a cue (`in the * team`).
+    private static let anyWord: UInt64 = 0
+
     private func cueAfter(_ tokens: [NameToken], at index: Int, strong: Bool) -> Bool {
         for words in strong ? strongCueAfterHashes : weakCueAfterHashes where index + words.count <= tokens.count {
             var matches = true
             for (offset, hash) in words.enumerated() {
                 let token = tokens[index + offset]
-                if token.hash != hash || token.capitalised { matches = false; break }
+                if hash != Self.anyWord && token.hash != hash || token.capitalised || offset > 0 && token.sentenceStart {
+                    matches = false
+                    break
+                }
                 if offset == 0 && !(token.joinedToPrevious || token.punctuationBefore == 0x2C || token.punctuationBefore == 0x28) {
                     matches = false
                     break

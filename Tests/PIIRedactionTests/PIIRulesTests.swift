@@ -43,11 +43,24 @@ struct PIIRulesTests {
         "St Thomas' Hospital and the Royal Free both have hydrotherapy pools.",
         "Between 09:00-17:00, Mon-Fri, ext. 4567.",
         "Dose was 500 mg, BP 120/80, temperature 37.5.",
+        // A role is a cue, never a name, whatever follows it.
+        "Physio said I was fine.",
+        "Physio in the community team is slow.",
+        "Staff in the physio team were kind.",
+        "Mum and Dad in the care team were lovely.",
     ])
     func nonPersonalSurvives(text: String) {
         let verdict = redact(text)
         #expect(verdict.text == text)
         #expect(verdict.findings.isEmpty, "\(verdict.findings.map(\.rule))")
+    }
+
+    @Test("a member of a team is a name, and so is the name joined to it by 'and'", arguments: [
+        ("Anourla and Nomr in the podiatry team were lovely.", "[name] and [name] in the podiatry team were lovely."),
+        ("Thanks to Oluwaseun from the physio team.", "Thanks to [name] from the physio team."),
+    ])
+    func teamMember(text: String, redacted: String) {
+        #expect(redact(text).text == redacted)
     }
 
     @Test("a phone match inside an NHS number loses, and the span is redacted once")
