@@ -72,7 +72,8 @@ public final class CompiledRegex: @unchecked Sendable {
     ///
     /// `subject` must be valid UTF-8 (a Swift string's bytes are) and `start` and `end` must
     /// fall on character boundaries. Lookbehinds may look before `start`; nothing past `end`
-    /// is read. `body` returns false to stop. Throws when a match hits its limits.
+    /// is read. `body` returns false to stop. Throws when a match hits its limits. `body` may run
+    /// other patterns; the match it was given is read before it does.
     public func forEachMatch(
         in subject: UnsafeBufferPointer<UInt8>,
         from start: Int = 0,
@@ -103,16 +104,18 @@ public final class CompiledRegex: @unchecked Sendable {
     ) throws(PCRE2Error) {
         let end = min(end ?? subject.count, subject.count)
         let scratch = MatchScratch.current
-        scratch.reserve(pairs: captureCount + 1)
-        let ovector = UnsafePointer(pcre2_get_ovector_pointer_8(scratch.matchData)!)
         let pairs = captureCount + 1
         let base = subject.baseAddress ?? UnsafePointer(bitPattern: 1)!
         var position = max(0, start)
         while position <= end {
+            // Reserved, and the offsets found, at every step: `body` may run other patterns on
+            // this thread (a rule's context words, a shorter match), which use the same scratch
+            // and may replace its match data with a larger one.
+            scratch.reserve(pairs: pairs)
             let rc = pcre2_match_8(code, base, end, position, PCRE2_NO_UTF_CHECK, scratch.matchData, matchContext)
             if rc == PCRE2_ERROR_NOMATCH { return }
             if rc < 0 { throw PCRE2Error.match(code: rc) }
-            let match = RegexMatch(ovector: ovector, pairCount: pairs)
+            let match = RegexMatch(ovector: UnsafePointer(pcre2_get_ovector_pointer_8(scratch.matchData)!), pairCount: pairs)
             let range = match.range
             switch try body(match) {
             case .stop:

@@ -50,6 +50,25 @@ struct CompiledRegexTests {
         #expect(try ranges("é123", .insideMatch) == [0..<4, 2..<5])
     }
 
+    @Test("a pattern run inside another's loop, with more groups than the thread's match data held, leaves the outer search intact")
+    func nestedSearch() throws {
+        let outer = try CompiledRegex("([0-9]+)")
+        let inner = try CompiledRegex(String(repeating: "(a)", count: 40))
+        var found: [Range<Int>] = []
+        var innerMatches = 0
+        try withUTF8Bytes(of: "1 22 333 4444") { bytes throws(PCRE2Error) in
+            try outer.forEachMatch(in: bytes) { match throws(PCRE2Error) in
+                found.append(match.range)
+                try withUTF8Bytes(of: String(repeating: "a", count: 40)) { other throws(PCRE2Error) in
+                    if try inner.firstMatch(in: other) != nil { innerMatches += 1 }
+                }
+                return true
+            }
+        }
+        #expect(found == [0..<1, 2..<4, 5..<8, 9..<13])
+        #expect(innerMatches == 4)
+    }
+
     @Test("capture groups by number and by name")
     func captureGroups() throws {
         let regex = try CompiledRegex("(?<title>Dr|Mr)\\.? (?<name>[A-Z][a-z]+)(x)?")
