@@ -80,6 +80,35 @@ public actor GroupCommitter {
 extension GroupCommitter {
     /// A snapshot of the counters; readable from anywhere without waiting for the actor.
     public nonisolated var statistics: CommitStatistics { counters.withLock { $0 } }
+
+    /// Deletes the rows of `table` whose `time` column is before `before`, oldest first, `batch`
+    /// at a time, each batch a transaction of its own, so writers never wait long. `committed`
+    /// gets each batch's rows (the `returning` columns, as `decode` reads them) once that batch
+    /// has committed. Nothing to delete costs one indexed read and no transaction. Returns how
+    /// many rows went.
+    nonisolated func deleteInBatches<Deleted: Sendable>(
+        from table: String, key: String, time: String, before: Date, batch: Int, returning columns: String,
+        as decode: @escaping @Sendable (Row) -> Deleted, committed: ([Deleted]) -> Void = { _ in }
+    ) async throws -> Int {
+        let cutoff = before.timeIntervalSince1970
+        let due = try await database.pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table) WHERE \(time) < ?)", arguments: [cutoff])
+        }
+        guard due == true else { return 0 }
+        let sql = """
+            DELETE FROM \(table) WHERE \(key) IN (SELECT \(key) FROM \(table) WHERE \(time) < ? ORDER BY \(time) LIMIT ?)
+            RETURNING \(columns)
+            """
+        var total = 0
+        while true {
+            let deleted = try await write { db in
+                try Row.fetchAll(db.cachedStatement(sql: sql), arguments: [cutoff, batch]).map(decode)
+            }
+            committed(deleted)
+            total += deleted.count
+            if deleted.count < batch { return total }
+        }
+    }
 }
 
 /// Carries a write's result out of the transaction closure.

@@ -63,26 +63,14 @@ final class SQLiteIdempotencyAnswers: Sendable {
 
     /// Deletes the answers stored before `before`, `batch` rows per transaction of `committer`,
     /// and unlists each batch once it has committed. Returns how many went.
-    func prune(before: Date, batch: Int, database: GatehouseDatabase, committer: GroupCommitter) async throws -> Int {
-        let due = try await database.pool.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM idempotency WHERE createdAt < ?)", arguments: [before.timeIntervalSince1970])
-        }
-        guard due == true else { return 0 }
-        var total = 0
-        while true {
-            let deleted = try await committer.write { db -> [(rowid: Int64, key: String)] in
-                let due = try Row.fetchAll(
-                    db.cachedStatement(sql: "SELECT rowid, key FROM idempotency WHERE createdAt < ? ORDER BY createdAt LIMIT ?"),
-                    arguments: [before.timeIntervalSince1970, batch])
-                let delete = try db.cachedStatement(sql: "DELETE FROM idempotency WHERE rowid = ?")
-                for row in due { try delete.execute(arguments: [row[0]]) }
-                return due.map { ($0[0], $0[1]) }
-            }
+    func prune(before: Date, batch: Int, committer: GroupCommitter) async throws -> Int {
+        try await committer.deleteInBatches(
+            from: "idempotency", key: "rowid", time: "createdAt", before: before, batch: batch, returning: "rowid, key",
+            as: { (rowid: $0[0] as Int64, key: $0[1] as String) }
+        ) { deleted in
             rows.withLock { map in
                 for row in deleted { map.remove(row.rowid, for: hash(row.key)) }
             }
-            total += deleted.count
-            if deleted.count < batch { return total }
         }
     }
 }

@@ -7,7 +7,6 @@ import GatehouseCore
 /// shared transaction.
 public struct SQLiteSubmissionRecorder: SubmissionRecorder {
     let committer: GroupCommitter
-    private let database: GatehouseDatabase
     private let fingerprints: DurableFingerprintIndex?
     private let answers: SQLiteIdempotencyAnswers
     /// The group committer's counters (for metrics).
@@ -17,7 +16,6 @@ public struct SQLiteSubmissionRecorder: SubmissionRecorder {
     /// with the item, or withdrawn when the item is not stored.
     public init(database: GatehouseDatabase, fingerprints: DurableFingerprintIndex?) throws {
         committer = GroupCommitter(database: database)
-        self.database = database
         self.fingerprints = fingerprints
         answers = try SQLiteIdempotencyAnswers(database: database)
     }
@@ -81,27 +79,9 @@ extension SQLiteSubmissionRecorder {
 
     /// `prune` with `batch` rows at most per transaction.
     public func prune(fingerprintsBefore: Date, answersBefore: Date, batch: Int) async throws -> (fingerprints: Int, answers: Int) {
-        let fingerprints = try await deleteInBatches(from: "fingerprint", key: "seq", time: "time", before: fingerprintsBefore, batch: batch)
-        let answers = try await answers.prune(before: answersBefore, batch: batch, database: database, committer: committer)
+        let fingerprints = try await committer.deleteInBatches(
+            from: "fingerprint", key: "seq", time: "time", before: fingerprintsBefore, batch: batch, returning: "seq", as: { _ in () })
+        let answers = try await answers.prune(before: answersBefore, batch: batch, committer: committer)
         return (fingerprints, answers)
-    }
-
-    /// Deletes rows of `table` whose `time` column is before `before`, `batch` at a time, each
-    /// batch its own transaction. Nothing to delete costs one indexed read and no transaction.
-    private func deleteInBatches(from table: String, key: String, time: String, before: Date, batch: Int) async throws -> Int {
-        let due = try await database.pool.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table) WHERE \(time) < ?)", arguments: [before.timeIntervalSince1970])
-        }
-        guard due == true else { return 0 }
-        let sql = "DELETE FROM \(table) WHERE \(key) IN (SELECT \(key) FROM \(table) WHERE \(time) < ? ORDER BY \(time) LIMIT ?)"
-        var total = 0
-        while true {
-            let deleted = try await committer.write { db -> Int in
-                try db.cachedStatement(sql: sql).execute(arguments: [before.timeIntervalSince1970, batch])
-                return db.changesCount
-            }
-            total += deleted
-            if deleted < batch { return total }
-        }
     }
 }

@@ -92,6 +92,26 @@ struct IdempotencyAnswersTests {
         #expect(third == keys.indices.map { self.response($0) })
     }
 
+    @Test("retention deletes old answers in batches and unlists them; newer ones stay listed and found")
+    func pruneUnlists() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try GatehouseDatabase(path: directory.path("gatehouse.sqlite"))
+        let answers = try SQLiteIdempotencyAnswers(database: database)
+        let now = Date()
+        try await database.pool.write { db in
+            for index in 0..<5 {
+                _ = try answers.claim(in: db, key: "old-\(index)", response: self.response(index), at: now.addingTimeInterval(-3_600))
+            }
+            _ = try answers.claim(in: db, key: "new", response: self.response(9), at: now)
+        }
+        #expect(answers.listedCount == 6)
+        let pruned = try await answers.prune(before: now.addingTimeInterval(-60), batch: 2, committer: GroupCommitter(database: database))
+        #expect(pruned == 5)
+        #expect(answers.listedCount == 1)
+        #expect(try await database.pool.read { db in try answers.answer(in: db, key: "new") } == response(9))
+        #expect(try await database.pool.read { db in try answers.answer(in: db, key: "old-0") } == nil)
+    }
+
     @Test("a claim rolled back with its transaction takes nothing: the key is free afterwards")
     func rolledBack() async throws {
         let directory = try TemporaryDirectory()
