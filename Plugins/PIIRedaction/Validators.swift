@@ -42,8 +42,9 @@ public enum Validators {
     }
 
     /// Payment card numbers: 13 to 19 digits and a valid Luhn check digit.
-    public static let luhn: Validator = { bytes in
-        let digits = digits(bytes)
+    public static let luhn: Validator = { bytes in luhnHolds(digits(bytes)) }
+
+    private static func luhnHolds(_ digits: [UInt8]) -> Bool {
         guard (13...19).contains(digits.count), !allSame(digits) else { return false }
         var sum = 0
         for (index, digit) in digits.reversed().enumerated() {
@@ -65,8 +66,8 @@ public enum Validators {
     /// number in ten through: `option 2 0044 7570 541129` (a phone number after a menu choice)
     /// read as the card 200447570541129.
     public static let paymentCard: Validator = { bytes in
-        guard luhn(bytes) else { return false }
         let digits = digits(bytes)
+        guard luhnHolds(digits) else { return false }
         let count = digits.count
         func prefix(_ length: Int) -> Int { digits.prefix(length).reduce(0) { $0 * 10 + Int($1) } }
         switch Int(digits[0]) {
