@@ -21,10 +21,11 @@ struct ContextMatcher: Sendable {
         regex = try CompiledRegex("(?<![A-Za-z0-9])(?:\(alternatives))(?![A-Za-z0-9])", options: .caseless)
     }
 
-    /// The context word found nearest `range` in `text`, with its side, or nil.
-    func find(in text: UnsafeBufferPointer<UInt8>, around range: Range<Int>) throws(PCRE2Error) -> ContextHit? {
+    /// The context word found nearest `range` in `text`, with its side, or nil; with
+    /// `beforeOnly`, the nearest that ends before it.
+    func find(in text: UnsafeBufferPointer<UInt8>, around range: Range<Int>, beforeOnly: Bool = false) throws(PCRE2Error) -> ContextHit? {
         let start = boundary(in: text, atOrBefore: max(0, range.lowerBound - window))
-        let end = boundary(in: text, atOrBefore: min(text.count, range.upperBound + window))
+        let end = beforeOnly ? range.lowerBound : boundary(in: text, atOrBefore: min(text.count, range.upperBound + window))
         var hit: ContextHit?
         try regex.forEachMatch(in: text, from: start, to: end) { match in
             let found = match.range
@@ -35,17 +36,6 @@ struct ContextMatcher: Sendable {
             hit = ContextHit(word: word, before: before)
             // Keep looking past the words before the match for one nearer, but stop at the first after it.
             return before
-        }
-        return hit
-    }
-
-    /// The nearest of the words that ends before `range`, within the window; nil if none.
-    func findBefore(in text: UnsafeBufferPointer<UInt8>, around range: Range<Int>) throws(PCRE2Error) -> ContextHit? {
-        let start = boundary(in: text, atOrBefore: max(0, range.lowerBound - window))
-        var hit: ContextHit?
-        try regex.forEachMatch(in: text, from: start, to: range.lowerBound) { match in
-            hit = ContextHit(word: String(decoding: UnsafeBufferPointer(rebasing: text[match.range]), as: UTF8.self).lowercased(), before: true)
-            return true
         }
         return hit
     }

@@ -164,7 +164,7 @@ final class PIIRule: Sendable {
             }
         }
         // An excluded word labels what follows it (`version 2.3.1.4`), never what came before.
-        if let exclusions, let veto = try exclusions.findBefore(in: text, around: whole) {
+        if let exclusions, let veto = try exclusions.find(in: text, around: whole, beforeOnly: true) {
             return .rejected(.vetoed(veto))
         }
         var score = baseScore
