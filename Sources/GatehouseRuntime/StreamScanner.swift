@@ -250,24 +250,21 @@ private final class ScanRun: @unchecked Sendable {
 
     /// Writes the lines of one batch, in order, and counts them and the `bytes` they were read from.
     func write(_ results: [(json: [UInt8], decision: Decision?)], bytes: Int) {
-        var summary = StreamScanner.Summary()
         for result in results {
-            switch result.decision {
-            case .accepted?: summary.accepted += 1
-            case .held?: summary.held += 1
-            case .rejected?: summary.rejected += 1
-            case nil: summary.errors += 1
-            }
             writer.write(result.json)
             writer.write([0x0A])
         }
         counts.withLock { total in
             total.lines += results.count
-            total.accepted += summary.accepted
-            total.held += summary.held
-            total.rejected += summary.rejected
-            total.errors += summary.errors
             total.bytes += bytes
+            for result in results {
+                switch result.decision {
+                case .accepted?: total.accepted += 1
+                case .held?: total.held += 1
+                case .rejected?: total.rejected += 1
+                case nil: total.errors += 1
+                }
+            }
         }
     }
 
