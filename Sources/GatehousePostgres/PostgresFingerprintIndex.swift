@@ -88,6 +88,9 @@ final class PostgresFingerprintIndex: FingerprintIndex, Sendable {
         }
     }
 
+    /// The most rows one query of a read returns; a read goes on until a query returns fewer.
+    private static let readLimit = 4096
+
     private static func readNew(
         into index: RecordingFingerprintIndex, state: CatchUpState, client: PostgresClient, gateway: String, logger: Logger
     ) async throws {
@@ -98,17 +101,23 @@ final class PostgresFingerprintIndex: FingerprintIndex, Sendable {
         let until = now.addingTimeInterval(Submission.allowedClockSkew).timeIntervalSince1970
         var last = first
         while true {
+            // Only the primary key bounds the read: with the times in the condition too,
+            // PostgreSQL intersected the whole `time` index with the key's range on every
+            // read (the bounds cover every row once the first load is done), work that grew
+            // with the table and made the shared store's CPU the bench's bottleneck.
             let rows = try await client.query(
                 """
                 SELECT seq, item_id, contributor, root_contributor, conversation, time, exact, signature, bands, cluster, sentences
-                FROM fingerprint WHERE seq > \(last) AND gateway <> \(gateway) AND time >= \(since) AND time <= \(until)
-                ORDER BY seq LIMIT 4096
+                FROM fingerprint WHERE seq > \(last) AND gateway <> \(gateway) ORDER BY seq LIMIT \(readLimit)
                 """, logger: logger)
             var batch: [RecordingFingerprintIndex.Pending] = []
+            var read = 0
             for try await row in rows {
                 let (seq, itemId, contributor, root, conversation, time, exact, signature, bands, cluster, sentences) =
                     try row.decode((Int64, String, Int64?, Int64?, String?, Double, Int64, ByteBuffer, ByteBuffer, String, ByteBuffer).self)
                 last = seq
+                read += 1
+                guard time >= since, time <= until else { continue }
                 batch.append(
                     .init(
                         fingerprint: StoredFingerprint(
@@ -120,7 +129,7 @@ final class PostgresFingerprintIndex: FingerprintIndex, Sendable {
                             sentences: sentences.readableBytesView.withUnsafeBytes { SentenceMark.decode($0) }),
                         rootContributor: root.map { UInt64(bitPattern: $0) }))
             }
-            let complete = batch.count < 4096
+            let complete = read < readLimit
             guard try state.commit(reader: reader, last: last, loaded: complete, { try index.load(batch) }) else {
                 logger.notice("a fingerprint read that outlived its deadline was dropped; a newer read had begun")
                 return
