@@ -3,17 +3,26 @@ import GatehouseCore
 import Logging
 import PostgresNIO
 
-/// One shared transaction of the group committer, holding the audit chain's head: writes that
-/// need an answer (an idempotency claim, a held item read for update) run at once; the rest
-/// (contributions, held items, audit entries, fingerprints) are kept and sent as one
-/// multi-row insert each when the batch commits, so a batch of a hundred submissions costs a
-/// dozen round trips, not four hundred.
+/// One shared transaction of the group committer: writes that need an answer (an idempotency
+/// claim, a held item read for update) run at once; the rest (contributions, held items, audit
+/// entries, fingerprints) are kept and sent as one multi-row insert each when the batch
+/// commits, so a batch of a hundred submissions costs a handful of round trips, not four
+/// hundred.
+///
+/// The audit chain's head row is the one lock every gateway's batches queue for, so a batch
+/// takes it as late as it can: with its other rows, in the same statement (`flush`), and
+/// chains its audit entries only then. A batch holding the head never waits for a lock another
+/// batch holds, so two gateways cannot deadlock: idempotency keys are claimed first, before the
+/// head (sorted, so two batches claiming the same keys wait for each other in one order), and
+/// a batch that locks existing rows (a review reads its held item for update) takes the head
+/// after its keys and before its writes run (`lockHead`).
 final class PostgresBatch: @unchecked Sendable {
     // @unchecked Sendable: used by one task at a time, in order, inside the committer's transaction.
     let connection: PostgresConnection
     let logger: Logger
-    private(set) var head: AuditChainHead
-    private var audit: [(entry: AuditEntry, findingsJSON: String)] = []
+    /// The chain's head, once this batch holds it.
+    private var head: AuditChainHead?
+    private var audit: [PendingAudit] = []
     private var contributions: [ContributionRow] = []
     private var held: [HeldRow] = []
     private var fingerprints: [FingerprintRow] = []
@@ -49,9 +58,21 @@ final class PostgresBatch: @unchecked Sendable {
         var rootContributor: UInt64?
     }
 
+    /// An audit entry to be chained when the batch holds the head.
+    private struct PendingAudit {
+        var time: Date
+        var actor: String
+        var event: String
+        var itemId: String?
+        var decision: String?
+        var findings: [AuditFinding]
+        var textHash: String?
+        var rulesVersion: String?
+        var reason: String?
+    }
+
     /// Where the kept writes stood, to drop one write's share when it fails on its own.
     struct Mark {
-        fileprivate var head: AuditChainHead
         fileprivate var counts: (Int, Int, Int, Int, Int)
     }
 
@@ -62,19 +83,26 @@ final class PostgresBatch: @unchecked Sendable {
         var time: Date
     }
 
-    private init(connection: PostgresConnection, logger: Logger, head: AuditChainHead) {
+    /// A batch in the open transaction on `connection`.
+    init(connection: PostgresConnection, logger: Logger) {
         self.connection = connection
         self.logger = logger
-        self.head = head
     }
 
-    /// Locks the chain's head row inside the open transaction on `connection`: every writer
-    /// takes it first, so there is one chain, one order of sequence numbers, and no deadlock.
-    static func begin(on connection: PostgresConnection, logger: Logger) async throws -> PostgresBatch {
-        let rows = try await connection.query("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE", logger: logger)
+    private static let headQuery = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
+
+    /// Locks the chain's head row now, before any write runs: for a batch whose writes lock
+    /// other rows, so that it never waits on a row while another batch, holding the head,
+    /// waits on one of its rows.
+    func lockHead() async throws {
+        guard head == nil else { return }
+        head = try await Self.readHead(query(PostgresQuery(unsafeSQL: Self.headQuery)))
+    }
+
+    private static func readHead(_ rows: PostgresRowSequence) async throws -> AuditChainHead {
         var head = AuditChainHead(seq: 0, hash: AuditEntry.genesis)
         for try await (seq, hash) in rows.decode((Int64, String).self) { head = AuditChainHead(seq: seq, hash: hash) }
-        return PostgresBatch(connection: connection, logger: logger, head: head)
+        return head
     }
 
     @discardableResult
@@ -83,11 +111,10 @@ final class PostgresBatch: @unchecked Sendable {
     }
 
     func mark() -> Mark {
-        Mark(head: head, counts: (audit.count, contributions.count, held.count, fingerprints.count, takenOrder.count))
+        Mark(counts: (audit.count, contributions.count, held.count, fingerprints.count, takenOrder.count))
     }
 
     func rollback(to mark: Mark) {
-        head = mark.head
         audit.removeSubrange(mark.counts.0...)
         contributions.removeSubrange(mark.counts.1...)
         held.removeSubrange(mark.counts.2...)
@@ -96,17 +123,15 @@ final class PostgresBatch: @unchecked Sendable {
         takenOrder.removeSubrange(mark.counts.4...)
     }
 
-    /// Appends the next audit entry to the chain (written at commit).
-    @discardableResult
+    /// Appends an audit entry to the chain (chained and written at commit, in the order appended).
     func appendAudit(
         time: Date, actor: String, event: String, itemId: String?, decision: String?, findings: [AuditFinding],
         textHash: String?, rulesVersion: String? = nil, reason: String? = nil
-    ) -> AuditEntry {
-        let next = head.next(
-            time: time, actor: actor, event: event, itemId: itemId, decision: decision, findings: findings, textHash: textHash,
-            rulesVersion: rulesVersion, reason: reason)
-        audit.append(next)
-        return next.entry
+    ) {
+        audit.append(
+            PendingAudit(
+                time: time, actor: actor, event: event, itemId: itemId, decision: decision, findings: findings, textHash: textHash,
+                rulesVersion: rulesVersion, reason: reason))
     }
 
     func insertContribution(_ row: ContributionRow) { contributions.append(row) }
@@ -122,7 +147,9 @@ final class PostgresBatch: @unchecked Sendable {
         guard !claims.isEmpty else { return }
         var binds = PostgresBindings(capacity: claims.count * 5)
         var sql = "INSERT INTO idempotency (key, status, body, request, created_at) VALUES "
-        for (index, claim) in claims.enumerated() {
+        // In key order: two batches claiming the same keys then wait for each other in one
+        // order, never each for the other (rows go in in the order listed).
+        for (index, claim) in claims.sorted(by: { $0.key < $1.key }).enumerated() {
             let base = index * 5
             sql += (index == 0 ? "" : ", ") + "($\(base + 1), $\(base + 2), $\(base + 3), $\(base + 4), $\(base + 5))"
             binds.append(claim.key)
@@ -167,9 +194,10 @@ final class PostgresBatch: @unchecked Sendable {
         return nil
     }
 
-    /// Sends the kept writes, releases unused claims and moves the head, as one statement
-    /// (each insert a data-modifying `WITH` of the update: one round trip); the transaction
-    /// commits after this.
+    /// Sends the kept writes and releases unused claims in one statement (each insert a
+    /// data-modifying `WITH`), which also takes the chain's head if the batch does not hold it
+    /// yet; then chains the audit entries from the head and writes them with the head's move,
+    /// in a second. The transaction commits after this.
     func flush() async throws {
         var statement = Statement()
         statement.insert(into: "contribution", columns: ["id", "conversation", "text", "received_at", "decided_at"], contributions) { row, binds in
@@ -191,25 +219,6 @@ final class PostgresBatch: @unchecked Sendable {
             binds.append(row.priority)
             binds.append(row.receivedAt.timeIntervalSince1970)
             binds.append(row.heldAt.timeIntervalSince1970)
-        }
-        statement.insert(
-            into: "audit_entry",
-            columns: ["seq", "time", "actor", "event", "item_id", "decision", "findings", "text_hash", "rules_version", "reason", "prev_hash", "hash"],
-            audit
-        ) { row, binds in
-            let entry = row.entry
-            binds.append(entry.seq)
-            binds.append(entry.time.timeIntervalSince1970)
-            binds.append(entry.actor)
-            binds.append(entry.event)
-            binds.append(entry.itemId)
-            binds.append(entry.decision)
-            binds.append(row.findingsJSON)
-            binds.append(entry.textHash)
-            binds.append(entry.rulesVersion)
-            binds.append(entry.reason)
-            binds.append(entry.prevHash)
-            binds.append(entry.hash)
         }
         try statement.insert(
             into: "fingerprint",
@@ -233,13 +242,45 @@ final class PostgresBatch: @unchecked Sendable {
         if !unused.isEmpty {
             statement.add(parameters: 1, sql: { "DELETE FROM idempotency WHERE key = ANY($\($0))" }) { $0.append(unused) }
         }
-        if !audit.isEmpty {
-            statement.add(parameters: 2, sql: { "UPDATE audit_head SET seq = $\($0), hash = $\($0 + 1) WHERE id = 1" }) { [head] binds in
-                binds.append(head.seq)
-                binds.append(head.hash)
-            }
+        let lockingHead = head == nil && !audit.isEmpty
+        if lockingHead { statement.add(parameters: 0, sql: { _ in Self.headQuery }) { _ in } }
+        let queries = statement.finish()
+        for (index, query) in queries.enumerated() {
+            let rows = try await self.query(query)
+            if lockingHead && index == queries.count - 1 { head = try await Self.readHead(rows) }
         }
-        for query in statement.finish() { try await self.query(query) }
+        guard var head, !audit.isEmpty else { return }
+        let chained = audit.map { pending in
+            head.next(
+                time: pending.time, actor: pending.actor, event: pending.event, itemId: pending.itemId, decision: pending.decision,
+                findings: pending.findings, textHash: pending.textHash, rulesVersion: pending.rulesVersion, reason: pending.reason)
+        }
+        var chain = Statement()
+        chain.insert(
+            into: "audit_entry",
+            columns: ["seq", "time", "actor", "event", "item_id", "decision", "findings", "text_hash", "rules_version", "reason", "prev_hash", "hash"],
+            chained
+        ) { row, binds in
+            let entry = row.entry
+            binds.append(entry.seq)
+            binds.append(entry.time.timeIntervalSince1970)
+            binds.append(entry.actor)
+            binds.append(entry.event)
+            binds.append(entry.itemId)
+            binds.append(entry.decision)
+            binds.append(row.findingsJSON)
+            binds.append(entry.textHash)
+            binds.append(entry.rulesVersion)
+            binds.append(entry.reason)
+            binds.append(entry.prevHash)
+            binds.append(entry.hash)
+        }
+        chain.add(parameters: 2, sql: { "UPDATE audit_head SET seq = $\($0), hash = $\($0 + 1) WHERE id = 1" }) { [head] binds in
+            binds.append(head.seq)
+            binds.append(head.hash)
+        }
+        for query in chain.finish() { try await self.query(query) }
+        self.head = head
     }
 
     /// The statements of a flush, joined into as few queries as PostgreSQL's limit of 65,535

@@ -5,8 +5,8 @@ import PostgresNIO
 import Synchronization
 
 /// Batches one gateway's concurrent writes into shared transactions on the shared database
-/// (group commit), as the SQLite store's committer does: each transaction first locks the
-/// audit chain's head, runs its writes in order and commits; a caller resumes only after the
+/// (group commit), as the SQLite store's committer does: each transaction runs its writes in
+/// order, takes the audit chain's head (`PostgresBatch`) and commits; a caller resumes only after the
 /// transaction holding its write has committed. A write that fails on its own (a review
 /// conflict) is dropped from the batch alone; a database error fails the whole batch, whose
 /// callers each get `StoreUnavailable` (nothing of it was kept, so each may retry).
@@ -15,6 +15,8 @@ actor PostgresCommitter {
         let work: @Sendable (PostgresBatch) async throws -> Void
         /// The idempotency key the write claims, taken with the batch's others before it runs.
         let claim: PostgresBatch.Claim?
+        /// Whether the write locks rows besides its own new ones (see `write`).
+        let locksRows: Bool
         let continuation: CheckedContinuation<Void, any Error>
         /// Set when the caller stopped waiting (its deadline passed): the write is not run.
         let abandoned: Abandoned
@@ -49,22 +51,27 @@ actor PostgresCommitter {
     /// Runs `work` in the next shared transaction and returns once that transaction has
     /// committed; `StoreUnavailable` if the store fails, or does not answer within the deadline.
     /// A write that will claim an idempotency key names it (`claim`), so that the batch claims
-    /// all its keys at once (`PostgresBatch.preclaim`).
+    /// all its keys at once (`PostgresBatch.preclaim`). A write that only inserts rows of its
+    /// own and appends audit entries says so (`locksRows: false`), and its batch takes the
+    /// chain's head only at the end; a write that may lock existing rows (a review reads its
+    /// held item for update) makes its batch take the head before any write runs.
     nonisolated func write<T: Sendable>(
-        claiming claim: PostgresBatch.Claim? = nil, _ work: @escaping @Sendable (PostgresBatch) async throws -> T
+        claiming claim: PostgresBatch.Claim? = nil, locksRows: Bool = true, _ work: @escaping @Sendable (PostgresBatch) async throws -> T
     ) async throws -> T {
-        try await PostgresErrors.mapping { try await self.enqueue(claim, work) }
+        try await PostgresErrors.mapping { try await self.enqueue(claim, locksRows, work) }
     }
 
     private func enqueue<T: Sendable>(
-        _ claim: PostgresBatch.Claim?, _ work: @escaping @Sendable (PostgresBatch) async throws -> T
+        _ claim: PostgresBatch.Claim?, _ locksRows: Bool, _ work: @escaping @Sendable (PostgresBatch) async throws -> T
     ) async throws -> T {
         let box = ResultBox<T>()
         let abandoned = Abandoned()
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 queue.append(
-                    Pending(work: { batch in box.value = try await work(batch) }, claim: claim, continuation: continuation, abandoned: abandoned))
+                    Pending(
+                        work: { batch in box.value = try await work(batch) }, claim: claim, locksRows: locksRows, continuation: continuation,
+                        abandoned: abandoned))
                 if !running {
                     running = true
                     Task { await self.drain() }
@@ -106,8 +113,10 @@ actor PostgresCommitter {
     /// Runs `writes` in one transaction and commits it; each write's outcome, in order.
     private static func commit(_ writes: [Pending], client: PostgresClient, logger: Logger) async throws -> [Result<Void, any Error>] {
         try await client.withTransaction(logger: logger) { connection in
-            let writer = try await PostgresBatch.begin(on: connection, logger: logger)
+            let writer = PostgresBatch(connection: connection, logger: logger)
+            // Keys first, the head after: a batch holding the head never waits for a key.
             try await writer.preclaim(writes.compactMap { $0.abandoned.isSet ? nil : $0.claim })
+            if writes.contains(where: { $0.locksRows && !$0.abandoned.isSet }) { try await writer.lockHead() }
             var outcomes: [Result<Void, any Error>] = []
             for pending in writes {
                 // Its caller may have given up while the transaction waited for a connection

@@ -17,7 +17,7 @@ struct PostgresSubmissionRecorder: SubmissionRecorder {
         let outcome: (response: StoredResponse, recorded: Bool)
         do {
             let claim = record.idempotencyKey.map { PostgresBatch.Claim(key: $0, response: record.response, time: record.decidedAt) }
-            outcome = try await committer.write(claiming: claim) { batch in try await Self.write(record, fingerprints: fingerprints, in: batch) }
+            outcome = try await committer.write(claiming: claim, locksRows: false) { batch in try await Self.write(record, fingerprints: fingerprints, in: batch) }
         } catch {
             fingerprints.withdraw(itemId: record.itemId)
             throw error
@@ -56,8 +56,8 @@ struct PostgresSubmissionRecorder: SubmissionRecorder {
     }
 
     func recordEvent(actor: String, event: String, at time: Date, rulesVersion: String?) async throws {
-        try await committer.write { batch in
-            _ = batch.appendAudit(
+        try await committer.write(locksRows: false) { batch in
+            batch.appendAudit(
                 time: time, actor: actor, event: event, itemId: nil, decision: nil, findings: [], textHash: nil, rulesVersion: rulesVersion)
         }
     }

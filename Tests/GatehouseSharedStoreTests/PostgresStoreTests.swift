@@ -64,6 +64,53 @@ struct PostgresStoreTests {
         await b.close()
     }
 
+    @Test("two gateways writing at once, the same keys in opposite orders and reviews among them: no deadlock, one item a key, one chain")
+    func concurrentBatchesAcrossGateways() async throws {
+        let settings = try await TestPostgres.freshDatabase()
+        defer { Task { await TestPostgres.drop(settings) } }
+        let a = try await PostgresStores.open(settings, keyCheck: "k", logger: Logger(label: "a"))
+        let b = try await PostgresStores.open(settings, keyCheck: "k", logger: Logger(label: "b"))
+        let heldIds = (0..<8).map { "held-\($0)" }
+        for id in heldIds { _ = try await a.recorder.record(record(id, .held)) }
+        let keys = (0..<40).map { "key-\($0)" }
+        // Each gateway's submissions go into shared batches (sent at once); B sends the keys
+        // in the opposite order, and moderators on both claim the same held items in
+        // opposite orders: batches that take the chain's head late must never wait on each
+        // other's keys or rows in a cycle (PostgreSQL would abort one as a deadlock, a 503).
+        let answers = try await withThrowingTaskGroup(of: (String, Data?).self) { group in
+            for (gateway, stores, order) in [("a", a, Array(keys.indices)), ("b", b, Array(keys.indices.reversed()))] {
+                for index in order {
+                    group.addTask {
+                        let outcome = try await stores.recorder.record(record("\(gateway)-\(index)", .accepted, key: keys[index]))
+                        return (keys[index], outcome.response.body)
+                    }
+                }
+                for id in gateway == "a" ? heldIds : heldIds.reversed() {
+                    group.addTask {
+                        do {
+                            _ = try await stores.reviews.claim(ClaimRequest(itemId: id, moderator: "moderator-\(gateway)", version: nil, time: Date()))
+                        } catch is ReviewError {
+                            // The other gateway's moderator claimed it first: an answer, not a failure.
+                        }
+                        return (id, nil)
+                    }
+                }
+            }
+            var answers: [String: Set<Data>] = [:]
+            for try await (key, body) in group { if let body { answers[key, default: []].insert(body) } }
+            return answers
+        }
+        #expect(answers.count == keys.count)
+        #expect(answers.values.allSatisfy { $0.count == 1 }, "both gateways' answers for a key are the same")
+        let stored = try await a.contributions.contributions(conversation: nil, after: 0, limit: 1_000)
+        #expect(stored.count == keys.count, "one item per key")
+        let claimed = try await TestPostgres.execute("SELECT COUNT(*) FROM held_item WHERE claimed_by IS NOT NULL", on: settings)
+        #expect(try claimed.first?.decode(Int.self) == heldIds.count)
+        #expect(try await b.audit.verify(anchor: nil).ok)
+        await a.close()
+        await b.close()
+    }
+
     @Test("the store unreachable: writes fail as StoreUnavailable, never as success")
     func unreachable() async throws {
         let settings = try await TestPostgres.freshDatabase()
