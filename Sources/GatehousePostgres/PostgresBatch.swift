@@ -10,8 +10,8 @@ import PostgresNIO
 /// hundred.
 ///
 /// The audit chain's head row is the one lock every gateway's batches queue for, so a batch
-/// takes it as late as it can: with its other rows, in the same statement (`flush`), and
-/// chains its audit entries only then. A batch holding the head never waits for a lock another
+/// takes it as late as it can: when its writes have run, just before its rows go in (`flush`),
+/// and chains its audit entries only then. A batch holding the head never waits for a lock another
 /// batch holds, so two gateways cannot deadlock: idempotency keys are claimed first, before the
 /// head (sorted, so two batches claiming the same keys wait for each other in one order), and
 /// a batch that locks existing rows (a review reads its held item for update) takes the head
@@ -194,11 +194,16 @@ final class PostgresBatch: @unchecked Sendable {
         return nil
     }
 
-    /// Sends the kept writes and releases unused claims in one statement (each insert a
-    /// data-modifying `WITH`), which also takes the chain's head if the batch does not hold it
-    /// yet; then chains the audit entries from the head and writes them with the head's move,
-    /// in a second. The transaction commits after this.
+    /// Takes the chain's head if the batch does not hold it yet, chains the audit entries from
+    /// it, and sends the kept writes, the head's move and the release of unused claims as one
+    /// statement (each a data-modifying `WITH`). The transaction commits after this.
+    ///
+    /// The head is taken before any row goes in: rows are numbered (`seq`) as they are
+    /// inserted, and readers page by those numbers (the contribution feed, other gateways'
+    /// fingerprint reads), so numbers must be taken in the order batches commit.
     func flush() async throws {
+        let inserts = !(audit.isEmpty && contributions.isEmpty && held.isEmpty && fingerprints.isEmpty)
+        if inserts { try await lockHead() }
         var statement = Statement()
         statement.insert(into: "contribution", columns: ["id", "conversation", "text", "received_at", "decided_at"], contributions) { row, binds in
             binds.append(row.id)
@@ -242,21 +247,21 @@ final class PostgresBatch: @unchecked Sendable {
         if !unused.isEmpty {
             statement.add(parameters: 1, sql: { "DELETE FROM idempotency WHERE key = ANY($\($0))" }) { $0.append(unused) }
         }
-        let lockingHead = head == nil && !audit.isEmpty
-        if lockingHead { statement.add(parameters: 0, sql: { _ in Self.headQuery }) { _ in } }
-        let queries = statement.finish()
-        for (index, query) in queries.enumerated() {
-            let rows = try await self.query(query)
-            if lockingHead && index == queries.count - 1 { head = try await Self.readHead(rows) }
+        if var head, !audit.isEmpty {
+            let chained = audit.map { pending in
+                head.next(
+                    time: pending.time, actor: pending.actor, event: pending.event, itemId: pending.itemId, decision: pending.decision,
+                    findings: pending.findings, textHash: pending.textHash, rulesVersion: pending.rulesVersion, reason: pending.reason)
+            }
+            appendChain(chained, head: head, to: &statement)
+            self.head = head
         }
-        guard var head, !audit.isEmpty else { return }
-        let chained = audit.map { pending in
-            head.next(
-                time: pending.time, actor: pending.actor, event: pending.event, itemId: pending.itemId, decision: pending.decision,
-                findings: pending.findings, textHash: pending.textHash, rulesVersion: pending.rulesVersion, reason: pending.reason)
-        }
-        var chain = Statement()
-        chain.insert(
+        for query in statement.finish() { try await self.query(query) }
+    }
+
+    /// The audit entries' insert and the head's move.
+    private func appendChain(_ chained: [(entry: AuditEntry, findingsJSON: String)], head: AuditChainHead, to statement: inout Statement) {
+        statement.insert(
             into: "audit_entry",
             columns: ["seq", "time", "actor", "event", "item_id", "decision", "findings", "text_hash", "rules_version", "reason", "prev_hash", "hash"],
             chained
@@ -275,12 +280,10 @@ final class PostgresBatch: @unchecked Sendable {
             binds.append(entry.prevHash)
             binds.append(entry.hash)
         }
-        chain.add(parameters: 2, sql: { "UPDATE audit_head SET seq = $\($0), hash = $\($0 + 1) WHERE id = 1" }) { [head] binds in
+        statement.add(parameters: 2, sql: { "UPDATE audit_head SET seq = $\($0), hash = $\($0 + 1) WHERE id = 1" }) { binds in
             binds.append(head.seq)
             binds.append(head.hash)
         }
-        for query in chain.finish() { try await self.query(query) }
-        self.head = head
     }
 
     /// The statements of a flush, joined into as few queries as PostgreSQL's limit of 65,535

@@ -21,14 +21,14 @@ final class PostgresFingerprintIndex: FingerprintIndex, Sendable {
     private let client: PostgresClient
     private let logger: Logger
     private let reader: CoalescedRun
+    private let state = CatchUpState()
 
     init(client: PostgresClient, gateway: String, retention: TimeInterval, logger: Logger) {
         index = RecordingFingerprintIndex(retention: retention)
         self.gateway = gateway
         self.client = client
         self.logger = logger
-        let state = CatchUpState()
-        reader = CoalescedRun(limit: PostgresErrors.deadline) { [index, client, gateway, logger] in
+        reader = CoalescedRun(limit: PostgresErrors.deadline) { [index, state, client, gateway, logger] in
             try await Self.readNew(into: index, state: state, client: client, gateway: gateway, logger: logger)
         }
     }
@@ -45,6 +45,9 @@ final class PostgresFingerprintIndex: FingerprintIndex, Sendable {
         try await reader.run()
     }
 
+    /// The number of the last row read (this gateway's own included).
+    var lastRead: Int64 { state.last }
+
     /// Writes the fingerprints `itemId`'s evaluation inserted into `batch`.
     func persist(itemId: String, into batch: PostgresBatch) {
         for pending in index.takePending(itemId: itemId) {
@@ -56,7 +59,7 @@ final class PostgresFingerprintIndex: FingerprintIndex, Sendable {
         index.withdraw(itemId: itemId)
     }
 
-    /// The last seq read (the gateway's own rows are skipped, not counted as unread), and
+    /// The last seq read (the gateway's own rows included: they are passed over, not loaded), and
     /// which read may move it. A read that outlived its deadline (the server went away under
     /// it) may still finish while a newer one runs: only the newest read loads what it got,
     /// so no row is loaded twice and `last` never goes back.
@@ -67,6 +70,8 @@ final class PostgresFingerprintIndex: FingerprintIndex, Sendable {
             var reader = 0
         }
         private let state = Mutex(State())
+
+        var last: Int64 { state.withLock { $0.last } }
 
         /// Starts a read: its number, where it starts, and whether the first full load is done.
         func begin() -> (reader: Int, last: Int64, loaded: Bool) {
@@ -101,23 +106,27 @@ final class PostgresFingerprintIndex: FingerprintIndex, Sendable {
         let until = now.addingTimeInterval(Submission.allowedClockSkew).timeIntervalSince1970
         var last = first
         while true {
-            // Only the primary key bounds the read: with the times in the condition too,
-            // PostgreSQL intersected the whole `time` index with the key's range on every
-            // read (the bounds cover every row once the first load is done), work that grew
-            // with the table and made the shared store's CPU the bench's bottleneck.
+            // Only the primary key bounds the read, so that each read costs what it returns.
+            // With the times in the condition, PostgreSQL intersected the whole `time` index
+            // with the key's range (the bounds cover every row once the first load is done);
+            // with `gateway <> this one` there, `last` stayed behind this gateway's own rows,
+            // which every read then went through again (all of the table, for a gateway
+            // alone). Own rows are read as their numbers only, and passed over.
             let rows = try await client.query(
                 """
-                SELECT seq, item_id, contributor, root_contributor, conversation, time, exact, signature, bands, cluster, sentences
-                FROM fingerprint WHERE seq > \(last) AND gateway <> \(gateway) ORDER BY seq LIMIT \(readLimit)
+                SELECT seq, gateway = \(gateway), item_id, contributor, root_contributor, conversation, time, exact,
+                    CASE WHEN gateway = \(gateway) THEN NULL ELSE signature END, CASE WHEN gateway = \(gateway) THEN NULL ELSE bands END,
+                    cluster, CASE WHEN gateway = \(gateway) THEN NULL ELSE sentences END
+                FROM fingerprint WHERE seq > \(last) ORDER BY seq LIMIT \(readLimit)
                 """, logger: logger)
             var batch: [RecordingFingerprintIndex.Pending] = []
             var read = 0
             for try await row in rows {
-                let (seq, itemId, contributor, root, conversation, time, exact, signature, bands, cluster, sentences) =
-                    try row.decode((Int64, String, Int64?, Int64?, String?, Double, Int64, ByteBuffer, ByteBuffer, String, ByteBuffer).self)
+                let (seq, own, itemId, contributor, root, conversation, time, exact, signature, bands, cluster, sentences) =
+                    try row.decode((Int64, Bool, String, Int64?, Int64?, String?, Double, Int64, ByteBuffer?, ByteBuffer?, String, ByteBuffer?).self)
                 last = seq
                 read += 1
-                guard time >= since, time <= until else { continue }
+                guard !own, time >= since, time <= until, let signature, let bands, let sentences else { continue }
                 batch.append(
                     .init(
                         fingerprint: StoredFingerprint(

@@ -1,6 +1,6 @@
 import Foundation
 import GatehouseCore
-import GatehousePostgres
+@testable import GatehousePostgres
 import GatehouseTestSupport
 import Logging
 import Testing
@@ -62,6 +62,26 @@ struct PostgresStoreTests {
         #expect(b.gatewayId != a.gatewayId)
         await a.close()
         await b.close()
+    }
+
+    @Test("a gateway alone reads past its own rows: each catch-up starts after the newest row, not at the first")
+    func catchUpPassesOwnRows() async throws {
+        let settings = try await TestPostgres.freshDatabase()
+        defer { Task { await TestPostgres.drop(settings) } }
+        let a = try await PostgresStores.open(settings, keyCheck: "k", logger: Logger(label: "a"))
+        let rules = try duplicateRules(a)
+        for index in 0..<5 {
+            let text = "Item \(index): the hydrotherapy pool at the district hospital has been closed since the spring."
+            let verdict = rules.evaluate(Submission(text: text, contributor: "c\(index)"), itemId: "a-\(index)")
+            _ = try await a.recorder.record(record("a-\(index)", verdict.decision, text: text))
+        }
+        try await a.catchUp()
+        let newest = try await TestPostgres.execute("SELECT MAX(seq) FROM fingerprint", on: settings)
+        let seq = try #require(try newest.first?.decode(Int64?.self))
+        #expect(seq > 0)
+        // Before, own rows were left unread, and every read went through all of them again.
+        #expect((a.fingerprints as? PostgresFingerprintIndex)?.lastRead == seq)
+        await a.close()
     }
 
     @Test("two gateways writing at once, the same keys in opposite orders and reviews among them: no deadlock, one item a key, one chain")
