@@ -94,7 +94,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = {
-            var logger = Logger(label: "gatehouse")
+            var logger = Logger(label: "gatehouse", factory: DeferredMetadataLogHandler.standardError)
             logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
             return logger
         }()
