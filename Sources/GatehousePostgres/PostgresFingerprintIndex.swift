@@ -114,19 +114,20 @@ final class PostgresFingerprintIndex: FingerprintIndex, Sendable {
             // alone). Own rows are read as their numbers only, and passed over.
             let rows = try await client.query(
                 """
-                SELECT seq, gateway = \(gateway), item_id, contributor, root_contributor, conversation, time, exact,
-                    CASE WHEN gateway = \(gateway) THEN NULL ELSE signature END, CASE WHEN gateway = \(gateway) THEN NULL ELSE bands END,
-                    cluster, CASE WHEN gateway = \(gateway) THEN NULL ELSE sentences END
-                FROM fingerprint WHERE seq > \(last) ORDER BY seq LIMIT \(readLimit)
+                SELECT seq, own, contributor, root_contributor, time, exact,
+                    CASE WHEN NOT own THEN item_id END, CASE WHEN NOT own THEN conversation END, CASE WHEN NOT own THEN cluster END,
+                    CASE WHEN NOT own THEN signature END, CASE WHEN NOT own THEN bands END, CASE WHEN NOT own THEN sentences END
+                FROM (SELECT *, gateway = \(gateway) AS own FROM fingerprint WHERE seq > \(last) ORDER BY seq LIMIT \(readLimit)) AS unread
+                ORDER BY seq
                 """, logger: logger)
             var batch: [RecordingFingerprintIndex.Pending] = []
             var read = 0
             for try await row in rows {
-                let (seq, own, itemId, contributor, root, conversation, time, exact, signature, bands, cluster, sentences) =
-                    try row.decode((Int64, Bool, String, Int64?, Int64?, String?, Double, Int64, ByteBuffer?, ByteBuffer?, String, ByteBuffer?).self)
+                let (seq, own, contributor, root, time, exact, itemId, conversation, cluster, signature, bands, sentences) =
+                    try row.decode((Int64, Bool, Int64?, Int64?, Double, Int64, String?, String?, String?, ByteBuffer?, ByteBuffer?, ByteBuffer?).self)
                 last = seq
                 read += 1
-                guard !own, time >= since, time <= until, let signature, let bands, let sentences else { continue }
+                guard !own, time >= since, time <= until, let itemId, let cluster, let signature, let bands, let sentences else { continue }
                 batch.append(
                     .init(
                         fingerprint: StoredFingerprint(
