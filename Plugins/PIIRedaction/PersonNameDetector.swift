@@ -89,6 +89,11 @@ final class PersonNameDetector: Sendable {
         ["band"], ["is", "a", "credit"], ["was", "a", "credit"],
         // A member of a team: `Nomr in the podiatry team`; `*` is any lower-case word.
         ["in", "the", "*", "team"], ["on", "the", "*", "team"], ["from", "the", "*", "team"],
+        ["from", "the", "*", "service"], ["from", "the", "*", "clinic"], ["from", "the", "*", "department"],
+        ["at", "the", "front", "desk"], ["on", "the", "front", "desk"], ["on", "the", "desk"],
+        // A member of a profession's department: `Will from radiography sorted it`.
+        ["from", "physio"], ["from", "physiotherapy"], ["from", "radiography"], ["from", "podiatry"], ["from", "x-ray"],
+        ["from", "audiology"], ["from", "orthotics"], ["from", "dietetics"], ["from", "ot"], ["from", "slt"], ["from", "salt"],
     ]
     /// Cues after a name that only help a listed first name or surname.
     private static let weakCuesAfter: [[String]] = [
@@ -273,6 +278,13 @@ final class PersonNameDetector: Sendable {
         var index = 0
         while index < tokens.count {
             let token = tokens[index]
+            // A capitalised role heading a run is the name's cue, not part of it: `Radiographer
+            // Chidi took ages` (the run starts at Chidi, after the cue).
+            if token.capitalised, roleWords.contains(token.hash), index + 1 < tokens.count, tokens[index + 1].joinedToPrevious,
+               tokens[index + 1].capitalised, !tokens[index + 1].initial {
+                index += 1
+                continue
+            }
             guard isCandidateStart(token, lowerCaseText: lowerCaseText),
                   mayStartName(hash: token.hash, plainHash: token.plainHash, tailHash: token.tailHash,
                                previousHash: index > 0 ? tokens[index - 1].hash : nil)
