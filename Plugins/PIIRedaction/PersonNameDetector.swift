@@ -75,7 +75,7 @@ final class PersonNameDetector: Sendable {
         ["daughter"], ["son"], ["husband"], ["wife"], ["mum"], ["mom"], ["mother"], ["dad"], ["father"], ["partner"],
         ["grandson"], ["granddaughter"], ["grandma"], ["grandad"], ["granddad"], ["nan"], ["nana"], ["brother"],
         ["neighbour"], ["friend"], ["uncle"], ["aunt"], ["auntie"], ["cousin"], ["fiancé"], ["fiance"], ["boyfriend"],
-        ["girlfriend"], ["niece"], ["nephew"], ["colleague"], ["worker"], ["assistant"], ["technician"], ["practitioner"],
+        ["girlfriend"], ["niece"], ["nephew"], ["colleague"], ["worker"], ["assistant"], ["technician"], ["practitioner"], ["porter"], ["hca"],
         ["ask", "for"], ["asked", "for"], ["see"], ["saw"], ["seen", "by"], ["treated", "by"], ["with"], ["and"],
         ["by"], ["mr"], ["mrs"], ["ms"], ["miss"], ["mx"], ["dr"], ["prof"],
     ]
@@ -90,7 +90,7 @@ final class PersonNameDetector: Sendable {
         // A member of a team: `Nomr in the podiatry team`; `*` is any lower-case word.
         ["in", "the", "*", "team"], ["on", "the", "*", "team"], ["from", "the", "*", "team"],
         ["from", "the", "*", "service"], ["from", "the", "*", "clinic"], ["from", "the", "*", "department"],
-        ["at", "the", "front", "desk"], ["on", "the", "front", "desk"], ["on", "the", "desk"],
+        ["at", "the", "*", "clinic"], ["at", "the", "front", "desk"], ["on", "the", "front", "desk"], ["on", "the", "desk"],
         // A member of a profession's department: `Will from radiography sorted it`.
         ["from", "physio"], ["from", "physiotherapy"], ["from", "radiography"], ["from", "podiatry"], ["from", "x-ray"],
         ["from", "audiology"], ["from", "orthotics"], ["from", "dietetics"], ["from", "ot"], ["from", "slt"], ["from", "salt"],
@@ -147,8 +147,12 @@ final class PersonNameDetector: Sendable {
     private let surnameFollowers = PersonNameDetector.surnameFollowersList
     private let wordUseAfter = PersonNameDetector.wordUseAfterList
     private let placeBefore = PersonNameDetector.placeBeforeList
+    private let possessives = WordSet(["our", "my", "your", "his", "her", "their"])
+    private let theHash = WordHash.of("the".utf8)
     /// Role and relation words (physio, daughter, manager): cues, never names themselves.
     private let roleWords: WordSet
+    /// The roles and relations among them (not `thanks`, `from`, `mr`): `Robin, the podiatrist,`.
+    private let personNouns: WordSet
     /// Cue sequences by the hash of their last word.
     private let cuesByLastWord: [UInt64: [(words: [UInt64], weak: Bool)]]
     private let strongCueAfterHashes: [[UInt64]]
@@ -175,6 +179,11 @@ final class PersonNameDetector: Sendable {
         }
         cuesByLastWord = cues
         roleWords = WordSet(Self.cuesBefore.filter { $0.count == 1 }.map { $0[0] } + ["physios", "physiotherapists", "podiatrists", "paramedics", "nurses", "doctors", "therapists", "staff", "team", "receptionists"])
+        let notNouns: Set<String> = [
+            "thanks", "called", "named", "regards", "cheers", "wishes", "sincerely", "faithfully", "love", "see", "saw", "with",
+            "and", "by", "from", "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "i'm", "i’m", "name's",
+        ]
+        personNouns = WordSet(Self.cuesBefore.filter { $0.count == 1 && !notNouns.contains($0[0]) }.map { $0[0] })
         strongCueAfterHashes = Self.strongCuesAfter.map { $0.map { $0 == "*" ? Self.anyWord : WordHash.of($0.utf8) } }
         weakCueAfterHashes = Self.weakCuesAfter.map { $0.map { WordHash.of($0.utf8) } }
     }
@@ -220,9 +229,54 @@ final class PersonNameDetector: Sendable {
             if isLetter(byte) { return true }
             return (byte == 0x27 || byte == 0x2D) && i > 0 && i + 1 < count && isLetter(text[i - 1]) && isLetter(text[i + 1])
         }
+        func previousWordHash(before index: Int) -> UInt64? {
+            var back = index - 1
+            while back >= 0, !isLetter(text[back]) { back -= 1 }
+            guard back >= 0 else { return nil }
+            var wordStart = back
+            while wordStart > 0, isWordByte(wordStart - 1) { wordStart -= 1 }
+            return WordHash.of(UnsafeBufferPointer(rebasing: text[wordStart...back]))
+        }
+        func open(_ index: Int, _ end: Int) {
+            var start = index
+            for _ in 0..<5 {
+                var back = start - 1
+                while back >= 0, !isLetter(text[back]) { back -= 1 }
+                guard back >= 0 else { start = 0; break }
+                while back > 0, isWordByte(back - 1) { back -= 1 }
+                start = back
+            }
+            var stop = end
+            for _ in 0..<8 {
+                var next = stop
+                while next < count, !isLetter(text[next]) { next += 1 }
+                guard next < count else { stop = count; break }
+                while next < count, isWordByte(next) { next += 1 }
+                stop = next
+            }
+            // A full stop or other punctuation right after the last word belongs to the window.
+            while stop < count, text[stop] != 0x20, !isLetter(text[stop]) { stop += 1 }
+            if let last = windows.last, start <= last.upperBound {
+                windows[windows.count - 1] = last.lowerBound..<max(last.upperBound, stop)
+            } else {
+                windows.append(start..<stop)
+            }
+        }
         while index < count {
             let byte = text[index]
             if byte >= 0x80 { return nil }
+            if byte >= 0x61, byte <= 0x7A, index == 0 || !isWordByte(index - 1) {
+                // A lower-case word: a window only for a listed first name right after a cue.
+                var end = index + 1
+                while end < count, text[end] < 0x80, isWordByte(end) { end += 1 }
+                if end < count, text[end] >= 0x80 { return nil }
+                let hash = WordHash.of(UnsafeBufferPointer(rebasing: text[index..<end]))
+                if end - index >= 2, isLowerCaseName(hash: hash), let previous = previousWordHash(before: index), cuesByLastWord[previous] != nil {
+                    open(index, end)
+                }
+                index = end
+                continue
+            }
             guard byte >= 0x41, byte <= 0x5A, index == 0 || !isWordByte(index - 1) else { index += 1; continue }
             var end = index + 1
             while end < count, text[end] < 0x80, isWordByte(end) { end += 1 }
@@ -233,38 +287,8 @@ final class PersonNameDetector: Sendable {
             var keyEnd = end
             if keyEnd - index > 3, text[keyEnd - 1] | 0x20 == 0x73, text[keyEnd - 2] == 0x27 { keyEnd -= 2 }
             let hash = WordHash.of(UnsafeBufferPointer(rebasing: text[index..<keyEnd]))
-            let keep = mayStartName(hash: hash, plainHash: hash, tailHash: hash, previousHash: {
-                var back = index - 1
-                while back >= 0, !isLetter(text[back]) { back -= 1 }
-                guard back >= 0 else { return nil }
-                var wordStart = back
-                while wordStart > 0, isWordByte(wordStart - 1) { wordStart -= 1 }
-                return WordHash.of(UnsafeBufferPointer(rebasing: text[wordStart...back]))
-            }())
-            if keep {
-                var start = index
-                for _ in 0..<5 {
-                    var back = start - 1
-                    while back >= 0, !isLetter(text[back]) { back -= 1 }
-                    guard back >= 0 else { start = 0; break }
-                    while back > 0, isWordByte(back - 1) { back -= 1 }
-                    start = back
-                }
-                var stop = end
-                for _ in 0..<8 {
-                    var next = stop
-                    while next < count, !isLetter(text[next]) { next += 1 }
-                    guard next < count else { stop = count; break }
-                    while next < count, isWordByte(next) { next += 1 }
-                    stop = next
-                }
-                // A full stop or other punctuation right after the last word belongs to the window.
-                while stop < count, text[stop] != 0x20, !isLetter(text[stop]) { stop += 1 }
-                if let last = windows.last, start <= last.upperBound {
-                    windows[windows.count - 1] = last.lowerBound..<max(last.upperBound, stop)
-                } else {
-                    windows.append(start..<stop)
-                }
+            if mayStartName(hash: hash, plainHash: hash, tailHash: hash, previousHash: previousWordHash(before: index)) {
+                open(index, end)
             }
             index = end
         }
@@ -280,12 +304,16 @@ final class PersonNameDetector: Sendable {
             let token = tokens[index]
             // A capitalised role heading a run is the name's cue, not part of it: `Radiographer
             // Chidi took ages` (the run starts at Chidi, after the cue).
-            if token.capitalised, roleWords.contains(token.hash), index + 1 < tokens.count, tokens[index + 1].joinedToPrevious,
-               tokens[index + 1].capitalised, !tokens[index + 1].initial {
+            if token.capitalised, personNouns.contains(token.hash), !isFirst(token), index + 1 < tokens.count,
+               tokens[index + 1].joinedToPrevious, tokens[index + 1].capitalised, !tokens[index + 1].initial {
                 index += 1
                 continue
             }
-            guard isCandidateStart(token, lowerCaseText: lowerCaseText),
+            // A listed first name written in lower case right after a strong cue, in a message
+            // that capitalises other words: `Big thanks to priya from the SLT team`.
+            let lowerAfterCue = !lowerCaseText && !token.capitalised && isLowerCaseName(token)
+                && cueBefore(text, tokens, at: index)?.strong == true
+            guard lowerAfterCue || isCandidateStart(token, lowerCaseText: lowerCaseText),
                   mayStartName(hash: token.hash, plainHash: token.plainHash, tailHash: token.tailHash,
                                previousHash: index > 0 ? tokens[index - 1].hash : nil)
             else {
@@ -308,7 +336,8 @@ final class PersonNameDetector: Sendable {
                     && (surnameFollowers.contains(next.hash) && isSurname(next) && isFirst(token) && !isWord(token)
                         || !isWord(next) && next.range.count >= 3 && !stopWords.contains(next.hash) && !isWord(token)
                            && !roleWords.contains(next.hash) && !roleWords.contains(token.hash))
-                if nameWord(next, lowerCaseText: lowerCaseText) || next.initial || surnameAfterFirst {
+                let lowerSurname = lowerAfterCue && end == index + 1 && !next.capitalised && isSurname(next) && !isWord(next)
+                if nameWord(next, lowerCaseText: lowerCaseText) || next.initial || surnameAfterFirst || lowerSurname {
                     end += 1
                     if next.possessive { break }
                 } else if particles.contains(next.hash), end + 1 < tokens.count, tokens[end + 1].joinedToPrevious,
@@ -387,6 +416,15 @@ final class PersonNameDetector: Sendable {
               !surnames.contains(hash), !surnames.contains(plainHash), !surnames.contains(tailHash)
         else { return true }
         return previousHash().map { cuesByLastWord[$0] != nil } ?? false
+    }
+
+    /// A lower-case word that is a listed first name and no English word (`priya`, not `will`).
+    private func isLowerCaseName(_ token: NameToken) -> Bool {
+        isLowerCaseName(hash: token.hash) || token.plainHash != token.hash && isLowerCaseName(hash: token.plainHash)
+    }
+
+    private func isLowerCaseName(hash: UInt64) -> Bool {
+        firstNames.contains(hash) && !commonWords.contains(hash) && !stopWords.contains(hash) && !monthsAndDays.contains(hash)
     }
 
     private func isCandidateStart(_ token: NameToken, lowerCaseText: Bool) -> Bool {
@@ -542,6 +580,16 @@ final class PersonNameDetector: Sendable {
     private static let anyWord: UInt64 = 0
 
     private func cueAfter(_ tokens: [NameToken], at index: Int, strong: Bool) -> Bool {
+        // A role or relation in apposition: `Lauren-Mae, our paramedic,`, `Robin, the podiatrist,`
+        // (`the` only after a comma or bracket: `in Leeds the physio said` is no name).
+        if strong, index + 1 < tokens.count, personNouns.contains(tokens[index + 1].hash), !tokens[index].capitalised,
+           !tokens[index + 1].capitalised, tokens[index + 1].joinedToPrevious {
+            let set = tokens[index].punctuationBefore == 0x2C || tokens[index].punctuationBefore == 0x28
+            if set && (possessives.contains(tokens[index].hash) || tokens[index].hash == theHash)
+                || tokens[index].joinedToPrevious && possessives.contains(tokens[index].hash) {
+                return true
+            }
+        }
         for words in strong ? strongCueAfterHashes : weakCueAfterHashes where index + words.count <= tokens.count {
             var matches = true
             for (offset, hash) in words.enumerated() {
