@@ -165,17 +165,25 @@ extension ProfanityPlugin.Engine {
         "little", "big", "silly", "stupid", "like", "bloody", "fat", "old", "arrogant", "rude", "smug", "useless", "of",
     ]
 
-    /// The allow phrase of `rule` that covers `range`, if any.
+    /// The allow phrase of `rule` that covers `range`, if any: whole words only (`sod of` does
+    /// not allow `sod off`).
     private func allowingPhrase(_ rule: ProfanityRule, around range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> String? {
         guard !rule.allowPhrases.isEmpty else { return nil }
         let longest = rule.allowPhrases.map(\.count).max() ?? 0
         let start = max(0, range.lowerBound - longest)
         let end = min(bytes.count, range.upperBound + longest)
         let window = bytes[start..<end].map { NormalizedText.asciiFold[Int($0)] }
+        @inline(__always) func isLetter(at index: Int) -> Bool {
+            guard index >= 0, index < bytes.count else { return false }
+            let byte = NormalizedText.asciiFold[Int(bytes[index])]
+            return byte >= 0x80 || (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte)
+        }
         for phrase in rule.allowPhrases where phrase.count <= window.count {
             for offset in 0...(window.count - phrase.count) where window[offset] == phrase[0] {
                 let phraseStart = start + offset
-                guard phraseStart <= range.lowerBound, phraseStart + phrase.count >= range.upperBound else { continue }
+                guard phraseStart <= range.lowerBound, phraseStart + phrase.count >= range.upperBound,
+                      !isLetter(at: phraseStart - 1), !isLetter(at: phraseStart + phrase.count)
+                else { continue }
                 if window[offset..<(offset + phrase.count)].elementsEqual(phrase) {
                     return String(decoding: phrase, as: UTF8.self)
                 }

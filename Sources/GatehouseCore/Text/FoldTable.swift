@@ -75,6 +75,9 @@ public struct FoldTable: Sendable {
             "ȥ": "z", "ƴ": "y", "ʎ": "y", "ɣ": "y", "ʍ": "w", "ʌ": "v", "ɯ": "w", "ı": "i", "ɨ": "i",
             "ϲ": "c", "ϳ": "j", "ս": "u", "ո": "n", "օ": "o", "հ": "h", "ց": "g", "ԍ": "g",
             "Ꭺ": "a", "Ᏼ": "b", "Ꮯ": "c", "Ꭼ": "e", "Ꮋ": "h", "Ꮶ": "k", "Ꮮ": "l", "Ꮇ": "m", "Ꮲ": "p", "Ꮪ": "s", "Ꭲ": "t",
+            // Hooked, stroked and small-capital letters that do not decompose (ƒuck, sħit).
+            "ƒ": "f", "Ƒ": "f", "ꜰ": "f", "ϝ": "f", "ſ": "s", "ƀ": "b", "ɇ": "e", "ɉ": "j", "ɍ": "r", "ɏ": "y", "ƶ": "z",
+            "ħ": "h", "Ħ": "h", "ŧ": "t", "Ŧ": "t", "ꝁ": "k", "ǥ": "g", "ᵾ": "u", "ꞯ": "q",
         ]
         for (key, value) in confusables {
             table[key.unicodeScalars.first!.value] = .ascii(Array(value.utf8))
