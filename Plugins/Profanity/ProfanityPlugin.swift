@@ -156,8 +156,16 @@ extension ProfanityPlugin.Engine {
         }
         var after = range.upperBound
         while after < bytes.count, bytes[after] == 0x20 { after += 1 }
-        return after < bytes.count && after > range.upperBound && (0x41...0x5A).contains(bytes[after])
+        guard after < bytes.count, after > range.upperBound else { return false }
+        if (0x41...0x5A).contains(bytes[after]) { return true }
+        // At a sentence's start, a word that only follows a person: `Dick from the wheelchair service`.
+        var wordEnd = after
+        while wordEnd < bytes.count, (0x61...0x7A).contains(bytes[wordEnd]) { wordEnd += 1 }
+        return personFollowers.contains(String(decoding: UnsafeBufferPointer(rebasing: bytes[after..<wordEnd]), as: UTF8.self))
     }
+
+    /// Words after a capitalised word at a sentence's start that make it a person.
+    static let personFollowers: Set<String> = ["from", "at", "said", "told", "rang", "phoned", "called", "explained", "and"]
 
     /// Words before a capitalised word that make it an insult rather than a name.
     static let insultLead: Set<String> = [
