@@ -143,6 +143,22 @@ struct DuplicateSpamPluginTests {
         #expect(fourth.findings.first { $0.rule == "duplicate.campaign" }?.attributes["campaign"] == "c1")
     }
 
+    @Test("copies of one text do not make its sentences a common passage: an edited copy after an exact one is still a copy")
+    func editedCopyAfterExactCopies() throws {
+        let rules = try freshRules()
+        let text = """
+            The podiatry clinic in our town closed and the nearest one is two buses away. I am diabetic and need my feet \
+            checked regularly. The staff are kind when you get there but getting there is the problem for older people like me.
+            """
+        #expect(submit(rules, text, id: "t1", from: "alice").findings.isEmpty)
+        #expect(submit(rules, text, id: "t2", from: "bob", at: 60).findings.map(\.rule) == ["duplicate.copy"])
+        // One word changed. Before, the two items holding each sentence made every sentence a
+        // passage "others quote too" (a template's, a quoted question's), and the edited copy
+        // was judged on its own words alone: no finding (for four of five one-word edits tried).
+        let edited = submit(rules, text.replacingOccurrences(of: "older people", with: "elderly people"), id: "t3", from: "carol", at: 120)
+        #expect(edited.findings.first { $0.rule == "duplicate.campaign" }?.attributes["contributors"] == "3", "\(edited.findings)")
+    }
+
     @Test("flood: the sixth item in a minute from one contributor is held")
     func flood() throws {
         let rules = try freshRules()

@@ -83,6 +83,9 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
         var cluster: String
         var conversation: String?
         var contributor: UInt64?
+        /// Whether its sentences are counted in `sentenceCounts`: only the first live item of
+        /// each text is, so a sentence's count is the number of different texts holding it.
+        var countsSentences: Bool
         var sentenceCount: UInt16
         /// The previous item whose exact hash has the same low 32 bits (or -1).
         var nextExact: Int32
@@ -198,8 +201,9 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
         func compact(cutoff: Date) {
             let dead = firstLive - base
             let firstMark = metas[dead].sentenceStart
-            for mark in sentenceMarks[0..<(firstMark - sentenceBase)] {
-                sentenceCounts.add(-1, to: mark.hash)
+            for meta in metas[0..<dead] where meta.countsSentences {
+                let start = meta.sentenceStart - sentenceBase
+                for mark in sentenceMarks[start..<(start + Int(meta.sentenceCount))] { sentenceCounts.add(-1, to: mark.hash) }
             }
             sentenceCounts.retain { $0 > 0 }
             sentenceMarks.removeFirst(firstMark - sentenceBase)
@@ -389,14 +393,22 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
             storage.times.append(fingerprint.time.timeIntervalSinceReferenceDate)
             storage.lookupStamps.append(0)
             let marks = fingerprint.sentences.prefix(Int(UInt16.max))
+            let sameTextBefore = storage.exactHeads[UInt32(truncatingIfNeeded: fingerprint.exact)].map { head in
+                storage.isLive(Int(head)) && storage.metas[Int(head) - storage.base].exact == fingerprint.exact
+            } ?? false
+            // A sentence counts once per text: copies of one text (a campaign, a repeat) make
+            // none of its sentences a common passage, so a later edited copy is still judged
+            // against them (`count(sentence:)`).
             storage.metas.append(
                 Meta(
                     itemId: fingerprint.itemId, cluster: fingerprint.cluster, conversation: fingerprint.conversation,
-                    contributor: fingerprint.contributor, sentenceCount: UInt16(marks.count),
+                    contributor: fingerprint.contributor, countsSentences: !sameTextBefore, sentenceCount: UInt16(marks.count),
                     nextExact: storage.exactHeads[UInt32(truncatingIfNeeded: fingerprint.exact)] ?? -1, exact: fingerprint.exact,
                     sentenceStart: storage.sentenceBase + storage.sentenceMarks.count))
             storage.sentenceMarks.append(contentsOf: marks)
-            for mark in marks { storage.sentenceCounts.add(1, to: mark.hash) }
+            if !sameTextBefore {
+                for mark in marks { storage.sentenceCounts.add(1, to: mark.hash) }
+            }
             storage.exactHeads.set(UInt32(truncatingIfNeeded: fingerprint.exact), Int32(truncatingIfNeeded: sequence))
             if let contributor = fingerprint.contributor {
                 storage.exactByContributor[Storage.key(exact: fingerprint.exact, contributor: contributor)] = Int32(truncatingIfNeeded: sequence)
