@@ -177,7 +177,7 @@ public enum Validators {
     /// BG, GB, KN, NK, NT, TN, ZZ) and a suffix A–D.
     public static let ukNINO: Validator = { bytes in
         var letters: [UInt8] = []
-        for byte in bytes where byte != 0x20 {
+        for byte in bytes where byte != 0x20 && byte != 0x2D {
             letters.append(byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte)
         }
         guard letters.count == 9 else { return false }
