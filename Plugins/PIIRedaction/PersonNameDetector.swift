@@ -91,9 +91,7 @@ final class PersonNameDetector: Sendable {
         ["in", "the", "*", "team"], ["on", "the", "*", "team"], ["from", "the", "*", "team"],
         ["from", "the", "*", "service"], ["from", "the", "*", "clinic"], ["from", "the", "*", "department"],
         ["at", "the", "*", "clinic"], ["at", "the", "front", "desk"], ["on", "the", "front", "desk"], ["on", "the", "desk"],
-        // A member of a profession's department: `Will from radiography sorted it`.
-        ["from", "physio"], ["from", "physiotherapy"], ["from", "radiography"], ["from", "podiatry"], ["from", "x-ray"],
-        ["from", "audiology"], ["from", "orthotics"], ["from", "dietetics"], ["from", "ot"], ["from", "slt"], ["from", "salt"],
+        ["on", "the", "phone"],
     ]
     /// Cues after a name that only help a listed first name or surname.
     private static let weakCuesAfter: [[String]] = [
@@ -149,6 +147,15 @@ final class PersonNameDetector: Sendable {
     private let placeBefore = PersonNameDetector.placeBeforeList
     private let possessives = WordSet(["our", "my", "your", "his", "her", "their"])
     private let theHash = WordHash.of("the".utf8)
+    private let wasHash = WordHash.of("was".utf8)
+    private let isHash = WordHash.of("is".utf8)
+    private let departmentPrepositions = WordSet(["from", "in", "at", "on"])
+    /// Departments and services a person works in (`Hazel in audiology`).
+    private let departments = WordSet([
+        "physio", "physiotherapy", "radiography", "radiology", "podiatry", "x-ray", "xray", "audiology", "orthotics",
+        "orthoptics", "dietetics", "ot", "slt", "salt", "reception", "outpatients", "triage", "pharmacy", "ultrasound",
+        "phlebotomy", "hydrotherapy", "chiropody", "occupational", "speech",
+    ])
     /// Role and relation words (physio, daughter, manager): cues, never names themselves.
     private let roleWords: WordSet
     /// The roles and relations among them (not `thanks`, `from`, `mr`): `Robin, the podiatrist,`.
@@ -580,13 +587,17 @@ final class PersonNameDetector: Sendable {
     private static let anyWord: UInt64 = 0
 
     private func cueAfter(_ tokens: [NameToken], at index: Int, strong: Bool) -> Bool {
-        // A role or relation in apposition: `Lauren-Mae, our paramedic,`, `Robin, the podiatrist,`
-        // (`the` only after a comma or bracket: `in Leeds the physio said` is no name).
-        if strong, index + 1 < tokens.count, personNouns.contains(tokens[index + 1].hash), !tokens[index].capitalised,
-           !tokens[index + 1].capitalised, tokens[index + 1].joinedToPrevious {
-            let set = tokens[index].punctuationBefore == 0x2C || tokens[index].punctuationBefore == 0x28
-            if set && (possessives.contains(tokens[index].hash) || tokens[index].hash == theHash)
-                || tokens[index].joinedToPrevious && possessives.contains(tokens[index].hash) {
+        if strong, index + 1 < tokens.count, !tokens[index].capitalised, !tokens[index + 1].capitalised, tokens[index + 1].joinedToPrevious,
+           tokens[index].joinedToPrevious || tokens[index].punctuationBefore == 0x2C || tokens[index].punctuationBefore == 0x28 {
+            let (first, second) = (tokens[index].hash, tokens[index + 1].hash)
+            // A role or relation in apposition: `Lauren-Mae, our paramedic,`, `Iris the podiatrist`
+            // (a place before the run is ruled out where the verdict is given: `in Leeds the physio`).
+            if personNouns.contains(second), possessives.contains(first) || first == theHash { return true }
+            // A member of a department: `Will from radiography`, `Hazel in audiology`.
+            if departmentPrepositions.contains(first), departments.contains(second) { return true }
+            // `Heather was my physio`.
+            if first == wasHash || first == isHash, index + 2 < tokens.count, possessives.contains(second),
+               personNouns.contains(tokens[index + 2].hash), !tokens[index + 2].capitalised, tokens[index + 2].joinedToPrevious {
                 return true
             }
         }
