@@ -160,6 +160,8 @@ final class PersonNameDetector: Sendable {
     private let roleWords: WordSet
     /// The roles and relations among them (not `thanks`, `from`, `mr`): `Robin, the podiatrist,`.
     private let personNouns: WordSet
+    /// The last words of the cues before a name.
+    private let cueLastWords: WordSet
     /// Cue sequences by the hash of their last word.
     private let cuesByLastWord: [UInt64: [(words: [UInt64], weak: Bool)]]
     private let strongCueAfterHashes: [[UInt64]]
@@ -185,6 +187,7 @@ final class PersonNameDetector: Sendable {
             cues[hashes.last!, default: []].append((hashes, words.count == 1 && Self.weakCues.contains(words[0]) || words == ["thank", "you"]))
         }
         cuesByLastWord = cues
+        cueLastWords = WordSet(Self.cuesBefore.map { $0.last! })
         roleWords = WordSet(Self.cuesBefore.filter { $0.count == 1 }.map { $0[0] } + ["physios", "physiotherapists", "podiatrists", "paramedics", "nurses", "doctors", "therapists", "staff", "team", "receptionists"])
         let notNouns: Set<String> = [
             "thanks", "called", "named", "regards", "cheers", "wishes", "sincerely", "faithfully", "love", "see", "saw", "with",
@@ -229,6 +232,8 @@ final class PersonNameDetector: Sendable {
         let count = text.count
         var windows: [Range<Int>] = []
         var sawCapitalised = false
+        // Whether the last word read ends a cue (`thanks to`, `my physio`).
+        var afterCue = false
         var index = 0
         @inline(__always) func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
         @inline(__always) func isWordByte(_ i: Int) -> Bool {
@@ -278,9 +283,9 @@ final class PersonNameDetector: Sendable {
                 while end < count, text[end] < 0x80, isWordByte(end) { end += 1 }
                 if end < count, text[end] >= 0x80 { return nil }
                 let hash = WordHash.of(UnsafeBufferPointer(rebasing: text[index..<end]))
-                if end - index >= 2, isLowerCaseName(hash: hash), let previous = previousWordHash(before: index), cuesByLastWord[previous] != nil {
-                    open(index, end)
-                }
+                // The cue test first: a small table, where the first names' is a large one.
+                if afterCue, end - index >= 2, isLowerCaseName(hash: hash) { open(index, end) }
+                afterCue = cueLastWords.contains(hash)
                 index = end
                 continue
             }
@@ -289,11 +294,12 @@ final class PersonNameDetector: Sendable {
             while end < count, text[end] < 0x80, isWordByte(end) { end += 1 }
             if end < count, text[end] >= 0x80 { return nil }
             // All capitals (NHS) and single capitals are not names by themselves.
-            guard end - index >= 2, text[index + 1] >= 0x61 || text[index + 1] == 0x27 else { index = end; continue }
+            guard end - index >= 2, text[index + 1] >= 0x61 || text[index + 1] == 0x27 else { afterCue = false; index = end; continue }
             sawCapitalised = true
             var keyEnd = end
             if keyEnd - index > 3, text[keyEnd - 1] | 0x20 == 0x73, text[keyEnd - 2] == 0x27 { keyEnd -= 2 }
             let hash = WordHash.of(UnsafeBufferPointer(rebasing: text[index..<keyEnd]))
+            afterCue = cueLastWords.contains(hash)
             if mayStartName(hash: hash, plainHash: hash, tailHash: hash, previousHash: previousWordHash(before: index)) {
                 open(index, end)
             }
