@@ -326,9 +326,14 @@ final class PersonNameDetector: Sendable {
             // that capitalises other words: `Big thanks to priya from the SLT team`.
             let lowerAfterCue = !lowerCaseText && !token.capitalised && isLowerCaseName(token)
                 && cueBefore(text, tokens, at: index)?.strong == true
-            guard lowerAfterCue || isCandidateStart(token, lowerCaseText: lowerCaseText),
-                  mayStartName(hash: token.hash, plainHash: token.plainHash, tailHash: token.tailHash,
-                               previousHash: index > 0 ? tokens[index - 1].hash : nil)
+            // An initial with its full stop before a capitalised word: `Regards, T. O'Sullivan`.
+            let initialLed = token.initial && text[token.range.upperBound - 1] == 0x2E && index + 1 < tokens.count
+                && tokens[index + 1].joinedToPrevious && tokens[index + 1].capitalised && !tokens[index + 1].initial
+                && !followsDigit(text, token.range.lowerBound)
+            guard initialLed
+                || (lowerAfterCue || isCandidateStart(token, lowerCaseText: lowerCaseText))
+                    && mayStartName(hash: token.hash, plainHash: token.plainHash, tailHash: token.tailHash,
+                                    previousHash: index > 0 ? tokens[index - 1].hash : nil)
             else {
                 index += 1
                 continue
@@ -394,6 +399,12 @@ final class PersonNameDetector: Sendable {
                 }
             } else {
                 if explain, let reason = verdict.rejected { letGo(range, reason) }
+                // A run led by an initial that is no name leaves the word after it to be judged
+                // on its own (`… 56 C. Sukhvinder never gave up`: the C ends an NI number).
+                if initialLed {
+                    index += 1
+                    continue
+                }
                 index = max(end, index + 1)
                 // An organisation word that ended the run goes with it (Florence Ward, Grace Lane).
                 if index < tokens.count, followers.contains(tokens[index].hash) { index += 1 }
@@ -429,6 +440,13 @@ final class PersonNameDetector: Sendable {
               !surnames.contains(hash), !surnames.contains(plainHash), !surnames.contains(tailHash)
         else { return true }
         return previousHash().map { cuesByLastWord[$0] != nil } ?? false
+    }
+
+    /// Whether a digit comes before `start`, past spaces (`56 C.`: a letter ending an identifier).
+    private func followsDigit(_ text: UnsafeBufferPointer<UInt8>, _ start: Int) -> Bool {
+        var back = start - 1
+        while back >= 0, text[back] == 0x20 { back -= 1 }
+        return back >= 0 && (0x30...0x39).contains(text[back])
     }
 
     /// A lower-case word that is a listed first name and no English word (`priya`, not `will`).
@@ -475,7 +493,7 @@ final class PersonNameDetector: Sendable {
         if let previous, first.joinedToPrevious || first.punctuationBefore == nil, blockBefore.contains(previous.hash) {
             return Verdict(rejected: explain ? "'\(word(text, previous))' before it makes it a place or an organisation" : "")
         }
-        if stopWords.contains(first.hash) {
+        if stopWords.contains(first.hash) && !first.initial {
             return Verdict(rejected: explain ? "'\(word(text, first))' is a function word" : "")
         }
         // A listed place or organisation: the run, its first two words, or the run with a word
