@@ -14,7 +14,7 @@ struct SignalTests {
         try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("rules"), to: rules)
         let server = try ServerProcess(
             binary: binary, dataDirectory: directory.url.appendingPathComponent("data").path,
-            port: Int.random(in: 20_000..<40_000), rules: rules.path, captureLog: true)
+            port: try freePort(), rules: rules.path, captureLog: true)
         defer { _ = server.terminate() }
         try await server.waitUntilReady()
         let pid = server.process.processIdentifier
@@ -41,7 +41,7 @@ struct SignalTests {
         let binary = try #require(ServerProcess.binary, "build the gatehouse executable first (swift build)")
         let directory = try TemporaryDirectory()
         let data = directory.url.appendingPathComponent("data").path
-        let server = try ServerProcess(binary: binary, dataDirectory: data, port: Int.random(in: 20_000..<40_000), captureLog: true)
+        let server = try ServerProcess(binary: binary, dataDirectory: data, port: try freePort(), captureLog: true)
         try await server.waitUntilReady()
 
         // The head and half the body, then SIGTERM, then the rest of the body.
