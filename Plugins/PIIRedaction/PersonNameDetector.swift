@@ -75,7 +75,7 @@ final class PersonNameDetector: Sendable {
         ["daughter"], ["son"], ["husband"], ["wife"], ["mum"], ["mom"], ["mother"], ["dad"], ["father"], ["partner"],
         ["grandson"], ["granddaughter"], ["grandma"], ["grandad"], ["granddad"], ["nan"], ["nana"], ["brother"],
         ["neighbour"], ["friend"], ["uncle"], ["aunt"], ["auntie"], ["cousin"], ["fiancé"], ["fiance"], ["boyfriend"],
-        ["girlfriend"], ["niece"], ["nephew"], ["colleague"], ["worker"], ["assistant"], ["technician"], ["practitioner"], ["porter"], ["hca"],
+        ["girlfriend"], ["niece"], ["nephew"], ["colleague"], ["worker"], ["assistant"], ["technician"], ["practitioner"], ["specialist"], ["prescriber"], ["porter"], ["hca"],
         ["ask", "for"], ["asked", "for"], ["see"], ["saw"], ["seen", "by"], ["treated", "by"], ["with"], ["and"],
         ["by"], ["mr"], ["mrs"], ["ms"], ["miss"], ["mx"], ["dr"], ["prof"],
     ]
@@ -89,6 +89,10 @@ final class PersonNameDetector: Sendable {
         ["band"], ["is", "a", "credit"], ["was", "a", "credit"],
         // A member of a team: `Nomr in the podiatry team`; `*` is any lower-case word.
         ["in", "the", "*", "team"], ["on", "the", "*", "team"], ["from", "the", "*", "team"],
+    ]
+    /// Cues after a name that place someone at work: a person only when the word before is a
+    /// listed first name or surname (`Joy from the wheelchair service`, not `WiFi in audiology`).
+    private static let workplaceCuesAfter: [[String]] = [
         ["from", "the", "*", "service"], ["from", "the", "*", "clinic"], ["from", "the", "*", "department"],
         ["at", "the", "*", "clinic"], ["at", "the", "front", "desk"], ["on", "the", "front", "desk"], ["on", "the", "desk"],
         ["on", "the", "phone"],
@@ -165,6 +169,7 @@ final class PersonNameDetector: Sendable {
     /// Cue sequences by the hash of their last word.
     private let cuesByLastWord: [UInt64: [(words: [UInt64], weak: Bool)]]
     private let strongCueAfterHashes: [[UInt64]]
+    private let workplaceCueAfterHashes: [[UInt64]]
     private let weakCueAfterHashes: [[UInt64]]
 
     init(_ definition: RuleDefinition, packFile: String) throws {
@@ -195,6 +200,7 @@ final class PersonNameDetector: Sendable {
         ]
         personNouns = WordSet(Self.cuesBefore.filter { $0.count == 1 && !notNouns.contains($0[0]) }.map { $0[0] })
         strongCueAfterHashes = Self.strongCuesAfter.map { $0.map { $0 == "*" ? Self.anyWord : WordHash.of($0.utf8) } }
+        workplaceCueAfterHashes = Self.workplaceCuesAfter.map { $0.map { $0 == "*" ? Self.anyWord : WordHash.of($0.utf8) } }
         weakCueAfterHashes = Self.weakCuesAfter.map { $0.map { WordHash.of($0.utf8) } }
     }
 
@@ -493,6 +499,10 @@ final class PersonNameDetector: Sendable {
         if let previous, first.joinedToPrevious || first.punctuationBefore == nil, blockBefore.contains(previous.hash) {
             return Verdict(rejected: explain ? "'\(word(text, previous))' before it makes it a place or an organisation" : "")
         }
+        // A role alone is a cue, never a name: `Nurse Practitioner clinics`, `Nurse Specialist`.
+        if count == 1, roleWords.contains(first.hash), !isFirst(first) {
+            return Verdict(rejected: explain ? "'\(word(text, first))' is a role" : "")
+        }
         if stopWords.contains(first.hash) && !first.initial {
             return Verdict(rejected: explain ? "'\(word(text, first))' is a function word" : "")
         }
@@ -515,7 +525,7 @@ final class PersonNameDetector: Sendable {
         }
         let monthOrDay = monthsAndDays.contains(first.hash)
         let cueText = { cue.map { self.cueWords(text, tokens, at: run.lowerBound, count: $0.count) } ?? "" }
-        let strongAfter = cueAfter(tokens, at: run.upperBound, strong: true)
+        let strongAfter = cueAfter(tokens, at: run.upperBound, strong: true, listed: isFirst(first) || isSurname(last))
         let weakAfter = strongAfter || cueAfter(tokens, at: run.upperBound, strong: false)
         let firstListed = isFirst(first)
         let firstWord = isWord(first)
@@ -610,7 +620,9 @@ final class PersonNameDetector: Sendable {
     /// Stands for any lower-case word in a cue (`in the * team`).
     private static let anyWord: UInt64 = 0
 
-    private func cueAfter(_ tokens: [NameToken], at index: Int, strong: Bool) -> Bool {
+    /// Whether a cue follows `index`; `listed`: the word before it is a listed first name or
+    /// surname, which workplace cues need.
+    private func cueAfter(_ tokens: [NameToken], at index: Int, strong: Bool, listed: Bool = false) -> Bool {
         if strong, index + 1 < tokens.count, !tokens[index].capitalised, !tokens[index + 1].capitalised, tokens[index + 1].joinedToPrevious,
            tokens[index].joinedToPrevious || tokens[index].punctuationBefore == 0x2C || tokens[index].punctuationBefore == 0x28 {
             let (first, second) = (tokens[index].hash, tokens[index + 1].hash)
@@ -618,14 +630,22 @@ final class PersonNameDetector: Sendable {
             // (a place before the run is ruled out where the verdict is given: `in Leeds the physio`).
             if personNouns.contains(second), possessives.contains(first) || first == theHash { return true }
             // A member of a department: `Will from radiography`, `Hazel in audiology`.
-            if departmentPrepositions.contains(first), departments.contains(second) { return true }
+            if listed, departmentPrepositions.contains(first), departments.contains(second) { return true }
             // `Heather was my physio`.
             if first == wasHash || first == isHash, index + 2 < tokens.count, possessives.contains(second),
                personNouns.contains(tokens[index + 2].hash), !tokens[index + 2].capitalised, tokens[index + 2].joinedToPrevious {
                 return true
             }
         }
-        for words in strong ? strongCueAfterHashes : weakCueAfterHashes where index + words.count <= tokens.count {
+        if strong {
+            return follows(strongCueAfterHashes, tokens, at: index) || listed && follows(workplaceCueAfterHashes, tokens, at: index)
+        }
+        return follows(weakCueAfterHashes, tokens, at: index)
+    }
+
+    /// Whether one of `cues` (lower-case words; `*` any) starts at `index`, after a space, comma or bracket.
+    private func follows(_ cues: [[UInt64]], _ tokens: [NameToken], at index: Int) -> Bool {
+        for words in cues where index + words.count <= tokens.count {
             var matches = true
             for (offset, hash) in words.enumerated() {
                 let token = tokens[index + offset]
