@@ -137,7 +137,7 @@ let package = Package(
         .testTarget(
             name: "GatehouseServerTests",
             dependencies: [
-                "GatehouseServer", "GatehouseStorage", "GatehouseCore", "GatehouseRuntime",
+                "GatehouseServer", "GatehouseStorage", "GatehouseCore", "GatehouseRuntime", "GatehouseTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -21,7 +21,10 @@ public final class GatewayProcess: Sendable {
 
     /// Starts `gatehouse serve --listen 127.0.0.1:PORT` with `arguments` and `environment`
     /// added to this process's own.
-    public init(binary: URL, port: Int = Int.random(in: 20_000..<40_000), arguments: [String], environment: [String: String]) throws {
+    /// Without a `port`, on one the kernel picks (a random one could be held by another test's
+    /// server or a client's ephemeral port: `bind` then fails and the gateway never starts).
+    public init(binary: URL, port: Int? = nil, arguments: [String], environment: [String: String]) throws {
+        let port = try port ?? freePort()
         self.port = port
         child = try Spawned(binary.path, ["serve", "--listen", "127.0.0.1:\(port)"] + arguments, environment: environment)
     }
