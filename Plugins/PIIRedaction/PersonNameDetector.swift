@@ -199,9 +199,10 @@ final class PersonNameDetector: Sendable {
             "and", "by", "from", "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "i'm", "i’m", "name's",
         ]
         personNouns = WordSet(Self.cuesBefore.filter { $0.count == 1 && !notNouns.contains($0[0]) }.map { $0[0] })
-        strongCueAfterHashes = Self.strongCuesAfter.map { $0.map { $0 == "*" ? Self.anyWord : WordHash.of($0.utf8) } }
-        workplaceCueAfterHashes = Self.workplaceCuesAfter.map { $0.map { $0 == "*" ? Self.anyWord : WordHash.of($0.utf8) } }
-        weakCueAfterHashes = Self.weakCuesAfter.map { $0.map { WordHash.of($0.utf8) } }
+        func hashes(_ cues: [[String]]) -> [[UInt64]] { cues.map { $0.map { $0 == "*" ? Self.anyWord : WordHash.of($0.utf8) } } }
+        strongCueAfterHashes = hashes(Self.strongCuesAfter)
+        workplaceCueAfterHashes = hashes(Self.workplaceCuesAfter)
+        weakCueAfterHashes = hashes(Self.weakCuesAfter)
     }
 
     struct Candidate {
@@ -246,14 +247,6 @@ final class PersonNameDetector: Sendable {
             let byte = text[i]
             if isLetter(byte) { return true }
             return (byte == 0x27 || byte == 0x2D) && i > 0 && i + 1 < count && isLetter(text[i - 1]) && isLetter(text[i + 1])
-        }
-        func previousWordHash(before index: Int) -> UInt64? {
-            var back = index - 1
-            while back >= 0, !isLetter(text[back]) { back -= 1 }
-            guard back >= 0 else { return nil }
-            var wordStart = back
-            while wordStart > 0, isWordByte(wordStart - 1) { wordStart -= 1 }
-            return WordHash.of(UnsafeBufferPointer(rebasing: text[wordStart...back]))
         }
         func open(_ index: Int, _ end: Int) {
             var start = index
@@ -300,15 +293,18 @@ final class PersonNameDetector: Sendable {
             while end < count, text[end] < 0x80, isWordByte(end) { end += 1 }
             if end < count, text[end] >= 0x80 { return nil }
             // All capitals (NHS) and single capitals are not names by themselves.
-            guard end - index >= 2, text[index + 1] >= 0x61 || text[index + 1] == 0x27 else { afterCue = false; index = end; continue }
+            guard end - index >= 2, text[index + 1] >= 0x61 || text[index + 1] == 0x27 else {
+                afterCue = cueLastWords.contains(WordHash.of(UnsafeBufferPointer(rebasing: text[index..<end])))
+                index = end
+                continue
+            }
             sawCapitalised = true
             var keyEnd = end
             if keyEnd - index > 3, text[keyEnd - 1] | 0x20 == 0x73, text[keyEnd - 2] == 0x27 { keyEnd -= 2 }
             let hash = WordHash.of(UnsafeBufferPointer(rebasing: text[index..<keyEnd]))
-            afterCue = cueLastWords.contains(hash)
-            if mayStartName(hash: hash, plainHash: hash, tailHash: hash, previousHash: previousWordHash(before: index)) {
-                open(index, end)
-            }
+            if mayStartName(hash: hash, plainHash: hash, tailHash: hash, afterCue: afterCue) { open(index, end) }
+            // The whole word, a possessive's ending included, as the word before the next one.
+            afterCue = cueLastWords.contains(keyEnd == end ? hash : WordHash.of(UnsafeBufferPointer(rebasing: text[index..<end])))
             index = end
         }
         return sawCapitalised ? windows : nil
@@ -339,7 +335,7 @@ final class PersonNameDetector: Sendable {
             guard initialLed
                 || (lowerAfterCue || isCandidateStart(token, lowerCaseText: lowerCaseText))
                     && mayStartName(hash: token.hash, plainHash: token.plainHash, tailHash: token.tailHash,
-                                    previousHash: index > 0 ? tokens[index - 1].hash : nil)
+                                    afterCue: index > 0 && cueLastWords.contains(tokens[index - 1].hash))
             else {
                 index += 1
                 continue
@@ -440,12 +436,12 @@ final class PersonNameDetector: Sendable {
     /// word that no list holds unless a cue word comes right before it. The commonest capitalised
     /// word, an English word starting a sentence, stops here. Shared by the scan and by the
     /// choice of windows, so that the windows never skip a word the scan would have read.
-    private func mayStartName(hash: UInt64, plainHash: UInt64, tailHash: UInt64, previousHash: @autoclosure () -> UInt64?) -> Bool {
+    private func mayStartName(hash: UInt64, plainHash: UInt64, tailHash: UInt64, afterCue: @autoclosure () -> Bool) -> Bool {
         if stopWords.contains(hash) || followers.contains(hash) { return false }
         guard commonWords.contains(hash), !firstNames.contains(hash), !firstNames.contains(plainHash),
               !surnames.contains(hash), !surnames.contains(plainHash), !surnames.contains(tailHash)
         else { return true }
-        return previousHash().map { cuesByLastWord[$0] != nil } ?? false
+        return afterCue()
     }
 
     /// Whether a digit comes before `start`, past spaces (`56 C.`: a letter ending an identifier).
