@@ -83,8 +83,9 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
         var cluster: String
         var conversation: String?
         var contributor: UInt64?
-        /// Whether its sentences are counted in `sentenceCounts`: only the first live item of
-        /// each text is, so a sentence's count is the number of different texts holding it.
+        /// Whether its sentences are counted in `sentenceCounts`: only an item whose text no live
+        /// item held when it came is, so a sentence's count is the number of different texts
+        /// holding it.
         var countsSentences: Bool
         var sentenceCount: UInt16
         /// The previous item whose exact hash has the same low 32 bits (or -1).
@@ -393,17 +394,19 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
             storage.times.append(fingerprint.time.timeIntervalSinceReferenceDate)
             storage.lookupStamps.append(0)
             let marks = fingerprint.sentences.prefix(Int(UInt16.max))
-            let sameTextBefore = storage.exactHeads[UInt32(truncatingIfNeeded: fingerprint.exact)].map { head in
-                storage.isLive(Int(head)) && storage.metas[Int(head) - storage.base].exact == fingerprint.exact
-            } ?? false
+            let exactHead = storage.exactHeads[UInt32(truncatingIfNeeded: fingerprint.exact)]
             // A sentence counts once per text: copies of one text (a campaign, a repeat) make
             // none of its sentences a common passage, so a later edited copy is still judged
-            // against them (`count(sentence:)`).
+            // against them (`count(sentence:)`). The text is held already when the newest live
+            // item under its exact hash's low bits is the same text.
+            let sameTextBefore = exactHead.map { head in
+                storage.isLive(Int(head)) && storage.metas[Int(head) - storage.base].exact == fingerprint.exact
+            } ?? false
             storage.metas.append(
                 Meta(
                     itemId: fingerprint.itemId, cluster: fingerprint.cluster, conversation: fingerprint.conversation,
                     contributor: fingerprint.contributor, countsSentences: !sameTextBefore, sentenceCount: UInt16(marks.count),
-                    nextExact: storage.exactHeads[UInt32(truncatingIfNeeded: fingerprint.exact)] ?? -1, exact: fingerprint.exact,
+                    nextExact: exactHead ?? -1, exact: fingerprint.exact,
                     sentenceStart: storage.sentenceBase + storage.sentenceMarks.count))
             storage.sentenceMarks.append(contentsOf: marks)
             if !sameTextBefore {
