@@ -276,7 +276,7 @@ struct MultiGatewayTests {
 
     @Test("PostgreSQL stops under load: 503 with Retry-After (never a 201 not committed), /readyz fails, and the gateways recover without a restart")
     func databaseOutage() async throws {
-        let server = try OwnPostgresServer(port: Int.random(in: 55_000..<56_000))
+        let server = try OwnPostgresServer()
         defer { server.stop() }
         let cluster = try await GatewayCluster(server: server.settings)
         defer { cluster.stopNow() }

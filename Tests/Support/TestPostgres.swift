@@ -104,14 +104,24 @@ public final class OwnPostgresServer: Sendable {
     public let settings: PostgresSettings
     private let environment: [String: String]
 
-    /// Starts a fresh cluster on `port`.
-    public init(port: Int) throws {
-        environment = ["GATEHOUSE_TEST_POSTGRES_PORT": String(port)]
-        let started = try runTestPostgresScript("start", environment: environment)
-        guard started.status == 0, let line = started.output.split(separator: "\n").first(where: { $0.hasPrefix("GATEHOUSE_TEST_POSTGRES=") }) else {
-            throw TestPostgres.Unavailable(description: "scripts/test-postgres start on port \(port) failed: \(started.output)")
+    /// Starts a fresh cluster on a port the kernel picks as free. The pick and the server's bind
+    /// are two steps, so another process can take the port between them (a client's ephemeral
+    /// port, say): a start that fails is cleaned up and tried on another port, three times in all.
+    public init() throws {
+        var failures: [String] = []
+        for _ in 0..<3 {
+            let port = try freePort()
+            let environment = ["GATEHOUSE_TEST_POSTGRES_PORT": String(port)]
+            let started = try runTestPostgresScript("start", environment: environment)
+            if started.status == 0, let line = started.output.split(separator: "\n").first(where: { $0.hasPrefix("GATEHOUSE_TEST_POSTGRES=") }) {
+                self.environment = environment
+                settings = try PostgresSettings(url: String(line.dropFirst("GATEHOUSE_TEST_POSTGRES=".count)), source: "scripts/test-postgres")
+                return
+            }
+            _ = try? runTestPostgresScript("stop", environment: environment)
+            failures.append("port \(port): \(started.output)")
         }
-        settings = try PostgresSettings(url: String(line.dropFirst("GATEHOUSE_TEST_POSTGRES=".count)), source: "scripts/test-postgres")
+        throw TestPostgres.Unavailable(description: "scripts/test-postgres start failed three times: \(failures.joined(separator: "\n"))")
     }
 
     /// Stops the server, keeping its data (an outage).
