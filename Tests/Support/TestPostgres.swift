@@ -127,8 +127,16 @@ public final class OwnPostgresServer: Sendable {
     /// Stops the server, keeping its data (an outage).
     public func halt() throws { try run("halt") }
 
-    /// Starts the halted server again on the same data and port.
-    public func resume() throws { try run("resume") }
+    /// Starts the halted server again on the same data and port. While it was down, the
+    /// gateways' reconnects may hold the port for a moment (a connect from an ephemeral port equal
+    /// to the one it dials connects to itself), so a failed start is tried again, five times in all.
+    public func resume() throws {
+        for _ in 0..<4 {
+            if (try? run("resume")) != nil { return }
+            Thread.sleep(forTimeInterval: 0.5)
+        }
+        try run("resume")
+    }
 
     /// Stops it and removes its data.
     public func stop() { _ = try? runTestPostgresScript("stop", environment: environment) }
