@@ -10,6 +10,8 @@ struct NameToken {
     var plainHash: UInt64
     /// The hash of the part after the last hyphen (Obi-Ryan → ryan); else `hash`.
     var tailHash: UInt64
+    /// The hash of the part before the first hyphen (Obi-Ryan → obi); else `hash`.
+    var headHash: UInt64
     /// Starts with an upper-case letter and is not all capitals (`NHS`, `PALS`).
     var capitalised: Bool
     /// A single capital, with or without a full stop after it (`B.`).
@@ -24,6 +26,8 @@ struct NameToken {
     var joinedToPrevious: Bool
     /// Something other than a space comes right before it: `,` `(` `-`.
     var punctuationBefore: UInt8?
+    /// Part of an e-mail address, a web address or a domain (`complaints@nuh.nhs.uk`): no name.
+    var inAddress: Bool
 }
 
 /// Splits UTF-8 text into words for name detection: letters (any non-ASCII byte counts as a
@@ -108,23 +112,51 @@ enum NameTokenizer {
             let plainHash = folded.plain
             if !asciiOnly { upperCount = folded.upperCount; letters = folded.letters }
             var tailHash = hash
-            if let hyphen = UnsafeBufferPointer(rebasing: text[start..<keyEnd]).lastIndex(of: 0x2D) {
+            var headHash = hash
+            let word = UnsafeBufferPointer(rebasing: text[start..<keyEnd])
+            if let hyphen = word.lastIndex(of: 0x2D) {
                 tailHash = WordHash.of(UnsafeBufferPointer(rebasing: text[(start + hyphen + 1)..<keyEnd]))
+                headHash = WordHash.of(UnsafeBufferPointer(rebasing: text[start..<(start + word.firstIndex(of: 0x2D)!)]))
             }
             let initial = letters == 1 && capitalised
             // All capitals (NHS, PALS, MSK) are acronyms, not names; Mc/Mac/O' names have two capitals.
             if letters > 1 && upperCount == letters { capitalised = false }
             if initial, end < count, text[end] == 0x2E { end += 1 }
+            // Only a word touching `@ . / _` can be in an address: the rest skip the test.
+            let byteBefore = start > 0 ? text[start - 1] : 0x20
+            let byteAfter = end < text.count ? text[end] : 0x20
+            let inAddress = (isAddressByte(byteBefore) || isAddressByte(byteAfter)) && isInAddress(text, start..<end)
             tokens.append(NameToken(
-                range: start..<end, hash: hash, plainHash: plainHash, tailHash: tailHash, capitalised: capitalised || initial, initial: initial,
+                range: start..<end, hash: hash, plainHash: plainHash, tailHash: tailHash, headHash: headHash, capitalised: capitalised || initial, initial: initial,
                 possessive: possessive, sentenceStart: sentenceStart, lineStart: lineStart,
-                joinedToPrevious: !sawPunctuation && !tokens.isEmpty, punctuationBefore: sawPunctuation ? lastPunctuation : nil))
+                joinedToPrevious: !sawPunctuation && !tokens.isEmpty, punctuationBefore: sawPunctuation ? lastPunctuation : nil,
+                inAddress: inAddress))
             index = end
             sentenceStart = false
             lineStart = false
             sawPunctuation = false
             lastPunctuation = nil
         }
+    }
+
+    @inline(__always) private static func isAddressByte(_ byte: UInt8) -> Bool {
+        byte == 0x40 || byte == 0x2E || byte == 0x2F || byte == 0x5F
+    }
+
+    /// Whether the run of bytes without spaces around `word` is an address: it holds an `@`, a
+    /// `/`, or a full stop before a lower-case letter or a digit (`nuh.nhs.uk`, not `J.Smith`).
+    private static func isInAddress(_ text: UnsafeBufferPointer<UInt8>, _ word: Range<Int>) -> Bool {
+        @inline(__always) func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+        var start = word.lowerBound
+        while start > 0, !isSpace(text[start - 1]) { start -= 1 }
+        var end = word.upperBound
+        while end < text.count, !isSpace(text[end]) { end += 1 }
+        for index in start..<end {
+            let byte = text[index]
+            if byte == 0x40 || byte == 0x2F { return true }
+            if byte == 0x2E, index + 1 < end, (0x61...0x7A).contains(text[index + 1]) || (0x30...0x39).contains(text[index + 1]) { return true }
+        }
+        return false
     }
 
     /// The hashes of a word lower-cased and without diacritics, whether its first letter is a

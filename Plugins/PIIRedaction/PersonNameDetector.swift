@@ -114,7 +114,7 @@ final class PersonNameDetector: Sendable {
         "did", "have", "has", "had", "would", "shall", "should", "can", "could", "might", "must", "our",
         "your", "their", "his", "its", "one", "two", "three", "first", "second", "last", "next", "every", "each",
         "both", "either", "neither", "other", "another", "such", "only", "well", "good", "great", "overall",
-        "royal", "saint", "queen", "king", "prince", "princess", "lord", "lady", "general", "central", "county",
+        "royal", "saint", "st", "queen", "king", "prince", "princess", "lord", "lady", "general", "central", "county",
         // Titles: the title rule redacts the name after them; they are never part of it.
         "mr", "mrs", "ms", "miss", "mx", "dr", "doctor", "prof", "professor", "sister", "nurse", "sir", "dame", "rev",
         "revd", "reverend", "cllr", "councillor",
@@ -177,7 +177,7 @@ final class PersonNameDetector: Sendable {
         try fields.rejectUnknownKeys(allowed: RuleDefinition.commonKeys.union(Self.keys))
         info = RuleInfo(definition)
         func list(_ key: String) throws -> WordSet {
-            try WordSet(file: try fields.string(key), relativeTo: packFile, fields: fields, key: key)
+            try WordSet(files: try fields.stringList(key), relativeTo: packFile, fields: fields, key: key)
         }
         firstNames = try list("first_names")
         surnames = try list("surnames")
@@ -317,6 +317,10 @@ final class PersonNameDetector: Sendable {
         var index = 0
         while index < tokens.count {
             let token = tokens[index]
+            if token.inAddress {
+                index += 1
+                continue
+            }
             // A capitalised role heading a run is the name's cue, not part of it: `Radiographer
             // Chidi took ages` (the run starts at Chidi, after the cue).
             if token.capitalised, personNouns.contains(token.hash), !isFirst(token), index + 1 < tokens.count,
@@ -342,7 +346,7 @@ final class PersonNameDetector: Sendable {
             }
             // Extend the run: capitalised words, initials, particles, joined by spaces only.
             var end = index + 1
-            while end < tokens.count, end - index < 4, tokens[end].joinedToPrevious {
+            while end < tokens.count, end - index < 4, tokens[end].joinedToPrevious, !tokens[end].inAddress {
                 let next = tokens[end]
                 if followers.contains(next.hash),
                    !(surnameFollowers.contains(next.hash) && end == index + 1 && isFirst(token) && !isWord(token)
@@ -388,6 +392,7 @@ final class PersonNameDetector: Sendable {
                 // "Priya and Tavoren": a name joined by "and" to an accepted one.
                 if end + 1 < tokens.count, tokens[end].hash == andHash, tokens[end + 1].capitalised || lowerCaseText,
                    !tokens[end + 1].sentenceStart, nameWord(tokens[end + 1], lowerCaseText: lowerCaseText),
+                   !stopWords.contains(tokens[end + 1].hash),
                    !commonWords.contains(tokens[end + 1].hash) || firstNames.contains(tokens[end + 1].hash) {
                     var last = end + 2
                     while last < tokens.count, last - end - 1 < 3, tokens[last].joinedToPrevious,
@@ -404,6 +409,12 @@ final class PersonNameDetector: Sendable {
                 // A run led by an initial that is no name leaves the word after it to be judged
                 // on its own (`… 56 C. Sukhvinder never gave up`: the C ends an NI number).
                 if initialLed {
+                    index += 1
+                    continue
+                }
+                // A run led by an English word that starts the sentence leaves the rest to be
+                // judged on its own: `Tell Jean-Luc thank you`, `Ask Kehinde`.
+                if run.count > 1, token.sentenceStart, isWord(token), !isFirst(token) {
                     index += 1
                     continue
                 }
@@ -466,7 +477,11 @@ final class PersonNameDetector: Sendable {
         return nameWord(token, lowerCaseText: lowerCaseText)
     }
 
-    private func isFirst(_ token: NameToken) -> Bool { firstNames.contains(token.hash) || firstNames.contains(token.plainHash) }
+    /// A listed first name, or two joined by a hyphen (`Jean-Luc`, `Lily-Mae`).
+    private func isFirst(_ token: NameToken) -> Bool {
+        firstNames.contains(token.hash) || firstNames.contains(token.plainHash)
+            || token.tailHash != token.hash && firstNames.contains(token.headHash) && firstNames.contains(token.tailHash)
+    }
     private func isSurname(_ token: NameToken) -> Bool {
         surnames.contains(token.hash) || surnames.contains(token.plainHash) || surnames.contains(token.tailHash)
     }

@@ -19,18 +19,30 @@ struct WordSet: Sendable {
 
     /// Reads one entry per line from `file` (relative to the pack); blank lines and `#`
     /// comments are skipped, and spaces around an entry.
+    init(file: String, relativeTo packFile: String, fields: RuleFields, key: String) throws {
+        try self.init(files: [file], relativeTo: packFile, fields: fields, key: key)
+    }
+
+    /// The entries of every file in `files` (read as `init(file:)` reads one): a list kept in
+    /// parts, each under its own source and licence.
     ///
     /// Read as bytes: a line of ASCII is trimmed and hashed where it lies (the lists hold
     /// 140,000 entries, and going through `String` and Foundation's trimming for each was most
     /// of the start-up time); a line with anything else is read as before, through `String`.
-    init(file: String, relativeTo packFile: String, fields: RuleFields, key: String) throws {
+    init(files: [String], relativeTo packFile: String, fields: RuleFields, key: String) throws {
+        guard !files.isEmpty else { throw fields.error(key, "no word list given") }
+        var hashes = Set<UInt64>()
+        for file in files { try Self.read(file, relativeTo: packFile, fields: fields, key: key, into: &hashes) }
+        table = HashTable(hashes)
+    }
+
+    private static func read(_ file: String, relativeTo packFile: String, fields: RuleFields, key: String, into hashes: inout Set<UInt64>) throws {
         let directory = (packFile as NSString).deletingLastPathComponent
         let path = file.hasPrefix("/") ? file : (directory as NSString).appendingPathComponent(file)
         guard let data = FileManager.default.contents(atPath: path), String(validating: data, as: UTF8.self) != nil else {
             throw fields.error(key, "cannot read the word list '\(path)'")
         }
         var count = 0
-        var hashes = Set<UInt64>()
         [UInt8](data).withUnsafeBufferPointer { bytes in
             for rawLine in bytes.split(separator: 0x0A, omittingEmptySubsequences: true) {
                 let line = UnsafeBufferPointer(rebasing: rawLine)
@@ -60,7 +72,6 @@ struct WordSet: Sendable {
             }
         }
         guard count > 0 else { throw fields.error(key, "the word list '\(path)' is empty") }
-        table = HashTable(hashes)
     }
 
     /// Adds the hashes `word` is found by to `hashes`.

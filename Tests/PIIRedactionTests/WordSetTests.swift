@@ -69,6 +69,25 @@ struct WordSetTests {
         #expect(!WordSet.HashTable([]).contains(42))
     }
 
+    @Test("a list in several files holds every file's entries")
+    func severalFiles() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wordsets-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Data("# one\nAnn\nBob\n".utf8).write(to: URL(fileURLWithPath: "\(directory)/one.txt"))
+        try Data("# two\nBob\nSiân\n".utf8).write(to: URL(fileURLWithPath: "\(directory)/two.txt"))
+        let fields = RuleFields(file: "\(directory)/pack.yaml", rule: "t", line: 1, entries: [:])
+        let both = try WordSet(files: ["one.txt", "two.txt"], relativeTo: "\(directory)/pack.yaml", fields: fields, key: "first_names")
+        #expect(both.sortedHashes == WordSet(["ann", "bob", "siân"]).sortedHashes)
+        #expect(both.contains("sian"))
+        let one = try WordSet(files: ["one.txt"], relativeTo: "\(directory)/pack.yaml", fields: fields, key: "first_names")
+        #expect(!one.contains("sian"))
+        #expect(throws: (any Error).self) { try WordSet(files: [], relativeTo: "\(directory)/pack.yaml", fields: fields, key: "first_names") }
+        #expect(throws: (any Error).self) {
+            try WordSet(files: ["one.txt", "missing.txt"], relativeTo: "\(directory)/pack.yaml", fields: fields, key: "first_names")
+        }
+    }
+
     @Test("an unreadable or empty list is refused, naming the file")
     func refused() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("wordset-\(UUID().uuidString).txt").path
