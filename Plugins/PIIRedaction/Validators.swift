@@ -251,8 +251,8 @@ public enum Validators {
         "oct": 10, "nov": 11, "dec": 12,
     ]
 
-    /// Dates written with numbers (`12/03/1985`, `12.3.85`) or a month name (`12 March 1985`,
-    /// `March 12th, 1985`): a real day of a real month, a year from 1900 to 2099.
+    /// Dates written with numbers (`12/03/1985`, `12.3.85`, `19850312`) or a month name (`12 March
+    /// 1985`, `March 12th, 1985`): a real day of a real month, a year from 1900 to 2099.
     public static let date: Validator = { bytes in
         var numbers: [Int] = []
         var month: Int?
@@ -285,6 +285,13 @@ public enum Validators {
         if let month {
             guard numbers.count == 2 else { return false }
             (day, monthNumber, year) = (numbers[0], month, numbers[1])
+        } else if numbers.count == 1 {
+            // Eight digits together: 19850312 (a year first) or 12031985.
+            let digits = bytes.filter { (0x30...0x39).contains($0) }.count
+            guard digits == 8 else { return false }
+            let value = numbers[0]
+            (day, monthNumber, year) = value / 10_000 >= 1900 && value / 10_000 <= 2099
+                ? (value % 100, value / 100 % 100, value / 10_000) : (value / 1_000_000, value / 10_000 % 100, value % 10_000)
         } else {
             guard numbers.count == 3 else { return false }
             // ISO order (1985-03-12) when the first number can only be a year.
