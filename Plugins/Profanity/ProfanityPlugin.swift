@@ -145,6 +145,12 @@ extension ProfanityPlugin.Engine {
         if range.upperBound < bytes.count, bytes[range.upperBound] == 0x2D { return false }
         var before = range.lowerBound - 1
         while before >= 0, bytes[before] == 0x20 || bytes[before] == 0x22 || bytes[before] == 0x28 { before -= 1 }
+        // An initial before it (`Philip K. Dick`, `J. Cocks`): its full stop ends no sentence, and
+        // an initial and a capitalised word are a name.
+        if before >= 1, bytes[before] == 0x2E, (0x41...0x5A).contains(bytes[before - 1]),
+           before == 1 || bytes[before - 2] == 0x20 || bytes[before - 2] == 0x0A {
+            return true
+        }
         let sentenceStart = before < 0 || [0x2E, 0x21, 0x3F, 0x0A, 0x0D, 0x3A].contains(bytes[before])
         if !sentenceStart {
             // "a Dick", "a total Knob": an article or an intensifier before it makes it the insult.
