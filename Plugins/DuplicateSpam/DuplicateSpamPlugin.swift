@@ -222,7 +222,7 @@ extension DuplicateSpamPlugin.Engine {
         }
         if matches.otherExact == nil {
             let candidates = try transaction.items(
-                similarTo: fingerprint.signature, bands: fingerprint.bandKeys, atLeast: prefilter, since: since,
+                similarTo: fingerprint.signature, bands: fingerprint.bandKeys, sentences: fingerprint.sentences, atLeast: prefilter, since: since,
                 limit: candidateLimit)
                 .filter { contributor == nil || $0.item.contributor != contributor }
             matches.otherNear = try best(candidates, fingerprint, minimumSimilarity: reach.minimumSimilarity, transaction)

@@ -159,6 +159,33 @@ struct DuplicateSpamPluginTests {
         #expect(edited.findings.first { $0.rule == "duplicate.campaign" }?.attributes["contributors"] == "3", "\(edited.findings)")
     }
 
+    @Test("half of a long text is its copy, found through the sentences it keeps; two sentences in common are not enough to look")
+    func partialCopyOfLongText() throws {
+        let sentences = [
+            "After my hip operation the community physio team visited me at home twice a week.",
+            "They were patient and encouraging, and set me exercises I could actually do.",
+            "Six weeks later I was walking to the shops again and I cannot thank them enough.",
+            "Getting an audiology appointment for my husband took nine long months last year.",
+            "His hearing aids stopped working in January and he managed without them until October.",
+            "He missed conversations with the grandchildren and felt cut off from everyone.",
+        ]
+        // A half shares too few shingles with the whole for the bands to find it reliably (they
+        // missed one of these three), so it is found through its sentences.
+        for (name, kept) in [("first half", [0, 1, 2]), ("every other", [0, 2, 4]), ("last half", [3, 4, 5])] {
+            let rules = try freshRules()
+            #expect(submit(rules, sentences.joined(separator: " "), id: "whole", from: "alice").findings.isEmpty)
+            let half = submit(rules, kept.map { sentences[$0] }.joined(separator: " "), id: "half", from: "bob", at: 60)
+            #expect(half.findings.first?.rule == "duplicate.copy", "\(name): \(half.findings)")
+            #expect(half.findings.first?.attributes["duplicate_of"] == "whole", "\(name)")
+        }
+        // Two texts in the same plain words share two sentences by chance: the sentences lead
+        // to no candidate (three are needed), and the bands do not meet them.
+        let rules = try freshRules()
+        _ = submit(rules, "I was referred to occupational therapy by my GP in October. The car park at the hospital costs four pounds fifty for two hours, which is a lot when you go twice a week. Please make it easier to get appointments.", id: "a", from: "alice")
+        let other = submit(rules, "I was referred to occupational therapy by my GP in October. My appointment was at eight o'clock but we were seen at half past three. Please make it easier to get appointments.", id: "b", from: "bob", at: 60)
+        #expect(other.findings.isEmpty, "\(other.findings)")
+    }
+
     @Test("flood: the sixth item in a minute from one contributor is held")
     func flood() throws {
         let rules = try freshRules()
@@ -251,7 +278,7 @@ struct DuplicateSpamPluginTests {
             #expect(try transaction.latest(exact: first.exact, contributor: 7, since: time)?.itemId == "first")
             #expect(try transaction.items(exact: 3 << 32 | 0xABCD, since: time, limit: 16).isEmpty)
             // The band chain holds both; only the item similar to the query comes back.
-            let similar = try transaction.items(similarTo: first.signature, bands: first.bands, atLeast: 0.5, since: time, limit: 64)
+            let similar = try transaction.items(similarTo: first.signature, bands: first.bands, sentences: first.sentences, atLeast: 0.5, since: time, limit: 64)
             #expect(similar.map(\.item.itemId) == ["first"])
             #expect(similar.first?.similarity == 1)
         }

@@ -55,13 +55,15 @@ public protocol FingerprintTransaction {
     /// The newest item with this exact hash from this contributor, at or after `since`:
     /// found directly, however many others sent the same text (without signature or marks).
     func latest(exact: UInt64, contributor: UInt64, since: Date) throws -> StoredFingerprint?
-    /// Items sharing at least one LSH band key with `bands` whose signature is at least
-    /// `minimum` similar to `signature`, received at or after `since`, with their similarity.
-    /// At most `limit` candidates are examined in each band, newest first: a large campaign
-    /// never makes one lookup slow (its newest copies stand for it). The items come back with
-    /// their sentence marks and without their signatures.
+    /// Items sharing at least one LSH band key with `bands`, or one of `sentences` (a text that
+    /// keeps two of three sentences shares too few shingles for the bands to find it reliably),
+    /// whose signature is at least `minimum` similar to `signature`, received at or after
+    /// `since`, with their similarity. At most `limit` candidates are examined in each band and
+    /// for each sentence, newest first: a large campaign never makes one lookup slow (its newest
+    /// copies stand for it). The items come back with their sentence marks and without their
+    /// signatures.
     func items(
-        similarTo signature: [UInt32], bands: [UInt64], atLeast minimum: Double, since: Date, limit: Int
+        similarTo signature: [UInt32], bands: [UInt64], sentences: [SentenceMark], atLeast minimum: Double, since: Date, limit: Int
     ) throws -> [(item: StoredFingerprint, similarity: Double)]
     /// This contributor's items received at or after `since` whose signature is at least
     /// `minimum` similar to `signature`, newest first, with their similarity: every one of them,

@@ -20,10 +20,12 @@ public struct ForwardingTransaction: FingerprintTransaction {
     public func latest(exact: UInt64, contributor: UInt64, since: Date) throws -> StoredFingerprint? {
         try inner.latest(exact: exact, contributor: contributor, since: since)
     }
-    public func items(similarTo signature: [UInt32], bands: [UInt64], atLeast minimum: Double, since: Date, limit: Int) throws
+    public func items(
+        similarTo signature: [UInt32], bands: [UInt64], sentences: [SentenceMark], atLeast minimum: Double, since: Date, limit: Int
+    ) throws
         -> [(item: StoredFingerprint, similarity: Double)]
     {
-        try inner.items(similarTo: signature, bands: bands, atLeast: minimum, since: since, limit: limit)
+        try inner.items(similarTo: signature, bands: bands, sentences: sentences, atLeast: minimum, since: since, limit: limit)
     }
     public func items(contributor: UInt64, similarTo signature: [UInt32], atLeast minimum: Double, since: Date) throws
         -> [(item: StoredFingerprint, similarity: Double)]

@@ -39,7 +39,7 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
         lock.withLock {
             storage.exactHeads.count + storage.exactByContributor.count + storage.bandHeads.reduce(0) { $0 + $1.count }
                 + storage.byContributor.count + storage.byConversation.count + storage.itemsByContributor.count
-                + storage.sentenceCounts.count
+                + storage.sentenceCounts.count + storage.sentenceHeads.count
         }
     }
 
@@ -55,7 +55,7 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
             let s = storage
             return bytes(s.metas) + bytes(s.times) + bytes(s.signatures) + bytes(s.bandNext) + bytes(s.lookupStamps)
                 + s.bandHeads.reduce(0) { $0 + $1.heldBytes } + s.exactHeads.heldBytes + bytes(s.exactByContributor)
-                + bytes(s.sentenceMarks) + s.sentenceCounts.heldBytes
+                + bytes(s.sentenceMarks) + s.sentenceCounts.heldBytes + s.sentenceHeads.heldBytes + bytes(s.sentenceNext)
                 + bytes(s.itemsByContributor) + s.itemsByContributor.values.reduce(0) { $0 + 32 + bytes($1) }
                 + bytes(s.byContributor) + s.byContributor.values.reduce(0) { $0 + 32 + bytes($1) }
                 + bytes(s.byConversation) + s.byConversation.values.reduce(0) { $0 + 32 + bytes($1) }
@@ -124,6 +124,12 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
         var sentenceBase = 0
         /// How many items hold each sentence hash (items pruned but not yet compacted included).
         var sentenceCounts = HeadTable()
+        /// The newest item holding each sentence hash, among the items that count their sentences
+        /// (the first of each text) and sentences of `chainedSentence` characters or more.
+        var sentenceHeads = HeadTable()
+        /// For each mark (as `sentenceMarks`), the previous item holding its sentence in that
+        /// chain, or -1 (and -1 for a mark that is in no chain).
+        var sentenceNext: [Int32] = []
         /// Each contributor's items (sequence numbers, oldest first) that have a signature.
         var itemsByContributor: [UInt64: [Int]] = [:]
         var byContributor: [UInt64: [Date]] = [:]
@@ -134,6 +140,12 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
 
         static let bins = 64
         static let bands = 16
+        /// Sentences shorter than this (`Thank you.`, `Please help.`) lead to no candidates.
+        static let chainedSentence = 24
+        /// A sentence held by at most this many texts leads to them …
+        static let rareSentence: Int32 = 2
+        /// … when they hold this many such sentences of the text.
+        static let sharedSentences = 3
 
         init(retention: TimeInterval) {
             self.retention = retention
@@ -195,6 +207,17 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
 
         func isLive(_ sequence: Int) -> Bool { sequence >= firstLive && sequence < nextSequence }
 
+        /// The item before `sequence` in the chain of the sentence `hash` (or -1): read from the
+        /// link of the item's mark with that hash.
+        func previous(holding hash: UInt32, before sequence: Int) -> Int {
+            let meta = metas[sequence - base]
+            let start = meta.sentenceStart - sentenceBase
+            for index in start..<(start + Int(meta.sentenceCount)) where sentenceMarks[index].hash == hash {
+                return Int(sentenceNext[index])
+            }
+            return -1
+        }
+
         /// Drops the items before `firstLive` from the arrays, and every table entry that only
         /// leads to them: a head that is dead has a dead chain behind it, and a time list whose
         /// times are all before `cutoff` counts nothing any more. Run when more than half the
@@ -208,6 +231,7 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
             }
             sentenceCounts.retain { $0 > 0 }
             sentenceMarks.removeFirst(firstMark - sentenceBase)
+            sentenceNext.removeFirst(firstMark - sentenceBase)
             sentenceBase = firstMark
             metas.removeFirst(dead)
             times.removeFirst(dead)
@@ -217,6 +241,7 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
             base = firstLive
             let first = base
             exactHeads.retain { Int($0) >= first }
+            sentenceHeads.retain { Int($0) >= first }
             exactByContributor = exactByContributor.filter { Int($0.value) >= first }
             itemsByContributor = itemsByContributor.compactMapValues { items in
                 guard let start = items.firstIndex(where: { $0 >= first }) else { return nil }
@@ -279,7 +304,7 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
         }
 
         func items(
-            similarTo signature: [UInt32], bands: [UInt64], atLeast minimum: Double, since: Date, limit: Int
+            similarTo signature: [UInt32], bands: [UInt64], sentences: [SentenceMark], atLeast minimum: Double, since: Date, limit: Int
         ) -> [(item: StoredFingerprint, similarity: Double)] {
             guard signature.count == Storage.bins, bands.count >= Storage.bands, limit > 0 else { return [] }
             // Items are compared once: an item that shares several bands is met once per band
@@ -308,6 +333,30 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
                                         let similarity = query.similarity(UnsafeRawPointer(signatures.baseAddress! + slot * Storage.bins))
                                         if similarity >= minimum { found.append((sequence, similarity)) }
                                     }
+                                }
+                                // Then the texts that hold three or more of its sentences that few
+                                // texts hold: most of a long text, a passage or two dropped (a
+                                // sentence in many texts, a quoted question or a template line,
+                                // points to none in particular, and two texts in the same plain
+                                // words share a sentence or two by chance).
+                                var shared: [Int: Int] = [:]
+                                for mark in sentences where mark.length >= Storage.chainedSentence
+                                    && (storage.sentenceCounts[mark.hash] ?? 0) <= Storage.rareSentence {
+                                    var sequence = Int(storage.sentenceHeads[mark.hash] ?? -1)
+                                    var steps = 0
+                                    while sequence >= storage.firstLive, sequence < storage.nextSequence, steps < limit {
+                                        guard times[sequence - base] >= cutoff else { break }
+                                        steps += 1
+                                        shared[sequence, default: 0] += 1
+                                        sequence = storage.previous(holding: mark.hash, before: sequence)
+                                    }
+                                }
+                                for (sequence, count) in shared.sorted(by: { $0.key > $1.key }) where count >= Storage.sharedSentences {
+                                    let slot = sequence - base
+                                    guard stamps[slot] != stamp else { continue }
+                                    stamps[slot] = stamp
+                                    let similarity = query.similarity(UnsafeRawPointer(signatures.baseAddress! + slot * Storage.bins))
+                                    if similarity >= minimum { found.append((sequence, similarity)) }
                                 }
                             }
                         }
@@ -410,7 +459,17 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
                     sentenceStart: storage.sentenceBase + storage.sentenceMarks.count))
             storage.sentenceMarks.append(contentsOf: marks)
             if !sameTextBefore {
-                for mark in marks { storage.sentenceCounts.add(1, to: mark.hash) }
+                for mark in marks {
+                    storage.sentenceCounts.add(1, to: mark.hash)
+                    if mark.length >= Storage.chainedSentence {
+                        storage.sentenceNext.append(storage.sentenceHeads[mark.hash] ?? -1)
+                        storage.sentenceHeads.set(mark.hash, Int32(truncatingIfNeeded: sequence))
+                    } else {
+                        storage.sentenceNext.append(-1)
+                    }
+                }
+            } else {
+                storage.sentenceNext.append(contentsOf: repeatElement(-1, count: marks.count))
             }
             storage.exactHeads.set(UInt32(truncatingIfNeeded: fingerprint.exact), Int32(truncatingIfNeeded: sequence))
             if let contributor = fingerprint.contributor {
