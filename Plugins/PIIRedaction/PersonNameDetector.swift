@@ -361,6 +361,10 @@ final class PersonNameDetector: Sendable {
                         || !isWord(next) && next.range.count >= 3 && !stopWords.contains(next.hash) && !isWord(token)
                            && !roleWords.contains(next.hash) && !roleWords.contains(token.hash))
                 let lowerSurname = lowerAfterCue && end == index + 1 && !next.capitalised && isSurname(next) && !isWord(next)
+                    // `my name is john smith`: after a strong cue a listed surname follows a listed
+                    // first name in a lower-case (or all-capitals) message, English word or not.
+                    || lowerCaseText && end == index + 1 && isFirst(token) && isSurname(next) && !stopWords.contains(next.hash)
+                        && !monthsAndDays.contains(next.hash) && cueBefore(text, tokens, at: index)?.strong == true
                 if nameWord(next, lowerCaseText: lowerCaseText) || next.initial || surnameAfterFirst || lowerSurname {
                     end += 1
                     if next.possessive { break }
