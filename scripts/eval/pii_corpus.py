@@ -633,7 +633,13 @@ def add_identifier(b, r, first, surname):
         b.pii("UK_PHONE", value, form); b.add(r.choice([".", " - mornings are best.", " if you want to talk."]))
     elif kind == "postcode":
         value, form = postcode(r)
-        b.add(r.choice(["I live in ", "our postcode is ", "I'm at ", "address is 14 Mill Lane, "]))
+        lead = r.choice(["I live in ", "our postcode is ", "I'm at ", "address is 14 Mill Lane, "])
+        if lead.startswith("address is"):
+            # The street is personal too (labelled since the street-address rule, 2026-12-04;
+            # written so that the random stream, and every other item, stays as it was).
+            b.add("address is "); b.pii("STREET_ADDRESS", "14 Mill Lane", "house-number-street"); b.add(", ")
+        else:
+            b.add(lead)
         b.pii("UK_POSTCODE", value, form); b.add(r.choice([" and the nearest clinic is 20 miles away.", ".", " area."]))
     elif kind == "card":
         value, form = card(r)
