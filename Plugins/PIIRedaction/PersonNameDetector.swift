@@ -353,7 +353,8 @@ final class PersonNameDetector: Sendable {
                      && !(end + 1 < tokens.count && tokens[end + 1].joinedToPrevious && followers.contains(tokens[end + 1].hash))
                      && !(index > 0 && (placeBefore.contains(tokens[index - 1].hash) || blockBefore.contains(tokens[index - 1].hash)
                                         || wardPlaceWords.contains(tokens[index - 1].hash))
-                          && cueBefore(text, tokens, at: index)?.strong != true)) {
+                          && cueBefore(text, tokens, at: index)?.strong != true)),
+                   !(end == index + 1 && signsOff(text, tokens, first: index, surname: next)) {
                     break
                 }
                 let surnameAfterFirst = lowerCaseText && end == index + 1
@@ -430,6 +431,18 @@ final class PersonNameDetector: Sendable {
     }
 
     private let andHash = WordHash.of("and".utf8)
+
+    /// A listed first name and a surname that is also a place word (Hill, Wood, Ward, Green)
+    /// ending the text where a contribution is signed: on a line of their own, or after a
+    /// sign-off opening the sentence (`Regards,\nHarry Hill`, `Thanks. From Philip Hill`).
+    private func signsOff(_ text: UnsafeBufferPointer<UInt8>, _ tokens: [NameToken], first index: Int, surname: NameToken) -> Bool {
+        let token = tokens[index]
+        guard surnameFollowers.contains(surname.hash), isFirst(token), isAtEnd(text, after: surname) else { return false }
+        if token.lineStart { return true }
+        guard index > 0 else { return false }
+        let previous = tokens[index - 1]
+        return previous.sentenceStart && cueLastWords.contains(previous.hash)
+    }
 
     private func trimPossessive(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
         var end = range.upperBound
