@@ -1,3 +1,5 @@
+import Foundation
+
 /// Contacts that belong to an organisation, not a person: analysts want them kept.
 ///
 /// Each check takes the matched value's UTF-8 bytes and returns why it is an organisation's
@@ -31,8 +33,7 @@ enum OrganisationContacts {
 
     /// A mailbox whose local part names a role or a team rather than a person.
     static func organisationEmail(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        guard let at = bytes.firstIndex(of: 0x40) else { return nil }
-        var local = String(decoding: UnsafeBufferPointer(rebasing: bytes[..<at]), as: UTF8.self).lowercased()
+        guard var local = localPart(bytes) else { return nil }
         // A +tag (jane.doe+physio@) is the owner's label, not a role.
         if let plus = local.firstIndex(of: "+") { local = String(local[..<plus]) }
         let parts = local.split(whereSeparator: { $0 == "." || $0 == "_" || $0 == "-" }).map(String.init)
@@ -43,6 +44,21 @@ enum OrganisationContacts {
             return "organisation contact: the mailbox names a role or team ('\(stem)…')"
         }
         return nil
+    }
+
+    /// The local part of an address, lower-cased: before its `@`, or before a spelled-out `at`
+    /// (`pals at nhs dot net`, `pals (at) nhs.net`) with each spelled-out `dot` read as `.`.
+    static func localPart(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        let text = String(decoding: bytes, as: UTF8.self).lowercased()
+        if let at = text.firstIndex(of: "@") { return String(text[..<at]).trimmingCharacters(in: .whitespaces) }
+        let words = text.split(separator: " ")
+        guard let at = words.firstIndex(where: { $0 == "at" || $0 == "(at)" || $0 == "[at]" || $0.hasSuffix("(at)") || $0.hasSuffix("[at]") })
+        else { return nil }
+        var local = words[..<at].map { $0 == "dot" || $0 == "(dot)" || $0 == "[dot]" ? "." : String($0) }.joined()
+        for marker in ["(at)", "[at]"] where words[at].hasSuffix(marker) && words[at].count > marker.count {
+            local += words[at].dropLast(marker.count)
+        }
+        return local
     }
 
     /// A non-geographic number that organisations use (03, 080, 084, 087): helplines,

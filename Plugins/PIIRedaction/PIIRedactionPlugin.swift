@@ -18,6 +18,8 @@ public struct PIIRedactionPlugin: RulePlugin {
     private let usesAnchors: Bool
     /// The single-byte anchors the rules use, found in the one pass over each text.
     private let anchorBytes: [UInt8]
+    /// The words the rules anchor on (`anchor: word`), found in one more pass when any is used.
+    private let anchorWords: Set<UInt64>
 
     /// Compiles every rule of `packs`. Throws `RulePackError` naming the file, rule and key.
     ///
@@ -54,6 +56,9 @@ public struct PIIRedactionPlugin: RulePlugin {
             if case .byte(let byte)? = rule.anchor { return byte }
             return nil
         }
+        self.anchorWords = compiled.reduce(into: Set<UInt64>()) { words, rule in
+            if case .words(let own)? = rule.anchor { words.formUnion(own) }
+        }
     }
 
     public func evaluate(_ input: PluginInput) -> PluginReport {
@@ -74,7 +79,7 @@ public struct PIIRedactionPlugin: RulePlugin {
     private func evaluate(_ bytes: UnsafeBufferPointer<UInt8>, explain: Bool) -> PluginReport {
         var report = PluginReport()
         var candidates: [Candidate] = []
-        let anchors = AnchorIndex(bytes, bytes: anchorBytes)
+        let anchors = AnchorIndex(bytes, bytes: anchorBytes, words: anchorWords)
         var windows: [Range<Int>] = []
         for (index, rule) in compiled.enumerated() {
             if usesAnchors, let anchor = rule.anchor {

@@ -6,7 +6,7 @@ final class PIIRule: Sendable {
     /// Keys a PII rule may carry besides the common ones.
     static let keys: Set<String> = [
         "pattern", "caseless", "group", "validator", "context", "replacement", "priority", "score",
-        "gazetteer", "exclude_words", "match_limit", "anchor", "max_length", "min_digits", "keep",
+        "gazetteer", "exclude_words", "match_limit", "anchor", "anchor_words", "max_length", "min_digits", "keep",
     ]
     static let contextKeys: Set<String> = ["words", "window", "required", "exclude"]
 

@@ -1,6 +1,7 @@
 import GatehouseCore
 
-/// Where a rule's matches can be: near a digit, near a given byte, or at the end of the text.
+/// Where a rule's matches can be: near a digit, near a given byte, near one of some words, or at
+/// the end of the text.
 ///
 /// With `max_length` (an upper bound on a match's length in bytes) a rule runs only in the
 /// windows of the text around its anchors, instead of being tried at every position. Most UK
@@ -14,16 +15,31 @@ enum RuleAnchor: Sendable, Equatable {
     case digits(Int)
     /// Every match contains this byte (`@` for e-mail).
     case byte(UInt8)
+    /// Every match contains one of these words, whole, in any case (`anchor: word` with
+    /// `anchor_words: [dot, gmail, hotmail]`): held as `WordHash` hashes of the lower-case word.
+    case words(Set<UInt64>)
     /// Every match ends at the end of the text, give or take trailing white space.
     case end
 
     init?(fields: RuleFields, maxLength: Int) throws {
         // 0: not given (the key's range starts at 1).
         let minDigits = try fields.int("min_digits", default: 0, in: 1...10_000)
+        let words = try fields.stringList("anchor_words")
         guard let value = try fields.optionalString("anchor") else {
             if minDigits > 0 { throw fields.error("min_digits", "min_digits needs anchor: digit") }
+            if !words.isEmpty { throw fields.error("anchor_words", "anchor_words needs anchor: word") }
             return nil
         }
+        if value == "word" {
+            guard !words.isEmpty else { throw fields.error("anchor_words", "anchor: word needs anchor_words, a list of words") }
+            for word in words where word.isEmpty || !word.utf8.allSatisfy({ (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }) {
+                throw fields.error("anchor_words", "'\(word)' is not a word of ASCII letters")
+            }
+            if minDigits > 0 { throw fields.error("min_digits", "min_digits needs anchor: digit, not 'word'") }
+            self = .words(Set(words.map { WordHash.of($0.utf8) }))
+            return
+        }
+        if !words.isEmpty { throw fields.error("anchor_words", "anchor_words needs anchor: word, not '\(value)'") }
         if value != "digit", minDigits > 0 { throw fields.error("min_digits", "min_digits needs anchor: digit, not '\(value)'") }
         if maxLength > 0, minDigits > maxLength {
             throw fields.error("min_digits", "a match of at most max_length \(maxLength) bytes cannot hold \(minDigits) digits")
@@ -33,7 +49,7 @@ enum RuleAnchor: Sendable, Equatable {
         case "end": self = .end
         default:
             guard value.utf8.count == 1, let byte = value.utf8.first, byte < 0x80 else {
-                throw fields.error("anchor", "expected digit, end, or a single ASCII character, found '\(value)'")
+                throw fields.error("anchor", "expected digit, end, word, or a single ASCII character, found '\(value)'")
             }
             self = .byte(byte)
         }
@@ -49,6 +65,8 @@ enum RuleAnchor: Sendable, Equatable {
             return digits < needed ? "holds \(digits) digit\(digits == 1 ? "" : "s"), fewer than \(needed == 1 ? "the one anchor: digit" : "min_digits \(needed)") needs" : nil
         case .byte(let byte):
             return match.contains(byte) ? nil : "does not hold the anchor '\(String(UnicodeScalar(byte)))'"
+        case .words(let words):
+            return AnchorIndex.words(in: match).contains { words.contains($0.hash) } ? nil : "holds none of the anchor_words"
         case .end:
             return nil
         }
@@ -88,6 +106,8 @@ enum RuleAnchor: Sendable, Equatable {
             }
         case .byte(let byte):
             for position in index.positions(of: byte) { add(position, position + 1) }
+        case .words(let words):
+            for word in index.anchorWords where words.contains(word.hash) { add(word.range.lowerBound, word.range.upperBound) }
         case .end:
             add(index.endOfContent, text.count)
         }
@@ -127,10 +147,15 @@ struct AnchorIndex {
     /// Where each byte that was asked for is, in the order they were asked for.
     private var bytes: [[Int]]
     private let wanted: [UInt8]
+    /// The words of the text that some rule anchors on (`anchor: word`), in order.
+    private(set) var anchorWords: [(range: Range<Int>, hash: UInt64)] = []
 
-    init(_ text: UnsafeBufferPointer<UInt8>, bytes wanted: [UInt8]) {
+    init(_ text: UnsafeBufferPointer<UInt8>, bytes wanted: [UInt8], words wantedWords: Set<UInt64> = []) {
         self.text = text
         self.wanted = wanted
+        if !wantedWords.isEmpty {
+            anchorWords = Self.words(in: text) { wantedWords.contains($0) }
+        }
         // Which ASCII bytes are wanted, as a 128-bit mask tested for every byte of the text (a
         // search of `wanted` and a dictionary insert per byte were a thirtieth of a PII scan).
         var low: UInt64 = 0
@@ -182,4 +207,27 @@ struct AnchorIndex {
     }
 
     func positions(of byte: UInt8) -> [Int] { wanted.firstIndex(of: byte).map { bytes[$0] } ?? [] }
+
+    /// The runs of ASCII letters in `text` whose `WordHash` (case folded) `keep` takes, with
+    /// the hash. A run that touches a non-ASCII byte is part of a longer word and is left out.
+    static func words(
+        in text: UnsafeBufferPointer<UInt8>, keeping keep: (UInt64) -> Bool = { _ in true }
+    ) -> [(range: Range<Int>, hash: UInt64)] {
+        var words: [(range: Range<Int>, hash: UInt64)] = []
+        var index = 0
+        @inline(__always) func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) &- 0x61 < 26 }
+        while index < text.count {
+            guard isLetter(text[index]) else { index += 1; continue }
+            let start = index
+            var hash = WordHash.seed
+            while index < text.count, isLetter(text[index]) {
+                hash = (hash ^ UInt64(text[index] | 0x20)) &* WordHash.prime
+                index += 1
+            }
+            if (start == 0 || text[start - 1] < 0x80), index == text.count || text[index] < 0x80, keep(hash) {
+                words.append((start..<index, hash))
+            }
+        }
+        return words
+    }
 }

@@ -42,11 +42,18 @@ struct AnchorIndexTests {
 
 @Suite("Anchored windows: every shipped rule finds in its windows what it finds in the whole text")
 struct AnchorWindowTests {
-    /// Each anchored rule's matches over the whole text, and over its windows only.
-    private func matches(_ rule: PIIRule, _ text: UnsafeBufferPointer<UInt8>, windowed: Bool) throws -> [Range<Int>] {
+    /// Each anchored rule's matches over the whole text, and over its windows only (found, as
+    /// the plugin finds them, with every rule's anchor bytes and words in one index).
+    private func matches(_ rule: PIIRule, _ text: UnsafeBufferPointer<UInt8>, windowed: Bool, among rules: [PIIRule]) throws -> [Range<Int>] {
         var windows: [Range<Int>] = [0..<text.count]
         if windowed, let anchor = rule.anchor {
-            anchor.windows(AnchorIndex(text, bytes: [UInt8(ascii: "@")]), maxLength: rule.maxLength, into: &windows)
+            var bytes: [UInt8] = []
+            var words = Set<UInt64>()
+            for other in rules {
+                if case .byte(let byte)? = other.anchor { bytes.append(byte) }
+                if case .words(let own)? = other.anchor { words.formUnion(own) }
+            }
+            anchor.windows(AnchorIndex(text, bytes: bytes, words: words), maxLength: rule.maxLength, into: &windows)
         }
         var found: [Range<Int>] = []
         for window in windows {
@@ -65,11 +72,14 @@ struct AnchorWindowTests {
             try pack.rules.filter { try $0.fields.optionalString("pattern") != nil }.map { try PIIRule($0, packFile: pack.file) }
         }.filter { $0.anchor != nil }
         #expect(rules.contains { if case .digits(let needed)? = $0.anchor { needed > 1 } else { false } })
+        #expect(rules.contains { if case .words? = $0.anchor { true } else { false } })
         let pieces = [
             "07700 900123", "+44 (0)20 7946 0958", "943 476 5919", "QQ 12 34 56 C", "12/03/1985", "3rd March 1985",
             "4111 1111 1111 1111", "GB82 WEST 1234 5698 7654 32", "192.168.0.1", "SW1A 1AA", "M1 1AE", "123456789",
             "MORGA753116SM9IJ", "12 A 345 67", "7", "42", "2024", "10:30", "3", "-", "/", ".", " ", " ", "\n", "born ",
             "weeks ", "DOB ", "a@b.co ", "é", "x", "(", ")", "+", "0", "00", "44",
+            // Spelled-out e-mail addresses and the words that anchor them, in pieces.
+            "john", " dot ", " DOT ", " at ", "gmail", "Hotmail", ".com", " com", "co", " uk", " @ ", "(at)", "[dot]", "dotty",
         ].map { Array($0.utf8) }
         var random = SystemRandomNumberGenerator()
         var compared = 0
@@ -79,8 +89,8 @@ struct AnchorWindowTests {
             for _ in 0..<Int.random(in: 1..<24, using: &random) { bytes += pieces.randomElement(using: &random)! }
             try bytes.withUnsafeBufferPointer { text in
                 for rule in rules {
-                    let whole = try matches(rule, text, windowed: false)
-                    #expect(try matches(rule, text, windowed: true) == whole, "\(rule.info.id): \(String(decoding: text, as: UTF8.self))")
+                    let whole = try matches(rule, text, windowed: false, among: rules)
+                    #expect(try matches(rule, text, windowed: true, among: rules) == whole, "\(rule.info.id): \(String(decoding: text, as: UTF8.self))")
                     compared += whole.count
                 }
             }

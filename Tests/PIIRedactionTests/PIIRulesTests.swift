@@ -189,6 +189,9 @@ struct PIIAnchorTests {
             ("min_digits: 3", "min_digits"), ("anchor: '@'\n    max_length: 9\n    min_digits: 3", "min_digits"),
             ("anchor: digit\n    max_length: 9\n    min_digits: 10", "min_digits"),
             ("anchor: digit\n    max_length: 9\n    min_digits: 0", "min_digits"),
+            ("anchor: word\n    max_length: 9", "anchor_words"), ("anchor_words: [dot]", "anchor_words"),
+            ("anchor: '@'\n    max_length: 9\n    anchor_words: [dot]", "anchor_words"),
+            ("anchor: word\n    max_length: 9\n    anchor_words: [dot, 'g-mail']", "anchor_words"),
         ] {
             let pack = try RulePackLoader.parse(
                 "plugin: pii\nrules:\n  - id: r\n    description: d\n    category: C\n    pattern: 'x'\n    \(body)\n",
