@@ -19,7 +19,7 @@ public struct PIIRedactionPlugin: RulePlugin {
     /// The single-byte anchors the rules use, found in the one pass over each text.
     private let anchorBytes: [UInt8]
     /// The words the rules anchor on (`anchor: word`), found in one more pass when any is used.
-    private let anchorWords: Set<UInt64>
+    private let anchorWords: AnchorWords?
 
     /// Compiles every rule of `packs`. Throws `RulePackError` naming the file, rule and key.
     ///
@@ -56,8 +56,9 @@ public struct PIIRedactionPlugin: RulePlugin {
             if case .byte(let byte)? = rule.anchor { return byte }
             return nil
         }
-        self.anchorWords = compiled.reduce(into: Set<UInt64>()) { words, rule in
-            if case .words(let own)? = rule.anchor { words.formUnion(own) }
+        self.anchorWords = compiled.reduce(nil) { (words: AnchorWords?, rule) in
+            guard case .words(let own)? = rule.anchor else { return words }
+            return words.map { $0.union(own) } ?? own
         }
     }
 

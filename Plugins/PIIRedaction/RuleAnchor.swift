@@ -16,8 +16,8 @@ enum RuleAnchor: Sendable, Equatable {
     /// Every match contains this byte (`@` for e-mail).
     case byte(UInt8)
     /// Every match contains one of these words, whole, in any case (`anchor: word` with
-    /// `anchor_words: [dot, gmail, hotmail]`): held as `WordHash` hashes of the lower-case word.
-    case words(Set<UInt64>)
+    /// `anchor_words: [dot, gmail, hotmail]`).
+    case words(AnchorWords)
     /// Every match ends at the end of the text, give or take trailing white space.
     case end
 
@@ -32,11 +32,12 @@ enum RuleAnchor: Sendable, Equatable {
         }
         if value == "word" {
             guard !words.isEmpty else { throw fields.error("anchor_words", "anchor: word needs anchor_words, a list of words") }
-            for word in words where word.isEmpty || !word.utf8.allSatisfy({ (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }) {
-                throw fields.error("anchor_words", "'\(word)' is not a word of ASCII letters")
+            for word in words where word.utf8.count < 2 || word.utf8.count > 63
+                || !word.utf8.allSatisfy({ (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }) {
+                throw fields.error("anchor_words", "'\(word)' is not a word of 2 to 63 ASCII letters")
             }
             if minDigits > 0 { throw fields.error("min_digits", "min_digits needs anchor: digit, not 'word'") }
-            self = .words(Set(words.map { WordHash.of($0.utf8) }))
+            self = .words(AnchorWords(words))
             return
         }
         if !words.isEmpty { throw fields.error("anchor_words", "anchor_words needs anchor: word, not '\(value)'") }
@@ -66,7 +67,7 @@ enum RuleAnchor: Sendable, Equatable {
         case .byte(let byte):
             return match.contains(byte) ? nil : "does not hold the anchor '\(String(UnicodeScalar(byte)))'"
         case .words(let words):
-            return AnchorIndex.words(in: match).contains { words.contains($0.hash) } ? nil : "holds none of the anchor_words"
+            return AnchorIndex.words(in: match, among: words).isEmpty ? "holds none of the anchor_words" : nil
         case .end:
             return nil
         }
@@ -107,7 +108,7 @@ enum RuleAnchor: Sendable, Equatable {
         case .byte(let byte):
             for position in index.positions(of: byte) { add(position, position + 1) }
         case .words(let words):
-            for word in index.anchorWords where words.contains(word.hash) { add(word.range.lowerBound, word.range.upperBound) }
+            for word in index.anchorWords where words.hashes.contains(word.hash) { add(word.range.lowerBound, word.range.upperBound) }
         case .end:
             add(index.endOfContent, text.count)
         }
@@ -150,12 +151,10 @@ struct AnchorIndex {
     /// The words of the text that some rule anchors on (`anchor: word`), in order.
     private(set) var anchorWords: [(range: Range<Int>, hash: UInt64)] = []
 
-    init(_ text: UnsafeBufferPointer<UInt8>, bytes wanted: [UInt8], words wantedWords: Set<UInt64> = []) {
+    init(_ text: UnsafeBufferPointer<UInt8>, bytes wanted: [UInt8], words wantedWords: AnchorWords? = nil) {
         self.text = text
         self.wanted = wanted
-        if !wantedWords.isEmpty {
-            anchorWords = Self.words(in: text) { wantedWords.contains($0) }
-        }
+        if let wantedWords { anchorWords = Self.words(in: text, among: wantedWords) }
         // Which ASCII bytes are wanted, as a 128-bit mask tested for every byte of the text (a
         // search of `wanted` and a dictionary insert per byte were a thirtieth of a PII scan).
         var low: UInt64 = 0
@@ -208,26 +207,70 @@ struct AnchorIndex {
 
     func positions(of byte: UInt8) -> [Int] { wanted.firstIndex(of: byte).map { bytes[$0] } ?? [] }
 
-    /// The runs of ASCII letters in `text` whose `WordHash` (case folded) `keep` takes, with
-    /// the hash. A run that touches a non-ASCII byte is part of a longer word and is left out.
-    static func words(
-        in text: UnsafeBufferPointer<UInt8>, keeping keep: (UInt64) -> Bool = { _ in true }
-    ) -> [(range: Range<Int>, hash: UInt64)] {
+    /// The words of `wanted` in `text`: runs of ASCII letters, whole (a run that touches a
+    /// non-ASCII byte is part of a longer word), in any case, with their `WordHash`. Only a run
+    /// whose first two letters and length some wanted word has is hashed and compared: one pass
+    /// of compares over the text, a hash for a few words in a hundred.
+    static func words(in text: UnsafeBufferPointer<UInt8>, among wanted: AnchorWords) -> [(range: Range<Int>, hash: UInt64)] {
         var words: [(range: Range<Int>, hash: UInt64)] = []
         var index = 0
+        let count = text.count
         @inline(__always) func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) &- 0x61 < 26 }
-        while index < text.count {
+        while index < count {
             guard isLetter(text[index]) else { index += 1; continue }
             let start = index
-            var hash = WordHash.seed
-            while index < text.count, isLetter(text[index]) {
-                hash = (hash ^ UInt64(text[index] | 0x20)) &* WordHash.prime
-                index += 1
-            }
-            if (start == 0 || text[start - 1] < 0x80), index == text.count || text[index] < 0x80, keep(hash) {
-                words.append((start..<index, hash))
-            }
+            index += 1
+            while index < count, isLetter(text[index]) { index += 1 }
+            let length = index - start
+            guard length >= 2, length < 64,
+                  wanted.mayHold(first: text[start], second: text[start + 1], length: length),
+                  start == 0 || text[start - 1] < 0x80, index == count || text[index] < 0x80
+            else { continue }
+            let hash = WordHash.of(UnsafeBufferPointer(rebasing: text[start..<index]))
+            if wanted.hashes.contains(hash) { words.append((start..<index, hash)) }
         }
         return words
+    }
+}
+
+/// The words an `anchor: word` rule runs near: their hashes, and which lengths each pair of
+/// first letters has among them, which lets the scan pass over most words of a text without
+/// hashing them. One letter words are never anchors.
+struct AnchorWords: Sendable, Equatable {
+    let hashes: [UInt64]
+    /// For each pair of first letters (26 × 26), bit `n` for each length `n` of a word starting so.
+    private let pairLengths: [UInt64]
+
+    /// `words`: ASCII letters only (the rule loader checks), any case.
+    init(_ words: some Sequence<String>) {
+        var hashes = Set<UInt64>()
+        var pairLengths = [UInt64](repeating: 0, count: 26 * 26)
+        for word in words {
+            let bytes = Array(word.utf8)
+            guard bytes.count >= 2, bytes.count < 64 else { continue }
+            hashes.insert(WordHash.of(bytes))
+            pairLengths[Self.pair(bytes[0], bytes[1])] |= 1 << UInt64(bytes.count)
+        }
+        self.hashes = hashes.sorted()
+        self.pairLengths = pairLengths
+    }
+
+    @inline(__always) private static func pair(_ first: UInt8, _ second: UInt8) -> Int {
+        Int((first | 0x20) &- 0x61) * 26 + Int((second | 0x20) &- 0x61)
+    }
+
+    /// Whether a word of `length` letters starting with `first` and `second` may be one of them.
+    @inline(__always) func mayHold(first: UInt8, second: UInt8, length: Int) -> Bool {
+        pairLengths[Self.pair(first, second)] >> UInt64(length) & 1 != 0
+    }
+
+    /// Both sets of words together.
+    func union(_ other: AnchorWords) -> AnchorWords {
+        AnchorWords(hashes: Array(Set(hashes).union(other.hashes)).sorted(), pairLengths: zip(pairLengths, other.pairLengths).map { $0 | $1 })
+    }
+
+    private init(hashes: [UInt64], pairLengths: [UInt64]) {
+        self.hashes = hashes
+        self.pairLengths = pairLengths
     }
 }

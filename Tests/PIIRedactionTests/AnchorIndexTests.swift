@@ -48,10 +48,10 @@ struct AnchorWindowTests {
         var windows: [Range<Int>] = [0..<text.count]
         if windowed, let anchor = rule.anchor {
             var bytes: [UInt8] = []
-            var words = Set<UInt64>()
+            var words: AnchorWords?
             for other in rules {
                 if case .byte(let byte)? = other.anchor { bytes.append(byte) }
-                if case .words(let own)? = other.anchor { words.formUnion(own) }
+                if case .words(let own)? = other.anchor { words = words.map { $0.union(own) } ?? own }
             }
             anchor.windows(AnchorIndex(text, bytes: bytes, words: words), maxLength: rule.maxLength, into: &windows)
         }

@@ -192,6 +192,7 @@ struct PIIAnchorTests {
             ("anchor: word\n    max_length: 9", "anchor_words"), ("anchor_words: [dot]", "anchor_words"),
             ("anchor: '@'\n    max_length: 9\n    anchor_words: [dot]", "anchor_words"),
             ("anchor: word\n    max_length: 9\n    anchor_words: [dot, 'g-mail']", "anchor_words"),
+            ("anchor: word\n    max_length: 9\n    anchor_words: [dot, x]", "anchor_words"),
         ] {
             let pack = try RulePackLoader.parse(
                 "plugin: pii\nrules:\n  - id: r\n    description: d\n    category: C\n    pattern: 'x'\n    \(body)\n",
