@@ -154,3 +154,27 @@ struct ProfanityPluginTests {
         #expect(report.overall.recall >= 0.9, "\(report.table)\n\(report.falseNegatives.joined(separator: "\n"))")
     }
 }
+
+@Suite("Hand-written swearing and traps (a regression set: written while the rules changed)")
+struct HandwrittenProfanityTests {
+    private func lines(_ name: String) throws -> [String] {
+        try String(contentsOfFile: root.appendingPathComponent("Tests/Fixtures/handwritten/\(name)").path, encoding: .utf8)
+            .split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") && !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+    }
+
+    @Test("swearing written by hand in every disguise is found, all but one (a-hole)")
+    func swearing() throws {
+        let texts = try lines("profanity.txt")
+        let missed = texts.filter { text in !verdict(text).findings.contains { $0.plugin == "profanity" } }
+        #expect(texts.count > 50)
+        #expect(missed.count <= 1, "\(missed)")
+    }
+
+    @Test("clean sentences full of traps (places, anatomy, drugs, food, names) are never flagged")
+    func clean() throws {
+        let texts = try lines("profanity-clean.txt")
+        let flagged = texts.filter { text in verdict(text).findings.contains { $0.plugin == "profanity" } }
+        #expect(texts.count > 40)
+        #expect(flagged.isEmpty, "\(flagged)")
+    }
+}
