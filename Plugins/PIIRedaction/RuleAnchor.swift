@@ -236,13 +236,21 @@ struct AnchorIndex {
 /// The words an `anchor: word` rule runs near: their hashes, and which lengths each pair of
 /// first letters has among them, which lets the scan pass over most words of a text without
 /// hashing them. One letter words are never anchors.
-struct AnchorWords: Sendable, Equatable {
+///
+/// A class, so that `RuleAnchor.words` holds one plain reference: as a two-array struct, its
+/// second array's pointer lay where the enum keeps its case in spare bits, and LeakSanitizer
+/// (the fuzzers) no longer saw it as a pointer and reported the array leaked.
+final class AnchorWords: Sendable, Equatable {
+    static func == (left: AnchorWords, right: AnchorWords) -> Bool {
+        left.hashes == right.hashes && left.pairLengths == right.pairLengths
+    }
+
     let hashes: [UInt64]
     /// For each pair of first letters (26 × 26), bit `n` for each length `n` of a word starting so.
     private let pairLengths: [UInt64]
 
     /// `words`: ASCII letters only (the rule loader checks), any case.
-    init(_ words: some Sequence<String>) {
+    convenience init(_ words: some Sequence<String>) {
         var hashes = Set<UInt64>()
         var pairLengths = [UInt64](repeating: 0, count: 26 * 26)
         for word in words {
@@ -251,8 +259,7 @@ struct AnchorWords: Sendable, Equatable {
             hashes.insert(WordHash.of(bytes))
             pairLengths[Self.pair(bytes[0], bytes[1])] |= 1 << UInt64(bytes.count)
         }
-        self.hashes = hashes.sorted()
-        self.pairLengths = pairLengths
+        self.init(hashes: hashes.sorted(), pairLengths: pairLengths)
     }
 
     @inline(__always) private static func pair(_ first: UInt8, _ second: UInt8) -> Int {
