@@ -208,7 +208,7 @@ struct AnchorIndex {
     func positions(of byte: UInt8) -> [Int] { wanted.firstIndex(of: byte).map { bytes[$0] } ?? [] }
 
     /// The words of `wanted` in `text`: runs of ASCII letters, whole (a run that touches a
-    /// non-ASCII byte is part of a longer word), in any case, with their `WordHash`. Only a run
+    /// non-ASCII byte or a digit is part of a longer word), in any case, with their `WordHash`. Only a run
     /// whose first two letters and length some wanted word has is hashed and compared: one pass
     /// of compares over the text, a hash for a few words in a hundred.
     static func words(in text: UnsafeBufferPointer<UInt8>, among wanted: AnchorWords) -> [(range: Range<Int>, hash: UInt64)] {
@@ -216,6 +216,8 @@ struct AnchorIndex {
         var index = 0
         let count = text.count
         @inline(__always) func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) &- 0x61 < 26 }
+        // Neither a digit (`1st`, `3rd` hold no word `st`, `rd`) nor a byte of a non-ASCII letter.
+        @inline(__always) func isWordEdge(_ byte: UInt8) -> Bool { byte < 0x80 && byte &- 0x30 >= 10 }
         while index < count {
             guard isLetter(text[index]) else { index += 1; continue }
             let start = index
@@ -224,7 +226,7 @@ struct AnchorIndex {
             let length = index - start
             guard length >= 2, length < 64,
                   wanted.mayHold(first: text[start], second: text[start + 1], length: length),
-                  start == 0 || text[start - 1] < 0x80, index == count || text[index] < 0x80
+                  start == 0 || isWordEdge(text[start - 1]), index == count || isWordEdge(text[index])
             else { continue }
             let hash = WordHash.of(UnsafeBufferPointer(rebasing: text[start..<index]))
             if wanted.hashes.contains(hash) { words.append((start..<index, hash)) }
