@@ -46,6 +46,9 @@ final class PersonNameDetector: Sendable {
         "town", "city", "valley", "heights", "green", "fields", "hill", "end", "cross", "gate", "bank", "sports", "leisure",
         "stadium", "arena", "museum", "gallery", "hotel", "inn", "arms", "cafe", "café", "restaurant", "bar", "pub", "fc",
         "united", "rovers", "wanderers", "athletic", "rangers", "pool", "wood", "woods", "forest", "moor", "heath", "common",
+        // Departments named after a brand or a place: Specsavers Audiology, Leeds Podiatry.
+        "audiology", "physiotherapy", "radiography", "radiology", "podiatry", "orthotics", "orthoptics", "dietetics",
+        "phlebotomy", "hydrotherapy", "chiropody", "opticians", "optometry", "dental", "dentistry",
     ])
     private static let eponymsList = WordSet([
         "parkinson", "alzheimer", "crohn", "asperger", "bell", "down", "baker", "morton", "sever", "raynaud", "huntington",
@@ -575,7 +578,14 @@ final class PersonNameDetector: Sendable {
         }
         let usedAsWord = next.map { count == 1 && firstWord && !$0.capitalised && wordUseAfter.contains($0.hash) } ?? false
         let afterPlaceWord = previous.map { first.joinedToPrevious && placeBefore.contains($0.hash) } ?? false
-        if let cue, cue.strong, !lowerCaseText, !first.sentenceStart || first.lineStart, !usedAsWord {
+        // Not an English word after a capitalised role opening the sentence: that is a service's
+        // name (`Physio Direct rang back`), not a person's.
+        let cueOpensSentence = cue.map {
+            let cueStart = tokens[run.lowerBound - $0.count]
+            return cueStart.sentenceStart && cueStart.capitalised && roleWords.contains(cueStart.hash)
+        } ?? false
+        if let cue, cue.strong, !lowerCaseText, !first.sentenceStart || first.lineStart, !usedAsWord,
+           !(cueOpensSentence && firstWord && !firstListed) {
             return Verdict(accepted: "a capitalised word after '\(cueText())'")
         }
         if firstListed && !first.sentenceStart && previous != nil && !lowerCaseText && !usedAsWord && !(afterPlaceWord && firstWord) {
