@@ -578,14 +578,7 @@ final class PersonNameDetector: Sendable {
         }
         let usedAsWord = next.map { count == 1 && firstWord && !$0.capitalised && wordUseAfter.contains($0.hash) } ?? false
         let afterPlaceWord = previous.map { first.joinedToPrevious && placeBefore.contains($0.hash) } ?? false
-        // Not an English word after a capitalised role opening the sentence: that is a service's
-        // name (`Physio Direct rang back`), not a person's.
-        let cueOpensSentence = cue.map {
-            let cueStart = tokens[run.lowerBound - $0.count]
-            return cueStart.sentenceStart && cueStart.capitalised && roleWords.contains(cueStart.hash)
-        } ?? false
-        if let cue, cue.strong, !lowerCaseText, !first.sentenceStart || first.lineStart, !usedAsWord,
-           !(cueOpensSentence && firstWord && !firstListed) {
+        if let cue, cue.strong, !lowerCaseText, !first.sentenceStart || first.lineStart, !usedAsWord {
             return Verdict(accepted: "a capitalised word after '\(cueText())'")
         }
         if firstListed && !first.sentenceStart && previous != nil && !lowerCaseText && !usedAsWord && !(afterPlaceWord && firstWord) {
