@@ -357,7 +357,7 @@ final class PersonNameDetector: Sendable {
                      && !(index > 0 && (placeBefore.contains(tokens[index - 1].hash) || blockBefore.contains(tokens[index - 1].hash)
                                         || wardPlaceWords.contains(tokens[index - 1].hash))
                           && cueBefore(text, tokens, at: index)?.strong != true)),
-                   !(end == index + 1 && signsOff(text, tokens, first: index, surname: next)) {
+                   !(end == index + 1 && signsWithPlaceSurname(text, tokens, first: index, surname: next)) {
                     break
                 }
                 let surnameAfterFirst = lowerCaseText && end == index + 1
@@ -438,7 +438,7 @@ final class PersonNameDetector: Sendable {
     /// A listed first name and a surname that is also a place word (Hill, Wood, Ward, Green)
     /// ending the text where a contribution is signed: on a line of their own, or after a
     /// sign-off opening the sentence (`Regards,\nHarry Hill`, `Thanks. From Philip Hill`).
-    private func signsOff(_ text: UnsafeBufferPointer<UInt8>, _ tokens: [NameToken], first index: Int, surname: NameToken) -> Bool {
+    private func signsWithPlaceSurname(_ text: UnsafeBufferPointer<UInt8>, _ tokens: [NameToken], first index: Int, surname: NameToken) -> Bool {
         let token = tokens[index]
         guard surnameFollowers.contains(surname.hash), isFirst(token), isAtEnd(text, after: surname) else { return false }
         if token.lineStart { return true }

@@ -287,8 +287,7 @@ public enum Validators {
             (day, monthNumber, year) = (numbers[0], month, numbers[1])
         } else if numbers.count == 1 {
             // Eight digits together: 19850312 (a year first) or 12031985.
-            let digits = bytes.filter { (0x30...0x39).contains($0) }.count
-            guard digits == 8 else { return false }
+            guard bytes.count(where: { $0 &- 0x30 < 10 }) == 8 else { return false }
             let value = numbers[0]
             (day, monthNumber, year) = value / 10_000 >= 1900 && value / 10_000 <= 2099
                 ? (value % 100, value / 100 % 100, value / 10_000) : (value / 1_000_000, value / 10_000 % 100, value % 10_000)

@@ -344,7 +344,7 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
                                     && (storage.sentenceCounts[mark.hash] ?? 0) <= Storage.rareSentence {
                                     var sequence = Int(storage.sentenceHeads[mark.hash] ?? -1)
                                     var steps = 0
-                                    while sequence >= storage.firstLive, sequence < storage.nextSequence, steps < limit {
+                                    while storage.isLive(sequence), steps < limit {
                                         guard times[sequence - base] >= cutoff else { break }
                                         steps += 1
                                         shared[sequence, default: 0] += 1
