@@ -36,7 +36,7 @@ struct CopyJudge: Sendable {
     /// several earlier items: when the two share one, the shared passage may be a quoted
     /// question or a template (see `judgeRemainders`).
     func measure(
-        _ text: [SentenceMark], _ earlier: [SentenceMark], estimate: Double, common: (UInt32) -> Bool
+        _ text: [SentenceMark], _ earlier: UnsafeBufferPointer<SentenceMark>, estimate: Double, common: (UInt32) -> Bool
     ) -> Measure {
         // Without marks (a fingerprint stored before they were) only the estimate is known.
         guard !text.isEmpty, !earlier.isEmpty else { return Measure(overlap: estimate, ownShare: 0, estimate: estimate) }

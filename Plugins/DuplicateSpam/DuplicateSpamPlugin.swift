@@ -216,16 +216,20 @@ extension DuplicateSpamPlugin.Engine {
             .map { Match(item: $0, measure: exactMeasure) }
         guard !fingerprint.signature.isEmpty else { return matches }
         if let contributor, matches.ownExact == nil {
+            var judging = judging(fingerprint, reach, transaction)
             matches.ownNear = try best(
-                transaction.items(contributor: contributor, similarTo: fingerprint.signature, atLeast: prefilter, since: since), fingerprint,
-                minimumSimilarity: reach.minimumSimilarity, transaction)
+                transaction.items(contributor: contributor, similarTo: fingerprint.signature, atLeast: prefilter, since: since)
+                    .compactMap { item, similarity in item.asCandidate(similarity: similarity) { judging.measure($0) }.map { (item, $0) } })
         }
         if matches.otherExact == nil {
-            let candidates = try transaction.items(
-                similarTo: fingerprint.signature, bands: fingerprint.bandKeys, sentences: fingerprint.sentences, atLeast: prefilter, since: since,
-                limit: candidateLimit)
-                .filter { contributor == nil || $0.item.contributor != contributor }
-            matches.otherNear = try best(candidates, fingerprint, minimumSimilarity: reach.minimumSimilarity, transaction)
+            var judging = judging(fingerprint, reach, transaction)
+            matches.otherNear = try best(
+                transaction.items(
+                    similarTo: fingerprint.signature, bands: fingerprint.bandKeys, sentences: fingerprint.sentences, atLeast: prefilter, since: since,
+                    limit: candidateLimit
+                ) { candidate in
+                    contributor != nil && candidate.contributor == contributor ? nil : judging.measure(candidate)
+                })
         }
         return matches
     }
@@ -293,48 +297,19 @@ extension DuplicateSpamPlugin.Engine {
         return detections
     }
 
-    /// The candidate the text copies most closely at the lowest similarity any rule accepts
-    /// (ties: the newest), or nil when it copies none. Exact repeats are found elsewhere.
-    private func best(
-        _ candidates: [(item: StoredFingerprint, similarity: Double)], _ fingerprint: TextFingerprint,
-        minimumSimilarity: Double, _ transaction: any FingerprintTransaction
-    ) throws -> Match? {
+    /// How this lookup judges its candidates against `fingerprint`.
+    private func judging(_ fingerprint: TextFingerprint, _ reach: DuplicateSpamPlugin.Reach, _ transaction: any FingerprintTransaction) -> CandidateJudging {
+        CandidateJudging(
+            text: fingerprint.sentences, exact: fingerprint.exact, judge: judge, minimumSimilarity: reach.minimumSimilarity, prefilter: prefilter,
+            commonSentence: commonSentence, transaction: transaction)
+    }
+
+    /// The copy measured closest (ties: the newest), or nil when there is none.
+    private func best(_ copies: [(item: StoredFingerprint, judgement: CopyJudge.Measure)]) -> Match? {
         var best: Match?
-        // A sentence in two or more earlier items is common: a passage others quote too. The
-        // text's own sentences, asked about for every candidate, are looked up once, and only
-        // when some candidate is judged (most lookups judge none).
-        func counted(_ hash: UInt32) -> Bool { ((try? transaction.count(sentence: hash)) ?? 0) >= commonSentence }
-        let judged = candidates.contains { $0.item.exact != fingerprint.exact && $0.similarity >= prefilter }
-        let textHashes = judged ? fingerprint.sentences.map(\.hash) : []
-        let textCommon = textHashes.map(counted)
-        func common(_ hash: UInt32) -> Bool {
-            if let index = textHashes.firstIndex(of: hash) { return textCommon[index] }
-            return counted(hash)
-        }
-        // Candidates with one canonical text and the same sentences (a campaign's unedited
-        // copies) have the same estimate, so the same measure: taken once.
-        var measured: [Int: CopyJudge.Measure?] = [:]
-        for candidate in candidates where candidate.item.exact != fingerprint.exact && candidate.similarity >= prefilter {
-            let measure: CopyJudge.Measure
-            var key = Hasher()
-            key.combine(candidate.item.exact)
-            for mark in candidate.item.sentences { key.combine(mark.hash); key.combine(mark.length) }
-            let text = key.finalize()
-            if let known = measured[text] {
-                guard let known else { continue }
-                measure = known
-            } else {
-                let fresh = judge.measure(fingerprint.sentences, candidate.item.sentences, estimate: candidate.similarity, common: common)
-                let copy = judge.isCopy(fresh, similarity: minimumSimilarity)
-                measured.updateValue(copy ? fresh : nil, forKey: text)
-                guard copy else { continue }
-                measure = fresh
-            }
-            if best == nil || measure.overlap > best!.measure.overlap
-                || (measure.overlap == best!.measure.overlap && candidate.item.time > best!.item.time)
-            {
-                best = Match(item: candidate.item, measure: measure)
-            }
+        for (item, measure) in copies
+        where best == nil || measure.overlap > best!.measure.overlap || (measure.overlap == best!.measure.overlap && item.time > best!.item.time) {
+            best = Match(item: item, measure: measure)
         }
         return best
     }

@@ -65,6 +65,12 @@ public protocol FingerprintTransaction {
     func items(
         similarTo signature: [UInt32], bands: [UInt64], sentences: [SentenceMark], atLeast minimum: Double, since: Date, limit: Int
     ) throws -> [(item: StoredFingerprint, similarity: Double)]
+    /// The same candidates, each judged by `judge` before it is built (see `FingerprintCandidate`):
+    /// only those given a judgement come back, in the order `items(similarTo:…)` gives them.
+    func items<Judgement>(
+        similarTo signature: [UInt32], bands: [UInt64], sentences: [SentenceMark], atLeast minimum: Double, since: Date, limit: Int,
+        judging judge: (FingerprintCandidate) throws -> Judgement?
+    ) throws -> [(item: StoredFingerprint, judgement: Judgement)]
     /// This contributor's items received at or after `since` whose signature is at least
     /// `minimum` similar to `signature`, newest first, with their similarity: every one of them,
     /// however many others sent similar texts, so that a contributor's own near repeat is never

@@ -27,6 +27,12 @@ public struct ForwardingTransaction: FingerprintTransaction {
     {
         try inner.items(similarTo: signature, bands: bands, sentences: sentences, atLeast: minimum, since: since, limit: limit)
     }
+    public func items<Judgement>(
+        similarTo signature: [UInt32], bands: [UInt64], sentences: [SentenceMark], atLeast minimum: Double, since: Date, limit: Int,
+        judging judge: (FingerprintCandidate) throws -> Judgement?
+    ) throws -> [(item: StoredFingerprint, judgement: Judgement)] {
+        try inner.items(similarTo: signature, bands: bands, sentences: sentences, atLeast: minimum, since: since, limit: limit, judging: judge)
+    }
     public func items(contributor: UInt64, similarTo signature: [UInt32], atLeast minimum: Double, since: Date) throws
         -> [(item: StoredFingerprint, similarity: Double)]
     {

@@ -306,6 +306,46 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
         func items(
             similarTo signature: [UInt32], bands: [UInt64], sentences: [SentenceMark], atLeast minimum: Double, since: Date, limit: Int
         ) -> [(item: StoredFingerprint, similarity: Double)] {
+            let found = similar(to: signature, bands: bands, sentences: sentences, atLeast: minimum, since: since, limit: limit)
+            var result: [(item: StoredFingerprint, similarity: Double)] = []
+            result.reserveCapacity(found.count)
+            // A campaign's unedited copies hold the same sentences: one array for all of them,
+            // not a copy each (copying marks out of the index was a tenth of a scan of #16's mix).
+            var shared: [UInt64: [SentenceMark]] = [:]
+            for (sequence, similarity) in found where storage.isFindable(sequence) {
+                result.append((storage.fingerprint(at: sequence, sharingSentences: &shared), similarity))
+            }
+            return result
+        }
+
+        func items<Judgement>(
+            similarTo signature: [UInt32], bands: [UInt64], sentences: [SentenceMark], atLeast minimum: Double, since: Date, limit: Int,
+            judging judge: (FingerprintCandidate) throws -> Judgement?
+        ) rethrows -> [(item: StoredFingerprint, judgement: Judgement)] {
+            let found = similar(to: signature, bands: bands, sentences: sentences, atLeast: minimum, since: since, limit: limit)
+            var result: [(item: StoredFingerprint, judgement: Judgement)] = []
+            let base = storage.base
+            let sentenceBase = storage.sentenceBase
+            // Judged where the marks lie: only a candidate that is judged a copy is built.
+            try storage.sentenceMarks.withUnsafeBufferPointer { marks in
+                for (sequence, similarity) in found where storage.isFindable(sequence) {
+                    let meta = storage.metas[sequence - base]
+                    let start = meta.sentenceStart - sentenceBase
+                    let candidate = FingerprintCandidate(
+                        exact: meta.exact, contributor: meta.contributor, similarity: similarity,
+                        sentences: UnsafeBufferPointer(rebasing: marks[start..<(start + Int(meta.sentenceCount))]))
+                    guard let judgement = try judge(candidate) else { continue }
+                    result.append((storage.fingerprint(at: sequence), judgement))
+                }
+            }
+            return result
+        }
+
+        /// The items a similarity lookup meets (see `FingerprintTransaction.items(similarTo:…)`):
+        /// sequence numbers, with their similarity, in the order met.
+        private func similar(
+            to signature: [UInt32], bands: [UInt64], sentences: [SentenceMark], atLeast minimum: Double, since: Date, limit: Int
+        ) -> [(sequence: Int, similarity: Double)] {
             guard signature.count == Storage.bins, bands.count >= Storage.bands, limit > 0 else { return [] }
             // Items are compared once: an item that shares several bands is met once per band
             // (every member of a campaign, in every band). Each met item is stamped with this
@@ -363,15 +403,7 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
                     }
                 }
             }
-            var result: [(item: StoredFingerprint, similarity: Double)] = []
-            result.reserveCapacity(found.count)
-            // A campaign's unedited copies hold the same sentences: one array for all of them,
-            // not a copy each (copying marks out of the index was a tenth of a scan of #16's mix).
-            var shared: [UInt64: [SentenceMark]] = [:]
-            for (sequence, similarity) in found where storage.isFindable(sequence) {
-                result.append((storage.fingerprint(at: sequence, sharingSentences: &shared), similarity))
-            }
-            return result
+            return found
         }
 
         /// The first `limit` items of each band's chain (sequence numbers, newest first) into
