@@ -18,7 +18,7 @@ struct CandidateJudging {
     private var textCommon: [Bool]?
     /// Candidates with one canonical text and the same sentences (a campaign's unedited copies)
     /// have the same estimate, so the same measure: taken once.
-    private var measured: [Int: CopyJudge.Measure?] = [:]
+    private var measured: [UInt64: CopyJudge.Measure?] = [:]
 
     init(
         text: [SentenceMark], exact: UInt64, judge: CopyJudge, minimumSimilarity: Double, prefilter: Double, commonSentence: Int,
@@ -37,13 +37,12 @@ struct CandidateJudging {
     /// an exact repeat, found elsewhere).
     mutating func measure(_ candidate: FingerprintCandidate) -> CopyJudge.Measure? {
         guard candidate.exact != exact, candidate.similarity >= prefilter else { return nil }
-        var key = Hasher()
-        key.combine(candidate.exact)
+        // The exact hash and a digest of the marks (their hashes and lengths, mixed as FNV-1a
+        // mixes bytes): equal for the same text with the same marks.
+        var same = candidate.exact
         for mark in candidate.sentences {
-            key.combine(mark.hash)
-            key.combine(mark.length)
+            same = (same ^ (UInt64(mark.hash) << 16 | UInt64(mark.length))) &* 0x0000_0100_0000_01B3
         }
-        let same = key.finalize()
         if let known = measured[same] { return known }
         // A sentence in two or more earlier items is common: a passage others quote too.
         let transaction = transaction
@@ -57,6 +56,7 @@ struct CandidateJudging {
             return counted(hash)
         }
         let copy = judge.isCopy(fresh, similarity: minimumSimilarity) ? fresh : nil
+        if measured.isEmpty { measured.reserveCapacity(128) }
         measured[same] = .some(copy)
         return copy
     }
