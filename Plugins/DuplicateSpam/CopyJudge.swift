@@ -108,6 +108,31 @@ struct CopyJudge: Sendable {
                     }
                 }
             }
+            // A copy cut off mid-sentence (either text): its other sentences all paired, and its
+            // last one starts as the sentence in its place in the other and is shorter. The cut
+            // sentence is paired; the rest of the whole one stays the other's own text. Either
+            // the two share a sentence in no other item, or the whole sentence is in others too
+            // (a campaign's text pasted into a box too small for it): answers under one quoted
+            // question often start alike (`Speaking as a carer, ...`) and are not cut copies.
+            var cut = false
+            let (first, second) = (text.count, earlier.count)
+            if equal > 0, first > 1, paired[first - 1] == 0, (0..<(first - 1)).allSatisfy({ paired[$0] != 0 }) {
+                let next = Int(partner[first - 2]) + 1
+                if next < second, paired[first + next] == 0, Self.isCutOff(text[first - 1], of: earlier[next], in: text),
+                    sharesOwn || common(earlier[next].hash)
+                {
+                    paired[first - 1] = 3
+                    cut = true
+                }
+            }
+            if equal > 0, second > 1, paired[first + second - 1] == 0, (0..<(second - 1)).allSatisfy({ paired[first + $0] != 0 }),
+                let before = (0..<first).first(where: { partner[$0] == Int32(second - 2) }),
+                before + 1 < first, paired[before + 1] == 0, Self.isCutOff(earlier[second - 1], of: text[before + 1], in: earlier),
+                sharesOwn || common(text[before + 1].hash)
+            {
+                paired[first + second - 1] = 3
+                cut = true
+            }
             var whole = Tally()
             var remainder = Tally()
             for (index, mark) in text.enumerated() {
@@ -119,6 +144,8 @@ struct CopyJudge: Sendable {
                 if sharesCommon, !common(mark.hash) { remainder.add(mark, paired: paired[text.count + index] == 1, first: false) }
             }
             guard sharesCommon else { return Measure(overlap: whole.overlap, ownShare: whole.ownShare, estimate: estimate) }
+            // A piece of a common passage cut off is that passage's copy, on the whole texts.
+            if cut { return Measure(overlap: whole.overlap, ownShare: whole.ownShare, estimate: estimate, sharesCommonPassage: true) }
             return judgeRemainders(whole: whole, remainder: remainder, estimate: estimate)
         }
     }
@@ -182,6 +209,19 @@ struct CopyJudge: Sendable {
         let left = Int(mark.length)
         let right = Int(other.length)
         return abs(left - right) <= max(4, max(left, right) / 6) && mark.sketchAgreement(other) >= 3
+    }
+
+    /// True when `cut`, the last sentence of `marks`, is `whole` cut off: it starts as `whole`
+    /// does (`SentenceMark.startsLike`) and their sketches agree as a sentence and its start
+    /// do, in about twice the share of bytes that its length is of `whole`'s (a byte of the
+    /// whole is the start's when the bin's least shingle lies in the start; a sentence that
+    /// only starts alike, `I have been waiting since ...` against `... for a hip operation`,
+    /// agrees in fewer). A start too short to show it (a sixth of its text or less) needs no
+    /// sketch bytes.
+    static func isCutOff(_ cut: SentenceMark, of whole: SentenceMark, in marks: some Collection<SentenceMark>) -> Bool {
+        guard cut.startsLike(whole) else { return false }
+        return cut.sketchAgreement(whole) * Int(whole.length) >= 2 * Int(cut.length)
+            || Int(cut.length) * 6 <= marks.reduce(0) { $0 + Int($1.length) }
     }
 
     /// True when one sentence is the other with a typo: lengths within one character and

@@ -49,7 +49,7 @@ struct TextFingerprint {
     /// Fingerprints `text`; near-duplicate fingerprints only when it has `minWords` words.
     init(_ text: String, shingle: Int, minWords: Int, keys: FingerprintKeys) {
         var copy = text
-        let (canonical, breaks) = copy.withUTF8 { Self.canonical($0) }
+        let (canonical, breaks, terminated) = copy.withUTF8 { Self.canonical($0) }
         words = canonical.isEmpty ? 0 : canonical.reduce(1) { $0 + ($1 == 0x20 ? 1 : 0) }
         exact = keys.hasher.hash64(canonical, domain: "duplicate.exact")
         guard words >= minWords, canonical.count >= shingle else {
@@ -68,16 +68,18 @@ struct TextFingerprint {
         // A text of one sentence is compared as a whole (its signature says all its mark would):
         // no mark, and nothing in the index's sentence table.
         sentences = breaks.isEmpty ? [] :
-            canonical.withUnsafeBufferPointer { Self.marks($0, breaks: breaks, shingle: shingle, key: keys.sentences) }
+            canonical.withUnsafeBufferPointer { Self.marks($0, breaks: breaks, openEnded: !terminated, shingle: shingle, key: keys.sentences) }
     }
 
-    /// Lower-case ASCII letters and digits, single spaces between words; and where sentences
-    /// end: the positions (in the canonical text) of the spaces after a full stop, question or
-    /// exclamation mark, semicolon or line break that is followed by white space.
-    static func canonical(_ bytes: UnsafeBufferPointer<UInt8>) -> (text: [UInt8], breaks: [Int]) {
+    /// Lower-case ASCII letters and digits, single spaces between words; where sentences end:
+    /// the positions (in the canonical text) of the spaces after a full stop, question or
+    /// exclamation mark, semicolon or line break that is followed by white space; and whether
+    /// the text ends with one of those marks (after its last letter or digit).
+    static func canonical(_ bytes: UnsafeBufferPointer<UInt8>) -> (text: [UInt8], breaks: [Int], terminated: Bool) {
         let folded = NormalizedText(bytes)
         return folded.withMatchingForm(of: bytes) { chars in
             var breaks: [Int] = []
+            var ended = false
             // Written through a pointer: the canonical text is never longer than its source.
             let result = [UInt8](unsafeUninitializedCapacity: chars.count) { result, written in
                 NormalizedText.asciiFold.withUnsafeBufferPointer { fold in
@@ -109,9 +111,10 @@ struct TextFingerprint {
                         }
                     }
                     written = count
+                    ended = terminated
                 }
             }
-            return (result, breaks)
+            return (result, breaks, ended)
         }
     }
 
@@ -162,7 +165,8 @@ struct TextFingerprint {
     }
 
     /// One mark per sentence: its keyed hash, its length and an eight-byte keyed sketch.
-    static func marks(_ text: UnsafeBufferPointer<UInt8>, breaks: [Int], shingle: Int, key: SipHash) -> [SentenceMark] {
+    /// `openEnded`: the text ends without a sentence's mark (its last mark says so).
+    static func marks(_ text: UnsafeBufferPointer<UInt8>, breaks: [Int], openEnded: Bool, shingle: Int, key: SipHash) -> [SentenceMark] {
         var marks: [SentenceMark] = []
         marks.reserveCapacity(breaks.count + 1)
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 8) { mins in
@@ -178,7 +182,14 @@ struct TextFingerprint {
                 }
                 var sketch: UInt64 = 0
                 for bin in 0..<8 { sketch |= (key.hash(mins[bin]) & 0xFF) << (8 * UInt64(bin)) }
-                marks.append(SentenceMark(hash: UInt32(truncatingIfNeeded: whole), length: UInt16(min(sentence.count, 65_535)), sketch: sketch))
+                // The first characters' keyed hash (15 bits, 0 kept for "none"), and the open end.
+                let prefix = sentence.count < SentenceMark.prefixLength ? 0
+                    : max(1, UInt16(truncatingIfNeeded: key.hash(UnsafeBufferPointer(rebasing: sentence[..<(sentence.startIndex + SentenceMark.prefixLength)])) >> 49))
+                let open: UInt16 = openEnded && end == text.count ? 1 : 0
+                marks.append(
+                    SentenceMark(
+                        hash: UInt32(truncatingIfNeeded: whole), length: UInt16(min(sentence.count, 65_535)), opening: prefix << 1 | open,
+                        sketch: sketch))
             }
         }
         return marks

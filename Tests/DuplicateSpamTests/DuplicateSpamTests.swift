@@ -186,6 +186,56 @@ struct DuplicateSpamPluginTests {
         #expect(other.findings.isEmpty, "\(other.findings)")
     }
 
+    @Test("a copy cut off mid-sentence is a copy, before or after the whole; a sentence that only starts like the next one is words of one's own")
+    func cutOffCopy() throws {
+        let whole = "After my stroke the occupational therapist helped me get back to making my own meals, which meant the world to me. "
+            + "She brought adapted cutlery and showed my husband how to set up the kitchen safely. "
+            + "I only had six sessions though and I felt I needed more to be fully independent."
+        // Cut 31 characters into its last sentence of 81, past its first sixteen: too little of
+        // it is left to be the sentence edited.
+        let cut = String(whole.prefix(whole.count - 50))
+        for (first, second) in [(whole, cut), (cut, whole)] {
+            let rules = try freshRules()
+            #expect(submit(rules, first, id: "first", from: "alice").findings.isEmpty)
+            let copy = submit(rules, second, id: "second", from: "bob", at: 60)
+            #expect(copy.findings.first?.rule == "duplicate.copy", "\(copy.findings)")
+            #expect(copy.findings.first?.attributes["duplicate_of"] == "first")
+        }
+        // The same two sentences, then one of the writer's own that starts as the original's third.
+        let rules = try freshRules()
+        _ = submit(rules, whole, id: "first", from: "alice")
+        let own = submit(
+            rules,
+            "After my stroke the occupational therapist helped me get back to making my own meals, which meant the world to me. "
+                + "She brought adapted cutlery and showed my husband how to set up the kitchen safely. "
+                + "I only had six weeks of help with meals, then a carer came in three times a day, and my daughter does the shopping for us now.",
+            id: "second", from: "bob", at: 60)
+        #expect(own.findings.isEmpty, "\(own.findings)")
+    }
+
+    @Test("sentence marks keep their opening through storage; marks stored before openings decode with none, and none is never a cut; only an open end is")
+    func sentenceMarkOpenings() {
+        let marks = TextFingerprint("The physio was brilliant and kind. She rang me at home the next day to check.", shingle: 5, minWords: 5, keys: FingerprintKeys(hasher)).sentences
+        #expect(marks.count == 2 && marks.allSatisfy { $0.prefix != 0 })
+        let bytes = SentenceMark.encode(marks)
+        #expect(bytes.withUnsafeBytes { SentenceMark.decode($0) } == marks)
+        var old = bytes
+        for record in 0..<marks.count { old[record * 16 + 6] = 0; old[record * 16 + 7] = 0 }
+        let decoded = old.withUnsafeBytes { SentenceMark.decode($0) }
+        #expect(decoded.allSatisfy { $0.prefix == 0 })
+        var shorter = decoded[0]
+        shorter.length = 5
+        #expect(!shorter.startsLike(decoded[0]))
+        // A cut needs the open end: the text's last sentence when it has no full stop.
+        #expect(!marks[1].isOpenEnded)
+        let open = TextFingerprint("The physio was brilliant and kind. She rang me at home the next", shingle: 5, minWords: 5, keys: FingerprintKeys(hasher)).sentences
+        #expect(open.count == 2 && !open[0].isOpenEnded && open[1].isOpenEnded && open[0] == marks[0])
+        #expect(open[1].startsLike(marks[1]) && !marks[1].startsLike(open[1]))
+        var closed = open[1]
+        closed.opening &= ~1
+        #expect(!closed.startsLike(marks[1]))
+    }
+
     @Test("flood: the sixth item in a minute from one contributor is held")
     func flood() throws {
         let rules = try freshRules()

@@ -144,7 +144,8 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
         static let chainedSentence = 24
         /// A sentence held by at most this many texts leads to them …
         static let rareSentence: Int32 = 2
-        /// … when they hold this many such sentences of the text.
+        /// … when they hold this many such sentences of the text (or both of a text that has
+        /// two sentences of `chainedSentence` characters).
         static let sharedSentences = 3
 
         init(retention: TimeInterval) {
@@ -391,7 +392,10 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
                                         sequence = storage.previous(holding: mark.hash, before: sequence)
                                     }
                                 }
-                                for (sequence, count) in shared.sorted(by: { $0.key > $1.key }) where count >= Storage.sharedSentences {
+                                // A text of two such sentences is all in a text holding both.
+                                let chained = sentences.count { $0.length >= Storage.chainedSentence }
+                                let needed = max(2, min(Storage.sharedSentences, chained))
+                                for (sequence, count) in shared.sorted(by: { $0.key > $1.key }) where count >= needed {
                                     let slot = sequence - base
                                     guard stamps[slot] != stamp else { continue }
                                     stamps[slot] = stamp

@@ -1,7 +1,9 @@
 /// What a fingerprint keeps of one sentence of a text: a keyed hash of its canonical form (equal
-/// for the same sentence), its length, and a sketch of eight keyed MinHash bytes over its
-/// character 5-grams (most bytes equal for a sentence with a typo or a word changed). Never the
-/// text: the values mean nothing without the gateway's secret key.
+/// for the same sentence), its length, a sketch of eight keyed MinHash bytes over its character
+/// 5-grams (most bytes equal for a sentence with a typo or a word changed), and a keyed hash of
+/// its first `prefixLength` characters (equal for a sentence and the same sentence cut off)
+/// with whether it ends its text unterminated.
+/// Never the text: the values mean nothing without the gateway's secret key.
 ///
 /// Two texts are compared sentence by sentence, so that a passage they share can be told from
 /// what each adds of its own (see the duplicate plugin's `CopyJudge`).
@@ -13,12 +15,22 @@ public struct SentenceMark: Sendable, Hashable {
     public var hash: UInt32
     /// The sentence's length in canonical characters (at most 65,535).
     public var length: UInt16
+    /// How it opens and ends: bits 1-15 a keyed hash of its first `prefixLength` canonical
+    /// characters, never 0 (0 for a sentence shorter than that, and in marks stored before
+    /// openings were); bit 0 set on a text's last sentence when the text ends without a full
+    /// stop, question or exclamation mark or semicolon (it may have been cut off).
+    public var opening: UInt16
     /// Eight one-byte MinHash values, one per bin.
     public var sketch: UInt64
 
-    public init(hash: UInt32, length: UInt16, sketch: UInt64) {
+    /// Characters a sentence's `prefix` covers: a copy cut off mid-sentence keeps at least
+    /// these of its last sentence for the cut to be recognised.
+    public static let prefixLength = 16
+
+    public init(hash: UInt32, length: UInt16, opening: UInt16 = 0, sketch: UInt64) {
         self.hash = hash
         self.length = length
+        self.opening = opening
         self.sketch = sketch
     }
 
@@ -33,14 +45,30 @@ public struct SentenceMark: Sendable, Hashable {
         return (folded & 0x0101_0101_0101_0101).nonzeroBitCount
     }
 
-    /// The marks as bytes, for storage: 16 bytes a sentence, little-endian.
+    /// The keyed hash of its first `prefixLength` characters (0: none).
+    public var prefix: UInt16 { opening >> 1 }
+
+    /// True for a text's last sentence when the text ends without a full stop, question or
+    /// exclamation mark.
+    public var isOpenEnded: Bool { opening & 1 != 0 }
+
+    /// True when this sentence may be `other` cut off: the open end of its text, shorter, and
+    /// they start with the same `prefixLength` characters (see the duplicate plugin's
+    /// `CopyJudge.isCutOff`).
+    @inline(__always)
+    public func startsLike(_ other: SentenceMark) -> Bool {
+        isOpenEnded && prefix != 0 && prefix == other.prefix && length < other.length
+    }
+
+    /// The marks as bytes, for storage: 16 bytes a sentence, little-endian (the opening in
+    /// bytes 6 and 7, zero in marks stored before it was).
     public static func encode(_ marks: [SentenceMark]) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(marks.count * 16)
         for mark in marks {
             withUnsafeBytes(of: mark.hash.littleEndian) { bytes.append(contentsOf: $0) }
             withUnsafeBytes(of: mark.length.littleEndian) { bytes.append(contentsOf: $0) }
-            bytes.append(contentsOf: [0, 0])
+            withUnsafeBytes(of: mark.opening.littleEndian) { bytes.append(contentsOf: $0) }
             withUnsafeBytes(of: mark.sketch.littleEndian) { bytes.append(contentsOf: $0) }
         }
         return bytes
@@ -53,6 +81,7 @@ public struct SentenceMark: Sendable, Hashable {
             return SentenceMark(
                 hash: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: base, as: UInt32.self)),
                 length: UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: base + 4, as: UInt16.self)),
+                opening: UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: base + 6, as: UInt16.self)),
                 sketch: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: base + 8, as: UInt64.self)))
         }
     }
