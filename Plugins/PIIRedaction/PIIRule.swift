@@ -8,7 +8,7 @@ final class PIIRule: Sendable {
         "pattern", "caseless", "group", "validator", "context", "replacement", "priority", "score",
         "gazetteer", "exclude_words", "match_limit", "anchor", "anchor_words", "max_length", "min_digits", "keep",
     ]
-    static let contextKeys: Set<String> = ["words", "window", "required", "exclude"]
+    static let contextKeys: Set<String> = ["words", "window", "required", "exclude", "side"]
 
     let info: RuleInfo
     let regex: CompiledRegex
@@ -20,6 +20,9 @@ final class PIIRule: Sendable {
     let keep: OrganisationContacts.Check?
     let context: ContextMatcher?
     let contextRequired: Bool
+    /// Context words count only before the match (`side: before`): `call me on` says whose
+    /// number follows, not whose came before it.
+    let contextBeforeOnly: Bool
     let exclusions: ContextMatcher?
     let gazetteer: Gazetteer?
     /// Words that, anywhere in the value, mean it is not a name (`Hospital`, `Clinic` …).
@@ -88,6 +91,11 @@ final class PIIRule: Sendable {
             let words = try contextFields.stringList("words")
             let excluded = try contextFields.stringList("exclude")
             contextRequired = try contextFields.bool("required", default: false)
+            switch try contextFields.optionalString("side") ?? "either" {
+            case "either": contextBeforeOnly = false
+            case "before": contextBeforeOnly = true
+            case let other: throw contextFields.error("side", "'\(other)' is not a side: either (the default) or before")
+            }
             if contextRequired && words.isEmpty {
                 throw contextFields.error("words", "a rule whose context is required needs context words")
             }
@@ -101,6 +109,7 @@ final class PIIRule: Sendable {
             context = nil
             exclusions = nil
             contextRequired = false
+            contextBeforeOnly = false
         }
 
         gazetteer = try fields.optionalString("gazetteer").map {
@@ -170,7 +179,7 @@ final class PIIRule: Sendable {
         var score = baseScore
         var contextHit: ContextHit?
         if let context {
-            contextHit = try context.find(in: text, around: whole)
+            contextHit = try context.find(in: text, around: whole, beforeOnly: contextBeforeOnly)
             if contextHit != nil {
                 score = min(1, score + 0.3)
             } else if contextRequired {
