@@ -352,7 +352,10 @@ final class PersonNameDetector: Sendable {
             while end < tokens.count, end - index < 4, tokens[end].joinedToPrevious, !tokens[end].inAddress {
                 let next = tokens[end]
                 if followers.contains(next.hash),
-                   !(surnameFollowers.contains(next.hash) && end == index + 1 && isFirst(token) && !isWord(token)
+                   // A first name that is also a word (Billy, Jack) takes such a surname after a
+                   // strong cue: `My name is Billy Green`, `I'm Jack Hill`.
+                   !(surnameFollowers.contains(next.hash) && end == index + 1 && isFirst(token)
+                     && (!isWord(token) || cueBefore(text, tokens, at: index)?.strong == true)
                      && !(end + 1 < tokens.count && tokens[end + 1].joinedToPrevious && followers.contains(tokens[end + 1].hash))
                      && !(index > 0 && (placeBefore.contains(tokens[index - 1].hash) || blockBefore.contains(tokens[index - 1].hash)
                                         || wardPlaceWords.contains(tokens[index - 1].hash))
