@@ -154,9 +154,11 @@ struct TokenScanner {
                 }
                 var end = index
                 let whole = start..<end
-                // Punctuation at the edges is not part of the word ("shit!", "!!hello"); $ and @ lead "$hit", "@ss".
+                // Punctuation at the edges is not part of the word ("shit!", "!!hello"); $ and @ lead "$hit",
+                // "@ss"; $ and + end "p1s$", "sh!+" (a + is no sentence's punctuation).
                 while start < end, kind(end - 1) >= TokenScanner.symbol,
-                      !(chars[end - 1] == UInt8(ascii: "$") && end - start >= 3 && kind(end - 2) != TokenScanner.symbol) {
+                      !(chars[end - 1] == UInt8(ascii: "$") && end - start >= 3 && kind(end - 2) != TokenScanner.symbol),
+                      !(chars[end - 1] == UInt8(ascii: "+") && end - start >= 3) {
                     end -= 1
                 }
                 while start < end, kind(start) == TokenScanner.maskClass
