@@ -57,13 +57,15 @@ struct TokenScanner {
         case UInt8(ascii: "0"): leet = UInt8(ascii: "o")
         case UInt8(ascii: "5"), UInt8(ascii: "$"): leet = UInt8(ascii: "s")
         case UInt8(ascii: "7"), UInt8(ascii: "+"): leet = UInt8(ascii: "t")
+        case UInt8(ascii: "("), UInt8(ascii: "<"): leet = UInt8(ascii: "c")
         default: leet = 0
         }
         let kind: UInt8
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"): kind = letter
         case UInt8(ascii: "0")...UInt8(ascii: "9"): kind = digit
-        case UInt8(ascii: "@"), UInt8(ascii: "$"), UInt8(ascii: "!"), UInt8(ascii: "|"), UInt8(ascii: "+"): kind = symbol
+        case UInt8(ascii: "@"), UInt8(ascii: "$"), UInt8(ascii: "!"), UInt8(ascii: "|"), UInt8(ascii: "+"), UInt8(ascii: "("),
+             UInt8(ascii: "<"): kind = symbol
         case UInt8(ascii: "*"), UInt8(ascii: "#"): kind = maskClass
         default: kind = separator
         }
@@ -113,6 +115,9 @@ struct TokenScanner {
         /// later joiner differs from the first: "a p_r_i_c_k" is the word "a", then p_r_i_c_k.
         var firstJoiner: UInt8 = 0
         var secondSingleStart = -1
+        /// The last word of up to four characters that matched nothing, for the next one to be
+        /// read together with it across one `.`, `-` or `_` (f.uck, sh.it, f-ck: fck).
+        var shortWord: Range<Int>?
 
         @inline(__always)
         func kind(_ position: Int) -> UInt8 { UInt8(truncatingIfNeeded: table[Int(chars[position])] >> 8) }
@@ -149,7 +154,14 @@ struct TokenScanner {
                     index += 1
                 }
                 if plainLetters, index - start >= 2, !mayBeListed, !WordList.mayContain(hash, filter: filter) {
+                    let single = singlesCount == 1 ? singlesStart..<singlesEnd : nil
                     flushSingles(found)
+                    if let before = single ?? shortWord, let match = splitWordMatch(before, start..<index) {
+                        found(match)
+                        shortWord = nil
+                    } else {
+                        shortWord = index - start <= 4 ? start..<index : nil
+                    }
                     continue
                 }
                 var end = index
@@ -174,6 +186,7 @@ struct TokenScanner {
                 // Letters with a mask between each pair (f*v*c*k, a*r*s*e*h*o*l*e): a separated word.
                 if end - start >= 5, (end - start) % 2 == 1, isMaskSeparated(start..<end) {
                     flushSingles(found)
+                    shortWord = nil
                     if let match = check(start..<end, separated: true, masksSeparate: true) { found(match) }
                     continue
                 }
@@ -192,10 +205,50 @@ struct TokenScanner {
                     singlesCount += 1
                     continue
                 }
+                // A single before this word is the first piece of a split one (f-ck, f.uck).
+                let single = singlesCount == 1 ? singlesStart..<singlesEnd : nil
                 flushSingles(found)
-                if let match = check(start..<end, separated: false) { found(match) }
+                if let match = check(start..<end, separated: false) {
+                    found(match)
+                    shortWord = nil
+                } else if let before = single ?? shortWord, let match = splitWordMatch(before, start..<end) {
+                    found(match)
+                    shortWord = nil
+                } else {
+                    shortWord = end - start <= 4 ? start..<end : nil
+                }
             }
             flushSingles(found)
+        }
+
+        /// Two short pieces with one `.`, `-` or `_` between them, read as one word with the
+        /// mark dropped: `f.uck`, `fu.ck`, `sh.it`, and `f-ck`, `f_ck` as the listed `fck`.
+        /// Each piece is four characters or fewer, so `x-ray` or `e.g.` stay what they are.
+        private func splitWordMatch(_ first: Range<Int>, _ second: Range<Int>) -> Match? {
+            guard second.lowerBound == first.upperBound + 1, second.count <= 4, first.count <= 4, first.count + second.count >= 3
+            else { return nil }
+            let mark = chars[first.upperBound]
+            guard mark == UInt8(ascii: ".") || mark == UInt8(ascii: "-") || mark == UInt8(ascii: "_") else { return nil }
+            return check(first.lowerBound..<second.upperBound, separated: true)
+        }
+
+        /// One or two letters then one or two digits, as a postcode's first half (TA19, SE11): not
+        /// leetspeak (TA19 is no `taig`).
+        private func isPostcodeDistrict(_ positions: Range<Int>) -> Bool {
+            guard (2...4).contains(positions.count) else { return false }
+            var letters = 0
+            var digits = 0
+            for position in positions {
+                let byte = chars[position]
+                if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                    digits += 1
+                } else if kind(position) == TokenScanner.letter && digits == 0 {
+                    letters += 1
+                } else {
+                    return false
+                }
+            }
+            return (1...2).contains(letters) && (1...2).contains(digits)
         }
 
         /// Every other character is a mask, the rest are not: f*u*c*k.
@@ -344,6 +397,7 @@ struct TokenScanner {
         @inline(never)
         private func check(_ positions: Range<Int>, separated: Bool, masksSeparate: Bool = false) -> Match? {
             guard positions.count <= TokenScanner.longestWord * (separated ? 3 : 1) else { return nil }
+            if !separated, isPostcodeDistrict(positions) { return nil }
             var length = 0
             var shapeCount = 0
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
