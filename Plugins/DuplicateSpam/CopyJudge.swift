@@ -217,11 +217,14 @@ struct CopyJudge: Sendable {
     /// whole is the start's when the bin's least shingle lies in the start; a sentence that
     /// only starts alike, `I have been waiting since ...` against `... for a hip operation`,
     /// agrees in fewer). A start too short to show it (a sixth of its text or less) needs no
-    /// sketch bytes.
+    /// sketch bytes. A start too short for a prefix (`There were 4`, `Thank you for`) is taken
+    /// on its place alone when the rest of its text is six times as long: whatever it was, a
+    /// text that copies all the rest is a copy.
     static func isCutOff(_ cut: SentenceMark, of whole: SentenceMark, in marks: some Collection<SentenceMark>) -> Bool {
+        let textLength = marks.reduce(0) { $0 + Int($1.length) }
+        if cut.isOpenEnded, cut.prefix == 0, cut.length < whole.length, Int(cut.length) * 7 <= textLength { return true }
         guard cut.startsLike(whole) else { return false }
-        return cut.sketchAgreement(whole) * Int(whole.length) >= 2 * Int(cut.length)
-            || Int(cut.length) * 6 <= marks.reduce(0) { $0 + Int($1.length) }
+        return cut.sketchAgreement(whole) * Int(whole.length) >= 2 * Int(cut.length) || Int(cut.length) * 6 <= textLength
     }
 
     /// True when one sentence is the other with a typo: lengths within one character and

@@ -236,6 +236,26 @@ struct DuplicateSpamPluginTests {
         #expect(!closed.startsLike(marks[1]))
     }
 
+    @Test("a cut-off end too short for a prefix counts as cut only when the rest of its text is six times as long")
+    func shortCutOffEnd() {
+        let keys = FingerprintKeys(hasher)
+        let whole = TextFingerprint("The physio at the Royal was great. I waited nine weeks for the first appointment though.", shingle: 5, minWords: 5, keys: keys).sentences
+        // `Thanks a lot` (12 characters, no full stop) after 33 characters: too much of its own.
+        let short = TextFingerprint("The physio at the Royal was great. Thanks a lot", shingle: 5, minWords: 5, keys: keys).sentences
+        #expect(short[1].isOpenEnded && short[1].prefix == 0)
+        #expect(!CopyJudge.isCutOff(short[1], of: whole[1], in: short))
+        // `I waited` after two long sentences: the rest is most of it.
+        let long = TextFingerprint(
+            "The physio at the Royal was great and explained every exercise twice. She rang to check on me the week after. I waited",
+            shingle: 5, minWords: 5, keys: keys).sentences
+        let longWhole = TextFingerprint(
+            "The physio at the Royal was great and explained every exercise twice. She rang to check on me the week after. I waited nine weeks for the first appointment though.",
+            shingle: 5, minWords: 5, keys: keys).sentences
+        #expect(CopyJudge.isCutOff(long[2], of: longWhole[2], in: long))
+        // A finished sentence is never a cut one.
+        #expect(!CopyJudge.isCutOff(longWhole[2], of: long[2], in: longWhole))
+    }
+
     @Test("flood: the sixth item in a minute from one contributor is held")
     func flood() throws {
         let rules = try freshRules()

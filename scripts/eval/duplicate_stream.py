@@ -10,8 +10,9 @@ Specification (written before any tuning; see docs/eval/duplicates.md):
   sentences built from many independent parts so that two originals rarely share much text.
 * Copies of an earlier item, labelled with the id they copy (`copy_of`) and their kind:
   exact resubmissions and lightly edited copies (typos, a word swapped, a sentence added or
-  dropped, case and punctuation), from the same contributor or from another one (a second
-  session, a friend), at gaps from seconds to four weeks.
+  dropped, two sentences swapped, case and punctuation, cut off part way as by a text box's
+  limit), from the same contributor or from another one (a second session, a friend), at gaps
+  from seconds to four weeks.
 * Campaigns: a template sent by many contributors, some verbatim, some with a personal sentence
   added; every copy after the first is a copy of the first.
 * Hard negatives, which are not copies: same-topic look-alikes (same profession, place and
@@ -160,7 +161,7 @@ def lookalike_text(r, topic):
 
 
 def edit(r, text):
-    ops = r.sample(["typo", "swap", "add", "drop", "case", "punct"], k=r.randint(1, 2))
+    ops = r.sample(["typo", "swap", "add", "drop", "case", "punct", "cut", "reorder"], k=r.randint(1, 2))
     for op in ops:
         if op == "typo":
             for a, b in r.sample(TYPOS, k=len(TYPOS)):
@@ -178,6 +179,15 @@ def edit(r, text):
             sentences = text.split(". ")
             if len(sentences) > 3:
                 sentences.pop(r.randrange(1, len(sentences) - 1))
+                text = ". ".join(sentences)
+        elif op == "cut":
+            # Pasted into a box too small for it: cut off part way, mid-word or mid-sentence.
+            text = text[:int(len(text) * r.uniform(0.55, 0.9))].rstrip()
+        elif op == "reorder":
+            sentences = text.split(". ")
+            if len(sentences) > 2:
+                at = r.randrange(len(sentences) - 1)
+                sentences[at], sentences[at + 1] = sentences[at + 1].rstrip("."), sentences[at] + ("." if at + 1 == len(sentences) - 1 else "")
                 text = ". ".join(sentences)
         elif op == "case":
             text = text.lower() if r.random() < 0.5 else text.upper()
