@@ -16,7 +16,10 @@ write to a listening exercise about the allied health professions, not from the 
   relations and roles, "the service manager, ___", titles; first names alone; lower-case
   messages with lower-case names.
 * Every written form of every identifier: spaced, unspaced, dashed, lower-case, with and
-  without a cue word; TRNs; IPv6 with embedded IPv4 and prefix lengths; +44 (20) forms.
+  without a cue word; TRNs; IPv6 with embedded IPv4 and prefix lengths; +44 (20) forms; NI
+  numbers copied from a specimen or test data (QQ, ZZ) or with the last letter left off; the
+  writer's own number on an 0800 or 03 line or mistyped a digit short or long; house numbers
+  and streets whatever the street's last word (Highway, Wynd, Paddocks).
 * Hard negatives in clean text: times, prices, ward and bed numbers, reference numbers with a
   wrong check digit, version and section numbers, hospital, ward and street names that contain
   a person's name, eponymous conditions, drugs, professions, days and months, places, and
@@ -200,6 +203,14 @@ def nino(r):
             break
     digits = "".join(str(r.randint(0, 9)) for _ in range(6))
     suffix = r.choice("ABCD")
+    if r.random() < 0.1:
+        # A number copied from a form's specimen or test data (QQ 12 34 56 C, ZZ 12 34 56 T),
+        # or with its last letter left off: no valid prefix or suffix, still someone's.
+        kind = r.choice(["QQ", "ZZ", "nosuffix"])
+        if kind == "nosuffix":
+            return f"{prefix} {digits[:2]} {digits[2:4]} {digits[4:]}" if r.random() < 0.5 else prefix + digits, "specimen-nosuffix"
+        return (f"{kind} {digits[:2]} {digits[2:4]} {digits[4:]} {r.choice('ABCDT')}" if r.random() < 0.5
+                else f"{kind}{digits}{r.choice('ABCDT')}"), "specimen-" + kind
     form = r.choice(["plain", "pairs", "pairs", "split", "plain"])
     if form == "plain":
         s = prefix + digits + suffix
@@ -609,8 +620,8 @@ def add_signoff(b, r):
 
 def add_identifier(b, r, first, surname):
     kind = r.choices(["nhs", "nino", "trn", "mobile", "landline", "postcode", "card", "iban", "ip", "dob",
-                      "licence", "passport", "email"],
-                     weights=[12, 9, 3, 12, 8, 10, 4, 3, 4, 8, 5, 4, 10])[0]
+                      "licence", "passport", "email", "ownphone", "street"],
+                     weights=[12, 9, 3, 12, 8, 10, 4, 3, 4, 8, 5, 4, 10, 3, 6])[0]
     if kind == "nhs":
         value, form = nhs_forms(r, nhs_number(r))
         b.add(r.choice(["My NHS number is ", "NHS no. ", "nhs number: ", "(NHS ", "my number is ", "Ref: ", "patient 2 "]))
@@ -631,6 +642,28 @@ def add_identifier(b, r, first, surname):
         value, form = landline(r)
         b.add(r.choice(["My home number is ", "phone me on ", "Landline: ", "ring us on "]))
         b.pii("UK_PHONE", value, form); b.add(r.choice([".", " - mornings are best.", " if you want to talk."]))
+    elif kind == "ownphone":
+        # The writer's own number on a line organisations use (a work mobile forwarded through
+        # an 0800 or 03 number), or mistyped a digit short or long.
+        d = lambda n: "".join(str(r.randint(0, 9)) for _ in range(n))
+        value, form = r.choice([(org_phone(r), "own-org"), (f"07{d(3)} {d(5)}", "own-short"), (f"01{d(3)} {d(7)}", "own-long"),
+                                (f"028 {d(4)} {d(3)}", "own-short")])
+        b.add(r.choice(["Call me on ", "my number is ", "ring me on ", "text me on ", "My mobile: "]))
+        b.pii("UK_PHONE", value, form); b.add(r.choice([".", " if you need me.", " any time."]))
+    elif kind == "street":
+        # A house number and street whatever the street's last word, after the words that say
+        # it is an address.
+        number = str(r.randint(1, 250)) + r.choice(["", "", "", "a", "B"])
+        name = r.choice([r.choice(["Elm", "Cedar", "Kings", "Queens", "Mill", "Church", "Station", "Orchard", "Meadow",
+                                   "Bramble", "Heron", "Abbey", "Castle", "Windmill", "Chapel", "Tudor", "Wellington"]),
+                         f"{r.choice(['St', 'Lady', 'Upper', 'Lower', 'Old', 'New'])} {r.choice(['Margaret', 'Peter', 'Hill', 'Bridge', 'Market'])}"])
+        suffix = r.choice(["Road", "Street", "Way", "Close", "Gardens", "Crescent", "Highway", "Point", "Isle", "Ports",
+                           "Course", "Hollow", "Ridge", "Grange", "Paddocks", "Fold", "Brow", "Wynd", "Vennel", "Loke"])
+        value = f"{number} {name} {suffix}"
+        if r.random() < 0.2:
+            value = f"Flat {r.randint(1, 30)}, {value}"
+        b.add(r.choice(["I live at ", "My address is ", "Please send it to ", "address: ", "we moved to "]))
+        b.pii("STREET_ADDRESS", value, "street-any-suffix"); b.add(r.choice([".", ", near the clinic.", " if you want to write."]))
     elif kind == "postcode":
         value, form = postcode(r)
         lead = r.choice(["I live in ", "our postcode is ", "I'm at ", "address is 14 Mill Lane, "])
