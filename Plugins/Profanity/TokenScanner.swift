@@ -232,8 +232,9 @@ struct TokenScanner {
             return check(first.lowerBound..<second.upperBound, separated: true)
         }
 
-        /// One or two letters then one or two digits, as a postcode's first half (TA19, SE11): not
-        /// leetspeak (TA19 is no `taig`).
+        /// A postcode's first half (one or two letters, one or two digits) with its second half
+        /// after a space (TA19 8YS): not leetspeak (TA19 is no `taig`). Alone, such a word may
+        /// be (a w09, a g17, kn08).
         private func isPostcodeDistrict(_ positions: Range<Int>) -> Bool {
             guard (2...4).contains(positions.count) else { return false }
             var letters = 0
@@ -248,7 +249,14 @@ struct TokenScanner {
                     return false
                 }
             }
-            return (1...2).contains(letters) && (1...2).contains(digits)
+            guard (1...2).contains(letters), (1...2).contains(digits) else { return false }
+            // The second half: a space, a digit and two letters, then no letter or digit.
+            let next = positions.upperBound
+            guard next + 4 <= chars.count, chars[next] == 0x20,
+                  chars[next + 1] >= UInt8(ascii: "0") && chars[next + 1] <= UInt8(ascii: "9"),
+                  kind(next + 2) == TokenScanner.letter, kind(next + 3) == TokenScanner.letter
+            else { return false }
+            return next + 4 == chars.count || (kind(next + 4) != TokenScanner.letter && kind(next + 4) != TokenScanner.digit)
         }
 
         /// Every other character is a mask, the rest are not: f*u*c*k.
