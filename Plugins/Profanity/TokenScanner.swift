@@ -118,6 +118,9 @@ struct TokenScanner {
         /// The last word of up to four characters that matched nothing, for the next one to be
         /// read together with it across one `.`, `-` or `_` (f.uck, sh.it, f-ck: fck).
         var shortWord: Range<Int>?
+        /// The short word a run of singles began right after, across one mark (`fuc.k`): read
+        /// with the single when the run stays one single long.
+        var wordBeforeSingles: Range<Int>?
 
         @inline(__always)
         func kind(_ position: Int) -> UInt8 { UInt8(truncatingIfNeeded: table[Int(chars[position])] >> 8) }
@@ -154,7 +157,7 @@ struct TokenScanner {
                     index += 1
                 }
                 if plainLetters, index - start >= 2, !mayBeListed, !WordList.mayContain(hash, filter: filter) {
-                    let single = singlesCount == 1 ? singlesStart..<singlesEnd : nil
+                    let single = singlesCount >= 1 ? (singlesEnd - 1)..<singlesEnd : nil
                     flushSingles(found)
                     if let before = single ?? shortWord, let match = splitWordMatch(before, start..<index) {
                         found(match)
@@ -167,10 +170,11 @@ struct TokenScanner {
                 var end = index
                 let whole = start..<end
                 // Punctuation at the edges is not part of the word ("shit!", "!!hello"); $ and @ lead "$hit",
-                // "@ss"; $ and + end "p1s$", "sh!+" (a + is no sentence's punctuation).
+                // "@ss"; $, +, < and ( end "p1s$", "sh!+", "spa<" (no sentence's punctuation ends so).
                 while start < end, kind(end - 1) >= TokenScanner.symbol,
                       !(chars[end - 1] == UInt8(ascii: "$") && end - start >= 3 && kind(end - 2) != TokenScanner.symbol),
-                      !(chars[end - 1] == UInt8(ascii: "+") && end - start >= 3) {
+                      !((chars[end - 1] == UInt8(ascii: "+") || chars[end - 1] == UInt8(ascii: "<") || chars[end - 1] == UInt8(ascii: "("))
+                        && end - start >= 3) {
                     end -= 1
                 }
                 while start < end, kind(start) == TokenScanner.maskClass
@@ -192,7 +196,11 @@ struct TokenScanner {
                 }
                 if end - start == 1 {
                     if singlesCount > 0, !joinable(from: singlesEnd, to: start) { flushSingles(found) }
-                    if singlesCount == 0 { singlesStart = start }
+                    if singlesCount == 0 {
+                        singlesStart = start
+                        wordBeforeSingles = shortWord
+                        shortWord = nil
+                    }
                     if singlesCount == 1 { firstJoiner = chars[singlesEnd]; secondSingleStart = start }
                     if singlesCount == 2, chars[singlesEnd] != firstJoiner {
                         // The first single was a word of its own ("a", "I") before a separated word.
@@ -206,9 +214,10 @@ struct TokenScanner {
                     continue
                 }
                 // A single before this word is the first piece of a split one (f-ck, f.uck).
-                let single = singlesCount == 1 ? singlesStart..<singlesEnd : nil
+                let single = singlesCount >= 1 ? (singlesEnd - 1)..<singlesEnd : nil
                 flushSingles(found)
-                if let match = check(start..<end, separated: false) {
+                if let match = check(start..<end, separated: false) ?? leadingLeetMatch(start..<end, word: whole)
+                    ?? trailingLeetMatch(start..<end, word: whole) {
                     found(match)
                     shortWord = nil
                 } else if let before = single ?? shortWord, let match = splitWordMatch(before, start..<end) {
@@ -219,6 +228,24 @@ struct TokenScanner {
                 }
             }
             flushSingles(found)
+        }
+
+        /// The word with the +, < or ( taken off its front read back as its first letter (`+w4t`,
+        /// `<o(k`): tried only when the word without it is nothing, as `(crap)` opens a bracket.
+        private func leadingLeetMatch(_ positions: Range<Int>, word: Range<Int>) -> Match? {
+            guard positions.lowerBound > word.lowerBound else { return nil }
+            let lead = chars[positions.lowerBound - 1]
+            guard lead == UInt8(ascii: "+") || lead == UInt8(ascii: "<") || lead == UInt8(ascii: "(") else { return nil }
+            return check((positions.lowerBound - 1)..<positions.upperBound, separated: false)
+        }
+
+        /// The word with the ! or | taken off its end read back as its last letter (`pak!`): tried
+        /// only when the word without it is nothing, as `crap!` ends a sentence.
+        private func trailingLeetMatch(_ positions: Range<Int>, word: Range<Int>) -> Match? {
+            guard positions.upperBound < word.upperBound, positions.count >= 2 else { return nil }
+            let last = chars[positions.upperBound]
+            guard last == UInt8(ascii: "!") || last == UInt8(ascii: "|") else { return nil }
+            return check(positions.lowerBound..<(positions.upperBound + 1), separated: false)
         }
 
         /// Two short pieces with one `.`, `-` or `_` between them, read as one word with the
@@ -278,7 +305,15 @@ struct TokenScanner {
         /// Three or more single characters in a row (`f u c k`) are checked as one word.
         @inline(__always)
         private mutating func flushSingles(_ found: (Match) -> Void) {
-            defer { singlesCount = 0 }
+            defer {
+                singlesCount = 0
+                wordBeforeSingles = nil
+            }
+            // The last piece of a split word (fuc.k, shi-t, so_d).
+            if singlesCount == 1, let word = wordBeforeSingles, let match = splitWordMatch(word, singlesStart..<singlesEnd) {
+                found(match)
+                return
+            }
             guard singlesCount >= 3 else { return }
             if let match = check(singlesStart..<singlesEnd, separated: true) {
                 found(match)

@@ -11,7 +11,10 @@ Specification (docs/eval/profanity.md), written before tuning:
   inside compounds: b*llshit, m***erfucker), separated letters of any length (s-p-a-s-t-i-c,
   b o l l o c k s, a*r*s*e*h*o*l*e), stretched letters, look-alikes (Cyrillic, Greek, IPA and
   Latin Extended, mathematical alphanumerics, fullwidth, superscripts), stacked diacritics,
-  zero-width characters, and upper case.
+  zero-width characters, and upper case; and (added 2026-12-04, late) split by one mark
+  inside it (f.uck, sh-it, pi_ss), ( and < for c, + for t.
+* Regional and borrowed insults and misspellings people write (numpty, slapper, tosspot,
+  dumbass, douche, fookin, dickface) and slurs (spac, kraut, polack, spick).
 * Words used as swearing that are sometimes innocent: bloody as an intensifier, dick, cock and
   knob as insults.
 * Clean items are full of traps: medical and anatomical words (rectal, breast clinic, anal
@@ -27,10 +30,12 @@ import random
 import sys
 import unicodedata
 
-MILD = ["arse", "crap", "bugger", "pillock", "prat", "git", "bollocks", "piss", "pissed", "sod", "bastard", "turd"]
+MILD = ["arse", "crap", "bugger", "pillock", "prat", "git", "bollocks", "piss", "pissed", "sod", "bastard", "turd",
+        "dumbass", "numpty", "douche", "skank", "slapper", "tosspot", "arsewipe"]
 STRONG = ["fuck", "fucking", "shit", "shite", "cunt", "twat", "wanker", "bellend", "tosser", "knobhead", "dickhead",
-          "arsehole", "bullshit", "motherfucker", "fuckwit", "shithead", "bitch", "prick"]
-SLURS = ["spastic", "retard", "retarded", "paki", "faggot", "nigger", "poof", "tranny", "pikey", "mong", "coon", "wog"]
+          "arsehole", "bullshit", "motherfucker", "fuckwit", "shithead", "bitch", "prick", "fookin", "cocksucker", "dickface"]
+SLURS = ["spastic", "retard", "retarded", "paki", "faggot", "nigger", "poof", "tranny", "pikey", "mong", "coon", "wog",
+         "spac", "kraut", "polack", "spick"]
 CONTEXT_WORDS = {
     "bloody": ["The bloody phone line never answers.", "I waited two bloody hours in A&E.",
                "This bloody booking system logged me out again.", "bloody ridiculous that it took six weeks"],
@@ -41,8 +46,8 @@ CONTEXT_WORDS = {
     "knob": ["The man at the desk was an absolute knob.", "What a knob, he laughed at my stammer.",
              "some knobs in the car park blocked the ambulance bay"],
 }
-LEET = {"a": ["4", "@"], "e": ["3"], "i": ["1", "!"], "o": ["0"], "s": ["5", "$"], "t": ["7"], "g": ["9"], "u": ["v", "4"],
-        "b": ["8"]}
+LEET = {"a": ["4", "@"], "e": ["3"], "i": ["1", "!"], "o": ["0"], "s": ["5", "$"], "t": ["7", "+"], "g": ["9"], "u": ["v", "4"],
+        "b": ["8"], "c": ["(", "<"]}
 LOOKALIKE = {  # Cyrillic, Greek, IPA/Latin extended, by letter
     "a": ["а", "α", "ɑ"], "c": ["с", "ϲ", "ƈ"], "e": ["е", "ε", "ɛ"], "i": ["і", "ι", "ɪ"], "o": ["о", "ο", "ɵ"],
     "p": ["р", "ρ"], "s": ["ѕ", "ʃ"], "h": ["һ", "ɦ"], "k": ["к", "κ"], "u": ["υ", "ս"], "t": ["т", "ƭ"],
@@ -147,13 +152,21 @@ def zero_width(r, w):
     return w[:i] + r.choice(ZERO_WIDTH) + w[i:]
 
 
+def split(r, w):
+    """One ., - or _ inside the word, each piece four characters or fewer: f.uck, sh-it, bol_locks is too long."""
+    if len(w) < 3 or len(w) > 8:
+        return None
+    at = r.randint(max(1, len(w) - 4), min(4, len(w) - 1))
+    return w[:at] + r.choice([".", "-", "_"]) + w[at:]
+
+
 def upper(r, w):
     return w.upper() if r.random() < 0.6 else w.capitalize()
 
 
 CLASSES = {"plain": lambda r, w: w, "leet": leet, "masked": masked, "separated": separated, "stretched": stretched,
            "lookalike": lookalike, "math": math_letters, "fullwidth": fullwidth, "superscript": superscript,
-           "diacritics": diacritics, "zero-width": zero_width, "upper": upper}
+           "diacritics": diacritics, "zero-width": zero_width, "upper": upper, "split": split}
 
 FRAMES = [
     "The wait for {service} was {w} ridiculous, six months for a scan.",
@@ -239,7 +252,8 @@ def swearing_item(r, index):
     word = r.choice(severity)
     names = r.choice([["plain"], ["leet"], ["masked"], ["separated"], ["stretched"], ["lookalike"], ["math"],
                       ["fullwidth"], ["superscript"], ["diacritics"], ["zero-width"], ["upper"],
-                      ["leet", "separated"], ["lookalike", "separated"], ["masked", "upper"], ["stretched", "leet"]])
+                      ["leet", "separated"], ["lookalike", "separated"], ["masked", "upper"], ["stretched", "leet"],
+                      ["split"], ["split", "upper"]])
     disguised = word
     for name in names:
         result = CLASSES[name](r, disguised if name not in ("separated",) else disguised)
