@@ -399,6 +399,17 @@ final class PersonNameDetector: Sendable {
                    run.lowerBound < 3 || !blockBefore.contains(tokens[run.lowerBound - 3].hash) {
                     found(Candidate(range: tokens[run.lowerBound - 2].range, explanation: "joined by 'and' to a name"))
                 }
+                // "Tom, Amara and Lewis": a listed first name that is also a word, listed before a
+                // name with a comma (a name in a list of names).
+                if run.lowerBound >= 1, tokens[run.lowerBound].punctuationBefore == UInt8(ascii: ","),
+                   isFirst(tokens[run.lowerBound]) {
+                    let previous = tokens[run.lowerBound - 1]
+                    if previous.capitalised, !previous.initial, !previous.sentenceStart, isFirst(previous), !previous.possessive,
+                       !stopWords.contains(previous.hash), !followers.contains(previous.hash), !notNames.contains(previous.hash),
+                       !monthsAndDays.contains(previous.hash), !roleWords.contains(previous.hash) {
+                        found(Candidate(range: previous.range, explanation: "listed with a comma before a name"))
+                    }
+                }
                 index = end
                 // "Priya and Tavoren": a name joined by "and" to an accepted one.
                 if end + 1 < tokens.count, tokens[end].hash == andHash, tokens[end + 1].capitalised || lowerCaseText,
