@@ -558,7 +558,10 @@ final class PersonNameDetector: Sendable {
         let atEnd = isAtEnd(text, after: last)
         let cueOpensLine = cue.map { tokens[run.lowerBound - $0.count].lineStart } ?? false
         let signsOff = atEnd && (first.lineStart || cueOpensLine)
-        if !signsOff && !(strongCue && count <= 2) {
+        // `my name is jordan`: in a lower-case message a listed first name right after a strong
+        // cue is a name, though a place or organisation has it too.
+        let namedAfterCue = lowerCaseText && cue?.strong == true && count <= 2 && isFirst(first)
+        if !signsOff && !(strongCue && count <= 2) && !namedAfterCue {
             for lower in max(0, run.lowerBound - 2)...run.lowerBound {
                 for upper in run.upperBound...min(tokens.count, run.upperBound + 1) where upper - lower <= 4 {
                     if notNames.contains(runHash(text, tokens, lower..<upper)) { return Verdict(rejected: "a listed place or organisation") }
