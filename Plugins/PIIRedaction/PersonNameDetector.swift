@@ -57,6 +57,8 @@ final class PersonNameDetector: Sendable {
         "paget", "wilson", "lyme", "marfan", "raynaud", "bowen", "colles", "smith", "heberden", "baker", "scheuermann",
         "still", "reiter", "tommy", "bart", "christie", "john", "mary", "luke", "peter", "james", "margaret", "anne",
     ])
+    /// Months people are named after: a name right after a strong cue (`I spoke to Jun`).
+    private static let monthNamesList = WordSet(["april", "may", "june", "jun", "july", "august", "augustine"])
     private static let monthsAndDaysList = WordSet([
         "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
         "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "christmas", "easter",
@@ -148,6 +150,7 @@ final class PersonNameDetector: Sendable {
     private let followers = PersonNameDetector.followersList
     private let eponyms = PersonNameDetector.eponymsList
     private let monthsAndDays = PersonNameDetector.monthsAndDaysList
+    private let monthNames = PersonNameDetector.monthNamesList
     private let stopWords = PersonNameDetector.stopWordsList
     private let surnameFollowers = PersonNameDetector.surnameFollowersList
     private let wordUseAfter = PersonNameDetector.wordUseAfterList
@@ -339,7 +342,12 @@ final class PersonNameDetector: Sendable {
             let initialLed = token.initial && text[token.range.upperBound - 1] == 0x2E && index + 1 < tokens.count
                 && tokens[index + 1].joinedToPrevious && tokens[index + 1].capitalised && !tokens[index + 1].initial
                 && !followsDigit(text, token.range.lowerBound)
-            guard initialLed
+            // A listed first name that is also a place or organisation word (Wing, as a hospital's)
+            // before a listed surname that is no word: `Thanks, Wing Huang`.
+            let placeWordNamed = token.capitalised && followers.contains(token.hash) && isFirst(token) && index + 1 < tokens.count
+                && tokens[index + 1].joinedToPrevious && tokens[index + 1].capitalised && isSurname(tokens[index + 1])
+                && !isWord(tokens[index + 1]) && !followers.contains(tokens[index + 1].hash)
+            guard initialLed || placeWordNamed
                 || (lowerAfterCue || isCandidateStart(token, lowerCaseText: lowerCaseText))
                     && mayStartName(hash: token.hash, plainHash: token.plainHash, tailHash: token.tailHash,
                                     afterCue: index > 0 && cueLastWords.contains(tokens[index - 1].hash))
@@ -580,7 +588,10 @@ final class PersonNameDetector: Sendable {
         let lastIsSurname = count > 1 && isSurname(last) && !last.initial
         let allUnambiguous = run.allSatisfy { !isWord(tokens[$0]) || tokens[$0].initial }
 
-        if monthOrDay && !(count > 1 && lastIsSurname && !isWord(last)) {
+        // A month people are named after is a name right after a strong cue (`I spoke to Jun`,
+        // `thanks to May`); a day never is (`I spoke to Sunday staff`).
+        if monthOrDay && !(count > 1 && lastIsSurname && !isWord(last))
+            && !(cue?.strong == true && count == 1 && monthNames.contains(first.hash)) {
             return Verdict(rejected: "a month or a day")
         }
         if firstListed && !firstWord {
