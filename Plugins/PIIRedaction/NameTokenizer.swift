@@ -118,7 +118,9 @@ enum NameTokenizer {
                 tailHash = WordHash.of(UnsafeBufferPointer(rebasing: text[(start + hyphen + 1)..<keyEnd]))
                 headHash = WordHash.of(UnsafeBufferPointer(rebasing: text[start..<(start + word.firstIndex(of: 0x2D)!)]))
             }
-            let initial = letters == 1 && capitalised
+            // A lower-case letter and full stop ending the text is a sign-off's initial too
+            // (`cheers, beryl w.`).
+            let initial = letters == 1 && (capitalised || Self.endsText(text, afterStopAt: end))
             // All capitals (NHS, PALS, MSK) are acronyms, not names; Mc/Mac/O' names have two capitals.
             if letters > 1 && upperCount == letters { capitalised = false }
             if initial, end < count, text[end] == 0x2E { end += 1 }
@@ -233,5 +235,11 @@ enum NameTokenizer {
             if text[back] >= 0xF0 { return false }
         }
         return true
+    }
+
+    /// True when `text[position]` is a full stop with nothing but white space after it.
+    static func endsText(_ text: UnsafeBufferPointer<UInt8>, afterStopAt position: Int) -> Bool {
+        guard position < text.count, text[position] == 0x2E else { return false }
+        return text[(position + 1)...].allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
     }
 }

@@ -57,6 +57,9 @@ final class PersonNameDetector: Sendable {
         "paget", "wilson", "lyme", "marfan", "raynaud", "bowen", "colles", "smith", "heberden", "baker", "scheuermann",
         "still", "reiter", "tommy", "bart", "christie", "john", "mary", "luke", "peter", "james", "margaret", "anne",
     ])
+    /// First names that are also verbs said of a person (`the physio said`, `my nurse will`).
+    private static let verbNamesList = WordSet(["said", "will", "would", "may", "might", "mark", "bill", "rob", "pat", "sue",
+                                                "drew", "grant", "chase", "hope", "faith"])
     /// Months people are named after: a name right after a strong cue (`I spoke to Jun`).
     private static let monthNamesList = WordSet(["april", "may", "june", "jun", "july", "august", "augustine"])
     private static let monthsAndDaysList = WordSet([
@@ -151,6 +154,7 @@ final class PersonNameDetector: Sendable {
     private let eponyms = PersonNameDetector.eponymsList
     private let monthsAndDays = PersonNameDetector.monthsAndDaysList
     private let monthNames = PersonNameDetector.monthNamesList
+    private let verbNames = PersonNameDetector.verbNamesList
     private let stopWords = PersonNameDetector.stopWordsList
     private let surnameFollowers = PersonNameDetector.surnameFollowersList
     private let wordUseAfter = PersonNameDetector.wordUseAfterList
@@ -590,6 +594,11 @@ final class PersonNameDetector: Sendable {
 
         // A month people are named after is a name right after a strong cue (`I spoke to Jun`,
         // `thanks to May`); a day never is (`I spoke to Sunday staff`).
+        // `the physio said to rest`, `my physio will ring`: in a lower-case message a verb right
+        // after a person's noun is the verb, though someone is called it (Said, Will, Mark).
+        if lowerCaseText, !signsOff, verbNames.contains(first.hash), let previous, personNouns.contains(previous.hash) {
+            return Verdict(rejected: "a verb after a person in a lower-case message")
+        }
         if monthOrDay && !(count > 1 && lastIsSurname && !isWord(last))
             && !(cue?.strong == true && count == 1 && monthNames.contains(first.hash)) {
             return Verdict(rejected: "a month or a day")
