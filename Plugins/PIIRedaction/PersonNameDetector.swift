@@ -592,13 +592,13 @@ final class PersonNameDetector: Sendable {
         let lastIsSurname = count > 1 && isSurname(last) && !last.initial
         let allUnambiguous = run.allSatisfy { !isWord(tokens[$0]) || tokens[$0].initial }
 
-        // A month people are named after is a name right after a strong cue (`I spoke to Jun`,
-        // `thanks to May`); a day never is (`I spoke to Sunday staff`).
         // `the physio said to rest`, `my physio will ring`: in a lower-case message a verb right
         // after a person's noun is the verb, though someone is called it (Said, Will, Mark).
         if lowerCaseText, !signsOff, verbNames.contains(first.hash), let previous, personNouns.contains(previous.hash) {
             return Verdict(rejected: "a verb after a person in a lower-case message")
         }
+        // A month people are named after is a name right after a strong cue (`I spoke to Jun`,
+        // `thanks to May`); a day never is (`I spoke to Sunday staff`).
         if monthOrDay && !(count > 1 && lastIsSurname && !isWord(last))
             && !(cue?.strong == true && count == 1 && monthNames.contains(first.hash)) {
             return Verdict(rejected: "a month or a day")

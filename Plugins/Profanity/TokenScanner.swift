@@ -72,6 +72,13 @@ struct TokenScanner {
         return UInt16(kind) << 8 | UInt16(kind == letter ? byte | 0x20 : leet)
     }
 
+    /// The symbols that stand for a letter at a word's edge too (`+w4t`, `spa<`, `sh!+`), where
+    /// other symbols are punctuation.
+    @inline(__always)
+    private static func isEdgeLetter(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "+") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: "(")
+    }
+
     /// What may stand between the letters of `f u c k`, `f.u.c.k`, `f-u-c-k`, `f_u_c_k`.
     @inline(__always)
     private static func isJoiner(_ byte: UInt8) -> Bool {
@@ -157,14 +164,9 @@ struct TokenScanner {
                     index += 1
                 }
                 if plainLetters, index - start >= 2, !mayBeListed, !WordList.mayContain(hash, filter: filter) {
-                    let single = singlesCount >= 1 ? (singlesEnd - 1)..<singlesEnd : nil
+                    let single = lastSingle
                     flushSingles(found)
-                    if let before = single ?? shortWord, let match = splitWordMatch(before, start..<index) {
-                        found(match)
-                        shortWord = nil
-                    } else {
-                        shortWord = index - start <= 4 ? start..<index : nil
-                    }
+                    readSplit(start..<index, after: single, found)
                     continue
                 }
                 var end = index
@@ -173,8 +175,7 @@ struct TokenScanner {
                 // "@ss"; $, +, < and ( end "p1s$", "sh!+", "spa<" (no sentence's punctuation ends so).
                 while start < end, kind(end - 1) >= TokenScanner.symbol,
                       !(chars[end - 1] == UInt8(ascii: "$") && end - start >= 3 && kind(end - 2) != TokenScanner.symbol),
-                      !((chars[end - 1] == UInt8(ascii: "+") || chars[end - 1] == UInt8(ascii: "<") || chars[end - 1] == UInt8(ascii: "("))
-                        && end - start >= 3) {
+                      !(TokenScanner.isEdgeLetter(chars[end - 1]) && end - start >= 3) {
                     end -= 1
                 }
                 while start < end, kind(start) == TokenScanner.maskClass
@@ -213,29 +214,38 @@ struct TokenScanner {
                     singlesCount += 1
                     continue
                 }
-                // A single before this word is the first piece of a split one (f-ck, f.uck).
-                let single = singlesCount >= 1 ? (singlesEnd - 1)..<singlesEnd : nil
+                let single = lastSingle
                 flushSingles(found)
                 if let match = check(start..<end, separated: false) ?? leadingLeetMatch(start..<end, word: whole)
                     ?? trailingLeetMatch(start..<end, word: whole) {
                     found(match)
                     shortWord = nil
-                } else if let before = single ?? shortWord, let match = splitWordMatch(before, start..<end) {
-                    found(match)
-                    shortWord = nil
                 } else {
-                    shortWord = end - start <= 4 ? start..<end : nil
+                    readSplit(start..<end, after: single, found)
                 }
             }
             flushSingles(found)
+        }
+
+        /// The last single of the current run of them: a split word's first piece (`f-ck`, `f.uck`).
+        private var lastSingle: Range<Int>? { singlesCount >= 1 ? (singlesEnd - 1)..<singlesEnd : nil }
+
+        /// A word that matched nothing read as the second piece of a split word, after `single`
+        /// or the short word before it; else kept as a short word for the next one.
+        private mutating func readSplit(_ word: Range<Int>, after single: Range<Int>?, _ found: (Match) -> Void) {
+            if let before = single ?? shortWord, let match = splitWordMatch(before, word) {
+                found(match)
+                shortWord = nil
+            } else {
+                shortWord = word.count <= 4 ? word : nil
+            }
         }
 
         /// The word with the +, < or ( taken off its front read back as its first letter (`+w4t`,
         /// `<o(k`): tried only when the word without it is nothing, as `(crap)` opens a bracket.
         private func leadingLeetMatch(_ positions: Range<Int>, word: Range<Int>) -> Match? {
             guard positions.lowerBound > word.lowerBound else { return nil }
-            let lead = chars[positions.lowerBound - 1]
-            guard lead == UInt8(ascii: "+") || lead == UInt8(ascii: "<") || lead == UInt8(ascii: "(") else { return nil }
+            guard TokenScanner.isEdgeLetter(chars[positions.lowerBound - 1]) else { return nil }
             return check((positions.lowerBound - 1)..<positions.upperBound, separated: false)
         }
 
@@ -267,8 +277,7 @@ struct TokenScanner {
             var letters = 0
             var digits = 0
             for position in positions {
-                let byte = chars[position]
-                if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                if kind(position) == TokenScanner.digit {
                     digits += 1
                 } else if kind(position) == TokenScanner.letter && digits == 0 {
                     letters += 1
@@ -279,8 +288,7 @@ struct TokenScanner {
             guard (1...2).contains(letters), (1...2).contains(digits) else { return false }
             // The second half: a space, a digit and two letters, then no letter or digit.
             let next = positions.upperBound
-            guard next + 4 <= chars.count, chars[next] == 0x20,
-                  chars[next + 1] >= UInt8(ascii: "0") && chars[next + 1] <= UInt8(ascii: "9"),
+            guard next + 4 <= chars.count, chars[next] == 0x20, kind(next + 1) == TokenScanner.digit,
                   kind(next + 2) == TokenScanner.letter, kind(next + 3) == TokenScanner.letter
             else { return false }
             return next + 4 == chars.count || (kind(next + 4) != TokenScanner.letter && kind(next + 4) != TokenScanner.digit)

@@ -170,24 +170,14 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
                 exact: meta.exact,
                 signature: [],
                 bands: [], cluster: meta.cluster,
-                sentences: withSentences
-                    ? Array(sentenceMarks[(meta.sentenceStart - sentenceBase)..<(meta.sentenceStart - sentenceBase + Int(meta.sentenceCount))]) : [])
+                sentences: withSentences ? Array(sentenceMarks[marks(of: meta)]) : [])
         }
 
-        /// `fingerprint(at:)`, its sentences taken from `shared` when an item with the same text
-        /// (`exact`) and the same marks came before: the array is shared, not copied.
-        func fingerprint(at sequence: Int, sharingSentences shared: inout [UInt64: [SentenceMark]]) -> StoredFingerprint {
-            var fingerprint = fingerprint(at: sequence, withSentences: false)
-            let meta = metas[sequence - base]
+        /// Where an item's sentence marks lie in `sentenceMarks` (and `sentenceNext`).
+        @inline(__always)
+        func marks(of meta: Meta) -> Range<Int> {
             let start = meta.sentenceStart - sentenceBase
-            let marks = sentenceMarks[start..<(start + Int(meta.sentenceCount))]
-            if let known = shared[meta.exact], known.elementsEqual(marks) {
-                fingerprint.sentences = known
-            } else {
-                fingerprint.sentences = Array(marks)
-                shared[meta.exact] = fingerprint.sentences
-            }
-            return fingerprint
+            return start..<(start + Int(meta.sentenceCount))
         }
 
         /// The signature of the item at `sequence`, in place.
@@ -211,9 +201,7 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
         /// The item before `sequence` in the chain of the sentence `hash` (or -1): read from the
         /// link of the item's mark with that hash.
         func previous(holding hash: UInt32, before sequence: Int) -> Int {
-            let meta = metas[sequence - base]
-            let start = meta.sentenceStart - sentenceBase
-            for index in start..<(start + Int(meta.sentenceCount)) where sentenceMarks[index].hash == hash {
+            for index in marks(of: metas[sequence - base]) where sentenceMarks[index].hash == hash {
                 return Int(sentenceNext[index])
             }
             return -1
@@ -227,8 +215,7 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
             let dead = firstLive - base
             let firstMark = metas[dead].sentenceStart
             for meta in metas[0..<dead] where meta.countsSentences {
-                let start = meta.sentenceStart - sentenceBase
-                for mark in sentenceMarks[start..<(start + Int(meta.sentenceCount))] { sentenceCounts.add(-1, to: mark.hash) }
+                for mark in sentenceMarks[marks(of: meta)] { sentenceCounts.add(-1, to: mark.hash) }
             }
             sentenceCounts.retain { $0 > 0 }
             sentenceMarks.removeFirst(firstMark - sentenceBase)
@@ -307,16 +294,9 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
         func items(
             similarTo signature: [UInt32], bands: [UInt64], sentences: [SentenceMark], atLeast minimum: Double, since: Date, limit: Int
         ) -> [(item: StoredFingerprint, similarity: Double)] {
-            let found = similar(to: signature, bands: bands, sentences: sentences, atLeast: minimum, since: since, limit: limit)
-            var result: [(item: StoredFingerprint, similarity: Double)] = []
-            result.reserveCapacity(found.count)
-            // A campaign's unedited copies hold the same sentences: one array for all of them,
-            // not a copy each (copying marks out of the index was a tenth of a scan of #16's mix).
-            var shared: [UInt64: [SentenceMark]] = [:]
-            for (sequence, similarity) in found where storage.isFindable(sequence) {
-                result.append((storage.fingerprint(at: sequence, sharingSentences: &shared), similarity))
-            }
-            return result
+            // Every candidate built (the plugin judges them in place with the method below).
+            items(similarTo: signature, bands: bands, sentences: sentences, atLeast: minimum, since: since, limit: limit) { $0.similarity }
+                .map { ($0.item, $0.judgement) }
         }
 
         func items<Judgement>(
@@ -326,15 +306,13 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
             let found = similar(to: signature, bands: bands, sentences: sentences, atLeast: minimum, since: since, limit: limit)
             var result: [(item: StoredFingerprint, judgement: Judgement)] = []
             let base = storage.base
-            let sentenceBase = storage.sentenceBase
             // Judged where the marks lie: only a candidate that is judged a copy is built.
             try storage.sentenceMarks.withUnsafeBufferPointer { marks in
                 for (sequence, similarity) in found where storage.isFindable(sequence) {
                     let meta = storage.metas[sequence - base]
-                    let start = meta.sentenceStart - sentenceBase
                     let candidate = FingerprintCandidate(
                         exact: meta.exact, contributor: meta.contributor, similarity: similarity,
-                        sentences: UnsafeBufferPointer(rebasing: marks[start..<(start + Int(meta.sentenceCount))]))
+                        sentences: UnsafeBufferPointer(rebasing: marks[storage.marks(of: meta)]))
                     guard let judgement = try judge(candidate) else { continue }
                     result.append((storage.fingerprint(at: sequence), judgement))
                 }
