@@ -37,13 +37,6 @@ struct CandidateJudging {
     /// an exact repeat, found elsewhere).
     mutating func measure(_ candidate: FingerprintCandidate) -> CopyJudge.Measure? {
         guard candidate.exact != exact, candidate.similarity >= prefilter else { return nil }
-        // The exact hash and a digest of the marks (their hashes and lengths, mixed as FNV-1a
-        // mixes bytes): equal for the same text with the same marks.
-        var same = candidate.exact
-        for mark in candidate.sentences {
-            same = (same ^ (UInt64(mark.hash) << 16 | UInt64(mark.length))) &* 0x0000_0100_0000_01B3
-        }
-        if let known = measured[same] { return known }
         // A sentence in two or more earlier items is common: a passage others quote too.
         let transaction = transaction
         let threshold = commonSentence
@@ -51,10 +44,20 @@ struct CandidateJudging {
         let textCommon = self.textCommon ?? text.map { counted($0.hash) }
         self.textCommon = textCommon
         let text = text
-        let fresh = judge.measure(text, candidate.sentences, estimate: candidate.similarity) { hash in
+        func common(_ hash: UInt32) -> Bool {
             if let index = text.firstIndex(where: { $0.hash == hash }) { return textCommon[index] }
             return counted(hash)
         }
+        let possible = text.withUnsafeBufferPointer { judge.mayBeCopy($0, candidate.sentences, estimate: candidate.similarity, common: common) }
+        guard possible else { return nil }
+        // The exact hash and a digest of the marks (their hashes and lengths, mixed as FNV-1a
+        // mixes bytes): equal for the same text with the same marks.
+        var same = candidate.exact
+        for mark in candidate.sentences {
+            same = (same ^ (UInt64(mark.hash) << 16 | UInt64(mark.length))) &* 0x0000_0100_0000_01B3
+        }
+        if let known = measured[same] { return known }
+        let fresh = judge.measure(text, candidate.sentences, estimate: candidate.similarity, common: common)
         let copy = judge.isCopy(fresh, similarity: minimumSimilarity) ? fresh : nil
         if measured.isEmpty { measured.reserveCapacity(128) }
         measured[same] = .some(copy)

@@ -150,6 +150,58 @@ struct CopyJudge: Sendable {
         }
     }
 
+    /// False when `measure` cannot find the two texts copies at any similarity. A copy's
+    /// estimate is `nearIdentical` or more, or one of the two has at most `ownShare` of its text
+    /// unpaired: on the whole texts (every pairing, equal, near, typo or aligned, needs three
+    /// sketch bytes in common, a cut needs its last sentence to be the start of one), or, when
+    /// they share a common passage, on the sentences in no other item, paired only with equal
+    /// ones (and each text must have some). Most candidates a lookup meets share a sentence or
+    /// two with the text and nothing else: they fail here on a sentence of their own, for a few
+    /// byte compares where `measure` pairs every sentence with every other.
+    func mayBeCopy(
+        _ text: UnsafeBufferPointer<SentenceMark>, _ earlier: UnsafeBufferPointer<SentenceMark>, estimate: Double,
+        common: (UInt32) -> Bool
+    ) -> Bool {
+        guard estimate < nearIdentical, !text.isEmpty, !earlier.isEmpty else { return true }
+        if isMostlyPairable(text, with: earlier) || isMostlyPairable(earlier, with: text) { return true }
+        // The remainders: both need a sentence of their own, and so one they share.
+        guard text.contains(where: { mark in !common(mark.hash) && earlier.contains { $0.hash == mark.hash && $0.length == mark.length } })
+        else { return false }
+        return isMostlyEqual(text, with: earlier, common: common) || isMostlyEqual(earlier, with: text, common: common)
+    }
+
+    /// True unless more than `ownShare` of `marks`' characters are in sentences that no
+    /// sentence of `other` could be paired with (see `mayBeCopy`).
+    private func isMostlyPairable(_ marks: UnsafeBufferPointer<SentenceMark>, with other: UnsafeBufferPointer<SentenceMark>) -> Bool {
+        var length = 0
+        for mark in marks { length += Int(mark.length) }
+        var own = 0
+        for (index, mark) in marks.enumerated() {
+            if other.contains(where: { $0.hash == mark.hash || mark.sketchAgreement($0) >= Self.leastAgreement }) { continue }
+            if index == marks.count - 1, other.contains(where: { Self.isCutOff(mark, of: $0, in: marks) }) { continue }
+            own += Int(mark.length)
+            // As `Tally.ownShare` divides: a text that has too much of its own here has there.
+            if Double(own) / Double(max(length, 1)) > ownShare { return false }
+        }
+        return true
+    }
+
+    /// True when both texts have sentences in no other item, and at most `ownShare` of those of
+    /// `marks` (in characters) have no equal sentence in `other` (`judgeRemainders`' test).
+    private func isMostlyEqual(
+        _ marks: UnsafeBufferPointer<SentenceMark>, with other: UnsafeBufferPointer<SentenceMark>, common: (UInt32) -> Bool
+    ) -> Bool {
+        var (length, own) = (0, 0)
+        for mark in marks where !common(mark.hash) {
+            length += Int(mark.length)
+            if !other.contains(where: { $0.hash == mark.hash && $0.length == mark.length }) { own += Int(mark.length) }
+        }
+        return length > 0 && other.contains { !common($0.hash) } && Double(own) / Double(length) <= ownShare
+    }
+
+    /// The fewest sketch bytes any pairing of two different sentences needs (`isAligned`).
+    static let leastAgreement = 3
+
     /// Two texts that share a passage found in other items too — a consultation question they
     /// both quote, a template preamble, a campaign's text — are judged on what each has besides
     /// it, sentence for sentence (no near sentences: two short answers of similar words are
@@ -208,7 +260,7 @@ struct CopyJudge: Sendable {
     static func isAligned(_ mark: SentenceMark, with other: SentenceMark) -> Bool {
         let left = Int(mark.length)
         let right = Int(other.length)
-        return abs(left - right) <= max(4, max(left, right) / 6) && mark.sketchAgreement(other) >= 3
+        return abs(left - right) <= max(4, max(left, right) / 6) && mark.sketchAgreement(other) >= leastAgreement
     }
 
     /// True when `cut`, the last sentence of `marks`, is `whole` cut off: it starts as `whole`

@@ -137,6 +137,9 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
         var newest = Date.distantPast
         /// Sequence numbers of items withdrawn because their submissions were never stored.
         var withdrawn: Set<Int> = []
+        /// Where loops that only read memory ahead of its use leave their sum, so that the
+        /// compiler keeps their loads.
+        var readAhead: UInt64 = 0
 
         static let bins = 64
         static let bands = 16
@@ -307,15 +310,29 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
             var result: [(item: StoredFingerprint, judgement: Judgement)] = []
             let base = storage.base
             // Judged where the marks lie: only a candidate that is judged a copy is built.
+            try storage.metas.withUnsafeBufferPointer { metas in
             try storage.sentenceMarks.withUnsafeBufferPointer { marks in
+                // Each candidate's record, then its first mark, are far apart in memory: read
+                // them first in loops of loads that do not wait for each other, so that the
+                // processor waits for dozens at once, not for each in turn while judging.
+                var ahead: UInt64 = 0
+                for (sequence, _) in found { ahead &+= metas[sequence - base].exact }
+                for (sequence, _) in found {
+                    let range = storage.marks(of: metas[sequence - base])
+                    // Four marks a cache line: one of each four, and the last.
+                    for index in stride(from: range.lowerBound, to: range.upperBound, by: 4) { ahead &+= UInt64(marks[index].hash) }
+                    if !range.isEmpty { ahead &+= UInt64(marks[range.upperBound - 1].hash) }
+                }
+                storage.readAhead = ahead
                 for (sequence, similarity) in found where storage.isFindable(sequence) {
-                    let meta = storage.metas[sequence - base]
+                    let meta = metas[sequence - base]
                     let candidate = FingerprintCandidate(
                         exact: meta.exact, contributor: meta.contributor, similarity: similarity,
                         sentences: UnsafeBufferPointer(rebasing: marks[storage.marks(of: meta)]))
                     guard let judgement = try judge(candidate) else { continue }
                     result.append((storage.fingerprint(at: sequence), judgement))
                 }
+            }
             }
             return result
         }
@@ -341,6 +358,19 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
                         withUnsafeTemporaryAllocation(of: Int32.self, capacity: Storage.bands * limit) { chains in
                             withUnsafeTemporaryAllocation(of: Int.self, capacity: Storage.bands) { lengths in
                                 gatherChains(bands, limit: limit, into: chains, lengths: lengths)
+                                // What the walk reads of each item (its time, its stamp and its
+                                // signature, 128 bytes on up to three cache lines: its first,
+                                // middle and last values), read ahead as `items(similarTo:…judging:)` does.
+                                var ahead: UInt64 = 0
+                                for band in 0..<Storage.bands {
+                                    for step in 0..<lengths[band] {
+                                        let slot = Int(chains[band * limit + step]) - base
+                                        let signature = slot * Storage.bins
+                                        ahead &+= UInt64(times[slot].bitPattern) &+ UInt64(stamps[slot]) &+ UInt64(signatures[signature])
+                                            &+ UInt64(signatures[signature + Storage.bins / 2]) &+ UInt64(signatures[signature + Storage.bins - 1])
+                                    }
+                                }
+                                storage.readAhead = ahead
                                 // Band after band, each chain newest first: the order, and so the
                                 // band an item is first met in, are those of walking one band at a time.
                                 for band in 0..<Storage.bands {
