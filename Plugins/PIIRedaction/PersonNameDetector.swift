@@ -160,6 +160,7 @@ final class PersonNameDetector: Sendable {
     private let wordUseAfter = PersonNameDetector.wordUseAfterList
     private let placeBefore = PersonNameDetector.placeBeforeList
     private let possessives = WordSet(["our", "my", "your", "his", "her", "their"])
+    private let copulas = WordSet(["is", "was", "has", "had", "who"])
     private let theHash = WordHash.of("the".utf8)
     private let wasHash = WordHash.of("was".utf8)
     private let isHash = WordHash.of("is".utf8)
@@ -594,7 +595,9 @@ final class PersonNameDetector: Sendable {
 
         // `the physio said to rest`, `my physio will ring`: in a lower-case message a verb right
         // after a person's noun is the verb, though someone is called it (Said, Will, Mark).
-        if lowerCaseText, !signsOff, verbNames.contains(first.hash), let previous, personNouns.contains(previous.hash) {
+        // A verb has no `is` after it: `my mum pat is 88` names her.
+        let copulaAfter = next.map { count == 1 && !$0.sentenceStart && $0.punctuationBefore == nil && copulas.contains($0.hash) } ?? false
+        if lowerCaseText, !signsOff, !copulaAfter, verbNames.contains(first.hash), let previous, personNouns.contains(previous.hash) {
             return Verdict(rejected: "a verb after a person in a lower-case message")
         }
         // A month people are named after is a name right after a strong cue (`I spoke to Jun`,
