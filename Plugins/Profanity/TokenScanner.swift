@@ -364,6 +364,23 @@ struct TokenScanner {
             return best
         }
 
+        /// A listed word, masked, at the end of a longer one (motherf***ers, dumbf**k): from each
+        /// letter after a letter, the rest of the word read as a masked word, its masks at most
+        /// half of it.
+        private func maskedSuffixMatch(length: Int) -> Int? {
+            guard length >= 5 else { return nil }
+            for start in 1...(length - 4) where decoded[start] != TokenScanner.mask && decoded[start - 1] != TokenScanner.mask {
+                var masks = 0
+                for position in start..<length where decoded[position] == TokenScanner.mask { masks += 1 }
+                guard masks >= 1 else { return nil }
+                guard masks * 2 <= length - start else { continue }
+                if let form = list.maskedMatch(UnsafeBufferPointer(start: decoded + start, count: length - start), mask: TokenScanner.mask) {
+                    return form
+                }
+            }
+            return nil
+        }
+
         /// The listed form when each doubled letter is read as stretched.
         private func doubledLetterMatch(shapeCount: Int, hash: UInt64) -> Int? {
             var changed = false
@@ -496,6 +513,7 @@ struct TokenScanner {
                 form = list.maskedMatch(UnsafeBufferPointer(start: decoded, count: length), mask: TokenScanner.mask)
                     ?? unmaskedSegmentMatch(length: length).map { evasions.insert(.compound); return $0 }
                     ?? maskedCompoundMatch(length: length).map { evasions.insert(.compound); return $0 }
+                    ?? maskedSuffixMatch(length: length).map { evasions.insert(.compound); return $0 }
             } else {
                 let shape = TokenShape(letters: letters, runs: runs, count: shapeCount, hash: hash)
                 if WordList.mayContain(hash, filter: filter), let exact = list.exactMatch(shape) {
