@@ -51,6 +51,8 @@ struct CopyJudge: Sendable {
             var sharesCommon = false
             // True when they also share a sentence that is in no other item: a copy's mark.
             var sharesOwn = false
+            // Equal sentences that are in no other item.
+            var ownEqual = 0
             var equal = 0
             func pair(_ index: Int, _ other: Int, kind: Int32) {
                 paired[index] = kind
@@ -77,7 +79,7 @@ struct CopyJudge: Sendable {
                         pair(index, other, kind: Int32(pass + 1))
                         if pass == 0 {
                             equal += 1
-                            if common(mark.hash) { sharesCommon = true } else { sharesOwn = true }
+                            if common(mark.hash) { sharesCommon = true } else { sharesOwn = true; ownEqual += 1 }
                         }
                         break
                     }
@@ -105,6 +107,18 @@ struct CopyJudge: Sendable {
                         }) {
                             pair(sentence, other, kind: 2)
                         }
+                    }
+                    // One sentence rewritten in place: between two paired sentences, one in each
+                    // text, whatever its words (kind 4, which counts as equal in the judging of
+                    // remainders). Not at either end, where an answer under a quoted question or
+                    // a template's personal line lies; and when the two share a passage others
+                    // hold too (a preamble, a stock closing line), only when they also share two
+                    // sentences no other item holds: two answers between one group's preamble and
+                    // the same closing line share none.
+                    if !sharesCommon || ownEqual >= Self.ownEqualAroundRewrite, end - index == 1, before >= 0, after < earlier.count,
+                       after - before == 2, paired[index] == 0, Self.isReplacement(text[index], of: earlier[before + 1])
+                    {
+                        pair(index, before + 1, kind: 4)
                     }
                 }
             }
@@ -137,11 +151,13 @@ struct CopyJudge: Sendable {
             var remainder = Tally()
             for (index, mark) in text.enumerated() {
                 whole.add(mark, paired: paired[index] != 0, first: true)
-                if sharesCommon, !common(mark.hash) { remainder.add(mark, paired: paired[index] == 1, first: true) }
+                if sharesCommon, !common(mark.hash) { remainder.add(mark, paired: paired[index] == 1 || paired[index] == 4, first: true) }
             }
             for (index, mark) in earlier.enumerated() {
                 whole.add(mark, paired: paired[text.count + index] != 0, first: false)
-                if sharesCommon, !common(mark.hash) { remainder.add(mark, paired: paired[text.count + index] == 1, first: false) }
+                if sharesCommon, !common(mark.hash) {
+                    remainder.add(mark, paired: paired[text.count + index] == 1 || paired[text.count + index] == 4, first: false)
+                }
             }
             guard sharesCommon else { return Measure(overlap: whole.overlap, ownShare: whole.ownShare, estimate: estimate) }
             // A piece of a common passage cut off is that passage's copy, on the whole texts.
@@ -153,11 +169,12 @@ struct CopyJudge: Sendable {
     /// False when `measure` cannot find the two texts copies at any similarity. A copy's
     /// estimate is `nearIdentical` or more, or one of the two has at most `ownShare` of its text
     /// unpaired: on the whole texts (every pairing, equal, near, typo or aligned, needs three
-    /// sketch bytes in common, a cut needs its last sentence to be the start of one), or, when
-    /// they share a common passage, on the sentences in no other item, paired only with equal
-    /// ones (and each text must have some). Most candidates a lookup meets share a sentence or
-    /// two with the text and nothing else: they fail here on a sentence of their own, for a few
-    /// byte compares where `measure` pairs every sentence with every other.
+    /// sketch bytes in common, a cut needs its last sentence to be the start of one, a sentence
+    /// rewritten in place two pairable ones around it), or, when they share a common passage,
+    /// on the sentences in no other item, paired only with equal ones or rewritten in place (and
+    /// each text must have some). Most candidates a lookup meets share a sentence or two with
+    /// the text and nothing else: they fail here on a sentence of their own, for a few byte
+    /// compares where `measure` pairs every sentence with every other.
     func mayBeCopy(
         _ text: UnsafeBufferPointer<SentenceMark>, _ earlier: UnsafeBufferPointer<SentenceMark>, estimate: Double,
         common: (UInt32) -> Bool
@@ -177,8 +194,9 @@ struct CopyJudge: Sendable {
         for mark in marks { length += Int(mark.length) }
         var own = 0
         for (index, mark) in marks.enumerated() {
-            if other.contains(where: { $0.hash == mark.hash || mark.sketchAgreement($0) >= Self.leastAgreement }) { continue }
+            if Self.mayPair(mark, in: other) { continue }
             if index == marks.count - 1, other.contains(where: { Self.isCutOff(mark, of: $0, in: marks) }) { continue }
+            if Self.mayBeRewritten(index, of: marks, in: other) { continue }
             own += Int(mark.length)
             // As `Tally.ownShare` divides: a text that has too much of its own here has there.
             if Double(own) / Double(max(length, 1)) > ownShare { return false }
@@ -192,11 +210,28 @@ struct CopyJudge: Sendable {
         _ marks: UnsafeBufferPointer<SentenceMark>, with other: UnsafeBufferPointer<SentenceMark>, common: (UInt32) -> Bool
     ) -> Bool {
         var (length, own) = (0, 0)
-        for mark in marks where !common(mark.hash) {
+        for (index, mark) in marks.enumerated() where !common(mark.hash) {
             length += Int(mark.length)
-            if !other.contains(where: { $0.hash == mark.hash && $0.length == mark.length }) { own += Int(mark.length) }
+            if other.contains(where: { $0.hash == mark.hash && $0.length == mark.length }) { continue }
+            if Self.mayBeRewritten(index, of: marks, in: other) { continue }
+            own += Int(mark.length)
         }
         return length > 0 && other.contains { !common($0.hash) } && Double(own) / Double(length) <= ownShare
+    }
+
+    /// True when some sentence of `other` could be paired with `mark`: the same sentence, or
+    /// one with `leastAgreement` sketch bytes in common.
+    @inline(__always)
+    private static func mayPair(_ mark: SentenceMark, in other: UnsafeBufferPointer<SentenceMark>) -> Bool {
+        other.contains { $0.hash == mark.hash || mark.sketchAgreement($0) >= leastAgreement }
+    }
+
+    /// True when the sentence at `index` may be paired as one rewritten in place: it lies
+    /// between two sentences that may be paired.
+    private static func mayBeRewritten(
+        _ index: Int, of marks: UnsafeBufferPointer<SentenceMark>, in other: UnsafeBufferPointer<SentenceMark>
+    ) -> Bool {
+        index > 0 && index < marks.count - 1 && mayPair(marks[index - 1], in: other) && mayPair(marks[index + 1], in: other)
     }
 
     /// The fewest sketch bytes any pairing of two different sentences needs (`isAligned`).
@@ -249,6 +284,20 @@ struct CopyJudge: Sendable {
         measure.estimate >= (measure.sharesCommonPassage ? (1 + nearIdentical) / 2 : nearIdentical)
             || (measure.overlap >= similarity && measure.ownShare <= ownShare)
     }
+
+    /// True when a sentence between two paired ones may be the one in the same place in the
+    /// other text rewritten: lengths within a factor of three (a sentence cut to a word, or a
+    /// paragraph put in its place, is text of its own).
+    @inline(__always)
+    static func isReplacement(_ mark: SentenceMark, of other: SentenceMark) -> Bool {
+        let left = Int(mark.length)
+        let right = Int(other.length)
+        return left * 3 >= right && right * 3 >= left
+    }
+
+    /// Equal sentences in no other item two texts that share a common passage must share before
+    /// a sentence rewritten in place is paired.
+    static let ownEqualAroundRewrite = 2
 
     /// Equal sentences two texts must share before a sentence between them may be paired by
     /// its place (see `isAligned`).

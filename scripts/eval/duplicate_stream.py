@@ -11,7 +11,7 @@ Specification (written before any tuning; see docs/eval/duplicates.md):
 * Copies of an earlier item, labelled with the id they copy (`copy_of`) and their kind:
   exact resubmissions and lightly edited copies (typos, a word swapped, a sentence added or
   dropped, two sentences swapped, case and punctuation, cut off part way as by a text box's
-  limit), from the same contributor or from another one (a second session, a friend), at gaps
+  limit, one sentence inside put in their own words), from the same contributor or from another one (a second session, a friend), at gaps
   from seconds to four weeks.
 * Campaigns: a template sent by many contributors, some verbatim, some with a personal sentence
   added; every copy after the first is a copy of the first.
@@ -104,6 +104,11 @@ TYPOS = [("the", "teh"), ("appointment", "appointmnet"), ("because", "becuase"),
 SWAPS = [("patient", "calm"), ("kind", "lovely"), ("weeks", "wks"), ("Please", "Pls"), ("explained", "described"),
          ("rushed", "hurried"), ("months", "mths")]
 
+REWRITES = ["Honestly it has been a nightmare from start to finish", "I could not believe how long it all took",
+            "We felt like nobody was listening to us at all", "It was the same story every single time we called",
+            "My whole family was affected by this", "This is exactly what happened to us as well",
+            "The staff did their best with what they had", "Nobody could tell us what was going on"]
+
 
 def original_text(r):
     p, s, place, rel, cond = r.choice(PROFESSIONS), r.choice(SERVICES), r.choice(PLACES), r.choice(RELATIVES), r.choice(CONDITIONS)
@@ -161,7 +166,7 @@ def lookalike_text(r, topic):
 
 
 def edit(r, text):
-    ops = r.sample(["typo", "swap", "add", "drop", "case", "punct", "cut", "reorder"], k=r.randint(1, 2))
+    ops = r.sample(["typo", "swap", "add", "drop", "case", "punct", "cut", "reorder", "rewrite"], k=r.randint(1, 2))
     for op in ops:
         if op == "typo":
             for a, b in r.sample(TYPOS, k=len(TYPOS)):
@@ -188,6 +193,12 @@ def edit(r, text):
             if len(sentences) > 2:
                 at = r.randrange(len(sentences) - 1)
                 sentences[at], sentences[at + 1] = sentences[at + 1].rstrip("."), sentences[at] + ("." if at + 1 == len(sentences) - 1 else "")
+                text = ". ".join(sentences)
+        elif op == "rewrite":
+            # One sentence inside the text put in the copier's own words.
+            sentences = text.split(". ")
+            if len(sentences) > 3:
+                sentences[r.randrange(1, len(sentences) - 1)] = r.choice(REWRITES)
                 text = ". ".join(sentences)
         elif op == "case":
             text = text.lower() if r.random() < 0.5 else text.upper()
