@@ -229,6 +229,12 @@ final class PersonNameDetector: Sendable {
         // Plain ASCII text with capitalised words: only the words around a capitalised word that
         // could start a name are read (five before for cues, eight after for the run and cues);
         // everything else is read whole.
+        // A message mostly in capitals says nothing by its case: read as a lower-case one.
+        if isShouting(text) {
+            NameTokenizer.tokens(text, into: &tokens)
+            scan(text, tokens: tokens, lowerCaseText: true, explain: explain, found: found, letGo: letGo)
+            return
+        }
         if let windows = candidateWindows(text) {
             for window in windows {
                 NameTokenizer.tokens(text, in: window, into: &tokens)
@@ -240,6 +246,25 @@ final class PersonNameDetector: Sendable {
         guard !tokens.isEmpty else { return }
         let lowerCaseText = !tokens.contains { $0.capitalised && !$0.initial }
         scan(text, tokens: tokens, lowerCaseText: lowerCaseText, explain: explain, found: found, letGo: letGo)
+    }
+
+    /// True when at least three words, and twice as many as the rest, are in capitals (two
+    /// letters or more, ASCII): `Seen by MR RAJESH PATEL IN ORTHOTICS`.
+    private func isShouting(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        var (capitals, others) = (0, 0)
+        var (upper, lower) = (0, 0)
+        for byte in text {
+            if byte >= 0x41 && byte <= 0x5A {
+                upper += 1
+            } else if byte >= 0x61 && byte <= 0x7A {
+                lower += 1
+            } else if byte != 0x27 {
+                if upper >= 2 && lower == 0 { capitals += 1 } else if upper + lower > 0 { others += 1 }
+                (upper, lower) = (0, 0)
+            }
+        }
+        if upper >= 2 && lower == 0 { capitals += 1 } else if upper + lower > 0 { others += 1 }
+        return capitals >= 3 && capitals >= 2 * others
     }
 
     /// For ASCII text with at least one capitalised word, the byte ranges worth reading: around
@@ -702,10 +727,14 @@ final class PersonNameDetector: Sendable {
             if personNouns.contains(second), possessives.contains(first) || first == theHash { return true }
             // A member of a department: `Will from radiography`, `Hazel in audiology`.
             if listed, departmentPrepositions.contains(first), departments.contains(second) { return true }
-            // `Heather was my physio`.
-            if first == wasHash || first == isHash, index + 2 < tokens.count, possessives.contains(second),
-               personNouns.contains(tokens[index + 2].hash), !tokens[index + 2].capitalised, tokens[index + 2].joinedToPrevious {
-                return true
+            // `Heather was my physio`, `Lwazi was the best speech therapist we've had`: a person's
+            // noun within three words of `my` or `the`.
+            if first == wasHash || first == isHash, possessives.contains(second) || second == theHash {
+                for next in (index + 2)..<min(tokens.count, index + 5) {
+                    let token = tokens[next]
+                    guard !token.capitalised, token.joinedToPrevious else { break }
+                    if personNouns.contains(token.hash) { return true }
+                }
             }
         }
         if strong {
