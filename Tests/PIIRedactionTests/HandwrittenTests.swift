@@ -48,9 +48,11 @@ struct HandwrittenPIITests {
                 if !covered { missed.append("\(Array(line.text.unicodeScalars)[value].map(String.init).joined()) in \(line.text)") }
             }
         }
-        #expect(total > 250)
-        // Three were left on 2026-12-04: `Tom` in a list (a name that is also a word, no cue),
-        // `jordan` (a listed place) in a lower-case message, `112 Ashby De La Zouch Road`.
+        // Four are left (362 values): `physios: Tom, Amara and someone else` (a name that is a
+        // word, listed after a colon), `112 Ashby De La Zouch Road`, `JOHN THE PORTER` in a
+        // message in capitals (a name that is a word; a cue after it is not enough in one), and
+        // `Flat 12, Oak Court` before a street address (the street and postcode are found).
+        #expect(total > 350)
         #expect(missed.count <= total / 50, "\(missed.count) of \(total) missed: \(missed)")
     }
 
