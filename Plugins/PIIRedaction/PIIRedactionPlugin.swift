@@ -143,12 +143,20 @@ public struct PIIRedactionPlugin: RulePlugin {
         var taken: [Candidate] = []
         taken.reserveCapacity(candidates.count)
         for candidate in candidates {
-            if let winner = taken.first(where: { $0.range.overlaps(candidate.range) }) {
+            if let at = taken.firstIndex(where: { $0.range.overlaps(candidate.range) }) {
+                let winner = taken[at]
+                // The same kind of value read further by another rule (`63a Lower Hill` by a
+                // listed street word, `63a Lower Hill Wynd` after `I live at`): the winner covers
+                // both, unless that would reach another value.
+                let union = min(winner.range.lowerBound, candidate.range.lowerBound)..<max(winner.range.upperBound, candidate.range.upperBound)
+                let grows = union != winner.range && info(winner.rule).category == info(candidate.rule).category
+                    && !taken.indices.contains { $0 != at && taken[$0].range.overlaps(union) }
+                if grows { taken[at].range = union }
                 if explain {
                     report.notes.append(
                         CandidateNote(
                             rule: info(candidate.rule), range: candidate.range,
-                            reason: "overlaps '\(info(winner.rule).id)', which wins"))
+                            reason: grows ? "the same kind of value as '\(info(winner.rule).id)', which now covers it" : "overlaps '\(info(winner.rule).id)', which wins"))
                 }
                 continue
             }

@@ -14,12 +14,13 @@ write to a listening exercise about the allied health professions, not from the 
   made-up names that no list holds, with O', Mc/Mac, hyphens and accents; in sign-offs (with
   and without a cue word, alone on the last line), after "complained to", "thanks to",
   relations and roles, "the service manager, ___", titles; first names alone; lower-case
-  messages with lower-case names.
+  messages with lower-case names; messages in capitals, the first word sometimes not.
 * Every written form of every identifier: spaced, unspaced, dashed, lower-case, with and
   without a cue word; TRNs; IPv6 with embedded IPv4 and prefix lengths; +44 (20) forms; NI
   numbers copied from a specimen or test data (QQ, ZZ) or with the last letter left off; the
   writer's own number on an 0800 or 03 line or mistyped a digit short or long; house numbers
-  and streets whatever the street's last word (Highway, Wynd, Paddocks).
+  and streets whatever the street's last word (Highway, Wynd, Paddocks); NHS and card numbers
+  written from memory after the words that name them, a digit wrong (check digit failing).
 * Hard negatives in clean text: times, prices, ward and bed numbers, reference numbers with a
   wrong check digit, version and section numbers, hospital, ward and street names that contain
   a person's name, eponymous conditions, drugs, professions, days and months, places, and
@@ -623,8 +624,13 @@ def add_identifier(b, r, first, surname):
                       "licence", "passport", "email", "ownphone", "street"],
                      weights=[12, 9, 3, 12, 8, 10, 4, 3, 4, 8, 5, 4, 10, 3, 6])[0]
     if kind == "nhs":
-        value, form = nhs_forms(r, nhs_number(r))
-        b.add(r.choice(["My NHS number is ", "NHS no. ", "nhs number: ", "(NHS ", "my number is ", "Ref: ", "patient 2 "]))
+        lead = r.choice(["My NHS number is ", "NHS no. ", "nhs number: ", "(NHS ", "my number is ", "Ref: ", "patient 2 "])
+        # Written from memory after the words that say what it is: one in six has a wrong digit.
+        mistyped = "NHS" in lead.upper() and r.random() < 1 / 6
+        value, form = nhs_forms(r, nhs_number(r, valid=not mistyped))
+        if mistyped:
+            form = "mistyped-" + form
+        b.add(lead)
         b.pii("NHS_NUMBER", value, form); b.add(r.choice([" if you need it.", ")", ".", " for reference."]))
     elif kind == "nino":
         value, form = nino(r)
@@ -676,7 +682,14 @@ def add_identifier(b, r, first, surname):
         b.pii("UK_POSTCODE", value, form); b.add(r.choice([" and the nearest clinic is 20 miles away.", ".", " area."]))
     elif kind == "card":
         value, form = card(r)
-        b.add(r.choice(["They charged my card ", "I paid with card number ", "card: ", "card 2 "]))
+        lead = r.choice(["They charged my card ", "I paid with card number ", "card: ", "card 2 "])
+        if lead != "card 2 " and r.random() < 1 / 6:
+            # From memory, a digit wrong: four groups of four that fail the Luhn check.
+            digits = value.replace(" ", "").replace("-", "")
+            if len(digits) == 16:
+                digits = digits[:15] + str((int(digits[15]) + r.randint(1, 9)) % 10)
+                value, form = " ".join(digits[i:i + 4] for i in range(0, 16, 4)), "card-mistyped"
+        b.add(lead)
         b.pii("CARD_NUMBER", value, form); b.add(r.choice([" for the parking, which is wrong.", " 3 times for one visit."]))
     elif kind == "iban":
         value, form = iban(r)
@@ -768,6 +781,13 @@ def contribution(r, index):
     elif roll < 0.22:
         text = roughen(text, labels, r)
         style = "typos"
+    elif roll < 0.27 and len(text.upper()) == len(text):
+        # In capitals, as angry people write, the opening words sometimes not.
+        keep = len(text.split(" ")[0]) if r.random() < 0.5 else 0
+        text = text[:keep] + text[keep:].upper()
+        for l in labels:
+            l["value"] = text[l["start"]:l["end"]]
+        style = "capitals"
     for l in labels:
         assert text[l["start"]:l["end"]] == l["value"], (text, l)
     return {"id": f"pii-{index}", "text": text, "pii": labels, "style": style, "traps": sorted(set(b.traps))}
