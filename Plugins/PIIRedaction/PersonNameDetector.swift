@@ -410,7 +410,15 @@ final class PersonNameDetector: Sendable {
                     // first name in a lower-case (or all-capitals) message, English word or not.
                     || lowerCaseText && end == index + 1 && isFirst(token) && isSurname(next) && !stopWords.contains(next.hash)
                         && !monthsAndDays.contains(next.hash) && cueBefore(text, tokens, at: index)?.strong == true
-                if nameWord(next, lowerCaseText: lowerCaseText) || next.initial || surnameAfterFirst || lowerSurname {
+                // `denise turner is a credit`, `many thanks, sangeeta shah`: in a lower-case (or
+                // capitals) message a listed surname, English word or not, after a listed first
+                // name that is none, when the sentence or a verb comes next.
+                let surnameThenBreak = lowerCaseText && end == index + 1 && isFirst(token) && !isWord(token) && !token.possessive
+                    && !followsDigit(text, token.range.lowerBound) && isSurname(next)
+                    && !stopWords.contains(next.hash) && !verbNames.contains(next.hash) && !monthsAndDays.contains(next.hash)
+                    && !roleWords.contains(next.hash)
+                    && (end + 1 == tokens.count || !tokens[end + 1].joinedToPrevious || copulas.contains(tokens[end + 1].hash))
+                if nameWord(next, lowerCaseText: lowerCaseText) || next.initial || surnameAfterFirst || lowerSurname || surnameThenBreak {
                     end += 1
                     if next.possessive { break }
                 } else if particles.contains(next.hash), end + 1 < tokens.count, tokens[end + 1].joinedToPrevious,
