@@ -22,25 +22,28 @@ public struct ProfanityPlugin: RulePlugin {
     fileprivate final class Engine: Sendable {
         let compiled: [ProfanityRule]
         let list: WordList
+        let phrases: PhraseMatcher
         let censor: Censor
         let fold = FoldTable.shared
 
-        init(compiled: [ProfanityRule], list: WordList, censor: Censor) {
+        init(compiled: [ProfanityRule], list: WordList, phrases: PhraseMatcher, censor: Censor) {
             self.compiled = compiled
             self.list = list
+            self.phrases = phrases
             self.censor = censor
         }
     }
 
     /// Compiles every rule of `packs`. Throws `RulePackError` naming the file, rule and key.
     public init(packs: [RulePack]) throws {
-        let (compiled, list, censor) = try Self.compile(packs)
-        self.engine = Engine(compiled: compiled, list: list, censor: censor ?? Censor())
+        let (compiled, list, phrases, censor) = try Self.compile(packs)
+        self.engine = Engine(compiled: compiled, list: list, phrases: phrases, censor: censor ?? Censor())
         self.rules = compiled.map(\.info)
     }
 
-    private static func compile(_ packs: [RulePack]) throws -> ([ProfanityRule], WordList, Censor?) {
+    private static func compile(_ packs: [RulePack]) throws -> ([ProfanityRule], WordList, PhraseMatcher, Censor?) {
         var list = WordList()
+        var phrases = PhraseMatcher()
         var compiled: [ProfanityRule] = []
         var censor: Censor?
         for pack in packs {
@@ -52,10 +55,10 @@ public struct ProfanityPlugin: RulePlugin {
                 censor = settings
             }
             for definition in pack.rules {
-                compiled.append(try ProfanityRule(definition, index: compiled.count, into: &list))
+                compiled.append(try ProfanityRule(definition, index: compiled.count, into: &list, phrases: &phrases))
             }
         }
-        return (compiled, list, censor)
+        return (compiled, list, phrases, censor)
     }
 
     /// A word that two rules list, as the matcher reads it (case folded, repeated letters
@@ -70,7 +73,7 @@ public struct ProfanityPlugin: RulePlugin {
     /// Every word of `packs` that a rule lists and another rule's listing always wins, in rule
     /// order. For `rules lint`.
     public static func shadowedWords(in packs: [RulePack]) throws -> [ShadowedWord] {
-        let (compiled, list, _) = try compile(packs)
+        let (compiled, list, _, _) = try compile(packs)
         return list.shadowedForms().map { loser, winner in
             ShadowedWord(
                 word: String(decoding: list.forms[loser].word, as: UTF8.self),
@@ -130,6 +133,26 @@ extension ProfanityPlugin.Engine {
                         replacement: rule.info.action == .redact ? censor.replacement(length: surface.count) : nil,
                         attributes: ["severity": form.severity.rawValue]))
             }
+            // Phrases, where no listed word was found already.
+            phrases.scan(chars) { range, index in
+                let rule = compiled[index]
+                let original = normalized.originalRange(range)
+                guard !report.detections.contains(where: { $0.range.overlaps(original) }) else { return }
+                if let phrase = allowingPhrase(rule, around: original, in: bytes) {
+                    if explain {
+                        report.notes.append(
+                            CandidateNote(rule: rule.info, range: original, reason: "inside the allowed phrase '\(phrase)'"))
+                    }
+                    return
+                }
+                let surface = String(decoding: UnsafeBufferPointer(rebasing: bytes[original]), as: UTF8.self)
+                report.detections.append(
+                    Detection(
+                        rule: rule.info, range: original, score: 1, explanation: "listed \(rule.severity.rawValue) phrase",
+                        replacement: rule.info.action == .redact ? censor.replacement(length: surface.count) : nil,
+                        attributes: ["severity": rule.severity.rawValue]))
+            }
+            if report.detections.count > 1 { report.detections.sort { $0.range.lowerBound < $1.range.lowerBound } }
         }
         return report
     }

@@ -2,7 +2,9 @@ import GatehouseCore
 
 /// One compiled profanity rule: a severity, the words it lists and the exceptions it knows.
 struct ProfanityRule: Sendable {
-    static let keys: Set<String> = ["severity", "words", "inflect", "suffixes", "compound", "allow", "allow_phrases", "names_when_capitalised"]
+    static let keys: Set<String> = [
+        "severity", "words", "inflect", "suffixes", "compound", "phrases", "allow", "allow_phrases", "names_when_capitalised",
+    ]
 
     let info: RuleInfo
     let severity: Severity
@@ -13,8 +15,9 @@ struct ProfanityRule: Sendable {
     /// A match written as a name (Dick inside a sentence, Dick Smith) is innocent.
     let namesWhenCapitalised: Bool
 
-    /// Reads the rule and adds its words to `list`, as rule number `index`.
-    init(_ definition: RuleDefinition, index: Int, into list: inout WordList) throws {
+    /// Reads the rule and adds its words to `list` and its phrases to `phrases`, as rule number
+    /// `index`.
+    init(_ definition: RuleDefinition, index: Int, into list: inout WordList, phrases: inout PhraseMatcher) throws {
         let fields = definition.fields
         try fields.rejectUnknownKeys(allowed: RuleDefinition.commonKeys.union(Self.keys))
         info = RuleInfo(definition)
@@ -23,8 +26,9 @@ struct ProfanityRule: Sendable {
         let inflected = try fields.stringList("inflect")
         let suffixes = try fields.stringList("suffixes")
         let roots = try fields.stringList("compound")
-        if words.isEmpty && inflected.isEmpty && roots.isEmpty {
-            throw fields.error("words", "a profanity rule needs words, inflect or compound")
+        let phraseList = try fields.stringList("phrases")
+        if words.isEmpty && inflected.isEmpty && roots.isEmpty && phraseList.isEmpty {
+            throw fields.error("words", "a profanity rule needs words, inflect, compound or phrases")
         }
         if !inflected.isEmpty && suffixes.isEmpty {
             throw fields.error("suffixes", "inflect needs suffixes")
@@ -40,6 +44,13 @@ struct ProfanityRule: Sendable {
             for suffix in suffixes { list.add(word + suffix, rule: index, severity: severity, compound: false) }
         }
         for root in roots { list.add(root, rule: index, severity: severity, compound: true) }
+        for phrase in phraseList {
+            let words = phrase.lowercased().split(separator: " ").map { Array($0.utf8) }
+            guard words.count >= 2, words.allSatisfy({ $0.allSatisfy { (0x61...0x7A).contains($0) } }) else {
+                throw fields.error("phrases", "'\(phrase)' must be two or more words of letters a-z, split by single spaces")
+            }
+            phrases.add(words, rule: index)
+        }
         allow = Set(try fields.stringList("allow").map { $0.lowercased() })
         allowPhrases = try fields.stringList("allow_phrases").map { Array($0.lowercased().utf8) }
         namesWhenCapitalised = try fields.bool("names_when_capitalised", default: false)

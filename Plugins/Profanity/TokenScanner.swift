@@ -72,6 +72,11 @@ struct TokenScanner {
         return UInt16(kind) << 8 | UInt16(kind == letter ? byte | 0x20 : leet)
     }
 
+    /// The lower-case letter `byte` stands for inside a word, a leetspeak digit or symbol's too
+    /// (`c0w`, `<ow`); 0 for none.
+    @inline(__always)
+    static func letter(of byte: UInt8) -> UInt8 { UInt8(truncatingIfNeeded: table[Int(byte)]) }
+
     /// The symbols that stand for a letter at a word's edge too (`+w4t`, `spa<`, `sh!+`), where
     /// other symbols are punctuation.
     @inline(__always)

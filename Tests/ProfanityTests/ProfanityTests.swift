@@ -114,8 +114,10 @@ struct ProfanityPluginTests {
         ("words: [f*ck]", "key 'words'", "letters a-z only"),
         ("inflect: [prat]", "key 'suffixes'", "inflect needs suffixes"),
         ("severity: awful\n    words: [x]", "key 'severity'", "mild, strong, slur"),
-        ("description: x", "key 'words'", "needs words"),
+        ("description: x", "key 'words'", "needs words, inflect, compound or phrases"),
         ("words: [x]\n    wordz: [y]", "key 'wordz'", "unknown key"),
+        ("phrases: [cow]", "key 'phrases'", "two or more words"),
+        ("phrases: [useless c0w]", "key 'phrases'", "letters a-z"),
     ])
     func badRules(body: String, key: String, message: String) throws {
         let yaml = """

@@ -16,7 +16,8 @@ Specification (docs/eval/profanity.md), written before tuning:
 * Regional and borrowed insults and misspellings people write (numpty, slapper, tosspot,
   dumbass, douche, fookin, dickface) and slurs (spac, kraut, polack, spick).
 * Words used as swearing that are sometimes innocent: bloody as an intensifier, dick, cock and
-  knob as insults.
+  knob as insults; and (added 2026-12-04, night) insults and oaths of two words, each innocent
+  alone: a rude cow, go f yourselves.
 * Clean items are full of traps: medical and anatomical words (rectal, breast clinic, anal
   fissure, spastic cerebral palsy, bloody stool, bloody nose, finger prick), places
   (Scunthorpe, Penistone, Cockermouth, Cockfosters, Shitterton), names (Dick Smith, Dick Van
@@ -45,6 +46,11 @@ CONTEXT_WORDS = {
              "stop being a cock, I told him"],
     "knob": ["The man at the desk was an absolute knob.", "What a knob, he laughed at my stammer.",
              "some knobs in the car park blocked the ambulance bay"],
+    # Insults and oaths of two words, each innocent alone (added 2026-12-04, night).
+    "cow": ["The receptionist was a rude cow to my mum.", "What a useless cow that physio was.",
+            "stupid cow hung up on me twice", "the silly cow lost my referral letter"],
+    "f": ["They basically told me to f off.", "Go f yourselves, honestly.", "what the f is going on with referrals",
+          "f you and your waiting list"],
 }
 LEET = {"a": ["4", "@"], "e": ["3"], "i": ["1", "!"], "o": ["0"], "s": ["5", "$"], "t": ["7", "+"], "g": ["9"], "u": ["v", "4"],
         "b": ["8"], "c": ["(", "<"]}
@@ -182,6 +188,8 @@ FRAMES = [
 SERVICES = ["physiotherapy", "podiatry", "speech therapy", "the MSK clinic", "radiography", "occupational therapy"]
 PROFESSIONS = ["physio", "podiatrist", "radiographer", "paramedic", "speech therapist", "dietitian"]
 CLEAN = [
+    "We parked by Ward F off the main corridor.", "My grandad kept a cow and two pigs on his smallholding.",
+    "Form F, you see, is the one for travel costs.",
     "The rectal examination was explained carefully and I felt respected.",
     "I was referred to the breast clinic and seen within two weeks.",
     "My anal fissure was treated by the colorectal team at Scunthorpe General.",
