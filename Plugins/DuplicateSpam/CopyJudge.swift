@@ -113,9 +113,9 @@ struct CopyJudge: Sendable {
                     // remainders). Not at either end, where an answer under a quoted question or
                     // a template's personal line lies; and when the two share a passage others
                     // hold too (a preamble, a stock closing line), only when they also share two
-                    // sentences no other item holds: two answers between one group's preamble and
-                    // the same closing line share none.
-                    if !sharesCommon || ownEqual >= Self.ownEqualAroundRewrite, end - index == 1, before >= 0, after < earlier.count,
+                    // sentences no other item holds, or four sentences in all: two answers between
+                    // one group's preamble and the same closing line share neither.
+                    if !sharesCommon || ownEqual >= Self.ownEqualAroundRewrite || equal >= Self.equalAroundRewrite, end - index == 1, before >= 0, after < earlier.count,
                        after - before == 2, paired[index] == 0, Self.isReplacement(text[index], of: earlier[before + 1])
                     {
                         pair(index, before + 1, kind: 4)
@@ -298,6 +298,10 @@ struct CopyJudge: Sendable {
     /// Equal sentences in no other item two texts that share a common passage must share before
     /// a sentence rewritten in place is paired.
     static let ownEqualAroundRewrite = 2
+
+    /// Equal sentences (common or not) two texts that share a common passage must share before a
+    /// sentence rewritten in place is paired, when they share fewer than two in no other item.
+    static let equalAroundRewrite = 4
 
     /// Equal sentences two texts must share before a sentence between them may be paired by
     /// its place (see `isAligned`).
