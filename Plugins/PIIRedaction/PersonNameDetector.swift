@@ -581,7 +581,10 @@ final class PersonNameDetector: Sendable {
         let previous = run.lowerBound > 0 ? tokens[run.lowerBound - 1] : nil
         let next = run.upperBound < tokens.count ? tokens[run.upperBound] : nil
         // Organisation and place words after, title-like words before.
-        if let next, next.joinedToPrevious, followers.contains(next.hash) {
+        // `Sarah's clinic` (in lower case) is hers; `Sarah's Clinic`, `St Mary's Hospital` are names of places.
+        let ownsIt = count == 1 && first.possessive && isFirst(first) && !isWord(first) && next.map { !$0.capitalised } == true
+            && !(previous.map { blockBefore.contains($0.hash) || $0.hash == theHash } ?? false)
+        if let next, next.joinedToPrevious, followers.contains(next.hash), !ownsIt {
             return Verdict(rejected: "an organisation or place word follows")
         }
         if first.possessive, count == 1, eponyms.contains(first.hash) {

@@ -48,11 +48,11 @@ struct HandwrittenPIITests {
                 if !covered { missed.append("\(Array(line.text.unicodeScalars)[value].map(String.init).joined()) in \(line.text)") }
             }
         }
-        // Four are left (362 values): `physios: Tom, Amara and someone else` (a name that is a
+        // Four are left (412 values): `physios: Tom, Amara and someone else` (a name that is a
         // word, listed after a colon), `112 Ashby De La Zouch Road`, `JOHN THE PORTER` in a
         // message in capitals (a name that is a word; a cue after it is not enough in one), and
         // `Flat 12, Oak Court` before a street address (the street and postcode are found).
-        #expect(total > 350)
+        #expect(total > 400)
         #expect(missed.count <= total / 50, "\(missed.count) of \(total) missed: \(missed)")
     }
 
