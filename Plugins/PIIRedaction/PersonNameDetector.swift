@@ -446,11 +446,13 @@ final class PersonNameDetector: Sendable {
                     found(Candidate(range: tokens[run.lowerBound - 2].range, explanation: "joined by 'and' to a name"))
                 }
                 // "Tom, Amara and Lewis": a listed first name that is also a word, listed before a
-                // name with a comma (a name in a list of names).
+                // name with a comma (a name in a list of names), also as a list's first after a
+                // colon (`physios: Tom, Amara and someone else`).
                 if run.lowerBound >= 1, tokens[run.lowerBound].punctuationBefore == UInt8(ascii: ","),
                    isFirst(tokens[run.lowerBound]) {
                     let previous = tokens[run.lowerBound - 1]
-                    if previous.capitalised, !previous.initial, !previous.sentenceStart, isFirst(previous), !previous.possessive,
+                    if previous.capitalised, !previous.initial, !previous.sentenceStart || previous.punctuationBefore == UInt8(ascii: ":"),
+                       isFirst(previous), !previous.possessive,
                        !stopWords.contains(previous.hash), !followers.contains(previous.hash), !notNames.contains(previous.hash),
                        !monthsAndDays.contains(previous.hash), !roleWords.contains(previous.hash) {
                         found(Candidate(range: previous.range, explanation: "listed with a comma before a name"))

@@ -48,8 +48,7 @@ struct HandwrittenPIITests {
                 if !covered { missed.append("\(Array(line.text.unicodeScalars)[value].map(String.init).joined()) in \(line.text)") }
             }
         }
-        // Four are left (412 values): `physios: Tom, Amara and someone else` (a name that is a
-        // word, listed after a colon), `112 Ashby De La Zouch Road`, `JOHN THE PORTER` in a
+        // Three are left (412 values): `112 Ashby De La Zouch Road`, `JOHN THE PORTER` in a
         // message in capitals (a name that is a word; a cue after it is not enough in one), and
         // `Flat 12, Oak Court` before a street address (the street and postcode are found).
         #expect(total > 400)
