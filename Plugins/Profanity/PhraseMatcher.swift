@@ -13,13 +13,25 @@ struct PhraseMatcher: Sendable {
 
     /// The phrases by the first letter of their first word (`a` is 0).
     private var byFirstLetter: [[Phrase]] = Array(repeating: [], count: 26)
+    /// The hashes (`wordHash`) of the phrases' first words, and a bit for each one's low six
+    /// bits: a word that starts no phrase is passed over for one test of a bit, mostly.
+    private var openings: [UInt64] = []
+    private var openingBits: UInt64 = 0
     private(set) var isEmpty = true
 
     mutating func add(_ words: [[UInt8]], rule: Int) {
-        guard let first = words.first?.first else { return }
-        byFirstLetter[Int(first &- 0x61)].append(Phrase(words: words, rule: rule))
+        guard let first = words.first, let letter = first.first else { return }
+        byFirstLetter[Int(letter &- 0x61)].append(Phrase(words: words, rule: rule))
+        var hash = Self.seed
+        for byte in first { hash = Self.mix(hash, byte) }
+        if !openings.contains(hash) { openings.append(hash) }
+        openingBits |= 1 << (hash & 63)
         isEmpty = false
     }
+
+    /// FNV-1a over a word's lower-case letters.
+    private static let seed: UInt64 = 0xcbf2_9ce4_8422_2325
+    @inline(__always) private static func mix(_ hash: UInt64, _ byte: UInt8) -> UInt64 { (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
 
     /// The byte with an ASCII capital lowered.
     @inline(__always) private static func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
@@ -32,26 +44,37 @@ struct PhraseMatcher: Sendable {
     /// a phrase found is not searched inside again.
     func scan(_ chars: UnsafeBufferPointer<UInt8>, _ found: (Range<Int>, Int) -> Void) {
         guard !isEmpty else { return }
-        var index = 0
         let count = chars.count
+        var index = 0
         while index < count {
+            // The next word: a letter after no letter, digit or other script's letter.
             let byte = Self.lower(chars[index])
-            // A word starts here: a letter after no letter or digit.
-            guard Self.isLetter(byte), index == 0 || !(Self.isLetter(chars[index - 1]) || (0x30...0x39).contains(chars[index - 1]) || chars[index - 1] >= 0x80)
-            else {
+            guard Self.isLetter(byte) else {
                 index += 1
                 continue
             }
-            var matchedEnd: Int?
+            var hash = Self.mix(Self.seed, byte)
+            var end = index + 1
+            while end < count, Self.isWordByte(chars[end]) {
+                hash = Self.mix(hash, Self.lower(chars[end]))
+                end += 1
+            }
+            defer { index = end }
+            if index > 0, Self.isWordByte(chars[index - 1]) { continue }
+            guard openingBits & (1 << (hash & 63)) != 0, openings.contains(hash) else { continue }
             for phrase in byFirstLetter[Int(byte &- 0x61)] {
-                if let end = match(phrase.words, in: chars, at: index) {
-                    found(index..<end, phrase.rule)
-                    matchedEnd = end
+                if let phraseEnd = match(phrase.words, in: chars, at: index) {
+                    found(index..<phraseEnd, phrase.rule)
+                    end = phraseEnd
                     break
                 }
             }
-            index = matchedEnd ?? (index + 1)
         }
+    }
+
+    /// True for a byte that goes on a word: a letter, a digit, a byte of another script.
+    @inline(__always) private static func isWordByte(_ byte: UInt8) -> Bool {
+        isLetter(byte) || (byte >= 0x30 && byte <= 0x39) || byte >= 0x80
     }
 
     /// The end of `words` matched from `start`, or nil.
@@ -73,10 +96,7 @@ struct PhraseMatcher: Sendable {
             }
             position += word.count
             // Whole words: no letter, digit or other script's letter goes on.
-            if position < chars.count {
-                let next = chars[position]
-                if Self.isLetter(next) || (0x30...0x39).contains(next) || next >= 0x80 { return nil }
-            }
+            if position < chars.count, Self.isWordByte(chars[position]) { return nil }
         }
         return position
     }
