@@ -108,15 +108,23 @@ struct CopyJudge: Sendable {
                             pair(sentence, other, kind: 2)
                         }
                     }
-                    // One sentence rewritten in place: between two paired sentences, one in each
-                    // text, whatever its words (kind 4, which counts as equal in the judging of
-                    // remainders). Not at either end, where an answer under a quoted question or
-                    // a template's personal line lies; and when the two share a passage others
-                    // hold too (a preamble, a stock closing line), only when they also share two
-                    // sentences no other item holds, or four sentences in all: two answers between
-                    // one group's preamble and the same closing line share neither.
-                    if !sharesCommon || ownEqual >= Self.ownEqualAroundRewrite || equal >= Self.equalAroundRewrite, end - index == 1, before >= 0, after < earlier.count,
-                       after - before == 2, paired[index] == 0, Self.isReplacement(text[index], of: earlier[before + 1])
+                }
+            }
+            // One sentence rewritten in place: between two paired sentences, one in each text,
+            // whatever its words (kind 4, which counts as equal in the judging of remainders),
+            // when three or more sentences are paired, equal or edited (a copy with synonyms in
+            // most sentences and one rewritten). Not at either end, where an answer under a
+            // quoted question or a template's personal line lies; and when the two share a
+            // passage others hold too (a preamble, a stock closing line), only when they also
+            // share two sentences no other item holds, or four sentences in all: two answers
+            // between one group's preamble and the same closing line share neither.
+            if !sharesCommon || ownEqual >= Self.ownEqualAroundRewrite || equal >= Self.equalAroundRewrite,
+               text.count >= 3, (0..<text.count).count(where: { paired[$0] != 0 }) >= Self.alignedAfter
+            {
+                for index in 1..<(text.count - 1) where paired[index] == 0 && paired[index - 1] != 0 && paired[index + 1] != 0 {
+                    let before = Int(partner[index - 1])
+                    if partner[index + 1] == Int32(before + 2), paired[text.count + before + 1] == 0,
+                       Self.isReplacement(text[index], of: earlier[before + 1])
                     {
                         pair(index, before + 1, kind: 4)
                     }
