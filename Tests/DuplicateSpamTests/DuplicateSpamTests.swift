@@ -278,30 +278,31 @@ struct DuplicateSpamPluginTests {
         return (pairs.count, missed)
     }
 
-    @Test("hand-written copies, each sent alone after its original, are found: all cut-off ones, 123 of 128 in all")
+    @Test("hand-written copies, each sent alone after its original, are found: all cut-off ones, 125 of 128 in all")
     func handwrittenCopies() throws {
         // Tests/Fixtures/handwritten/copies.jsonl: eight texts written by hand (not from the
         // generator), each copied sixteen ways (cut at 60% and 80%, a sentence dropped, reordered,
         // a greeting added, capitals, lower case without punctuation, emoji, typos, synonyms,
         // merged with another text ...). 16 were missed before copies cut off were recognised,
-        // 5 after (docs/eval/duplicates.md).
+        // 5 after, 3 once a sentence rewritten among edited ones was paired (docs/eval/duplicates.md).
         let (count, missed) = try missedCopies("copies.jsonl")
         #expect(count == 128)
         #expect(!missed.contains { $0.hasPrefix("truncate") }, "\(missed)")
-        #expect(missed.count <= 5, "\(missed)")
+        #expect(missed.count <= 3, "\(missed)")
     }
 
-    @Test("more hand-written copies: one sentence rewritten in place, numbers changed, quoted, as a list: 94 of 96")
+    @Test("more hand-written copies: one sentence rewritten in place, numbers changed, quoted, as a list: 95 of 96")
     func moreHandwrittenCopies() throws {
         // Tests/Fixtures/handwritten/copies-more.jsonl: six more texts written by hand, each copied
         // sixteen other ways (numbers changed or spelt out, American spelling, abbreviations,
         // quoted after `I agree`, as a list, as a quoted e-mail, in HTML, pasted twice, words
         // swapped, a sentence added at either end, two dropped, one rewritten in place). 8 were
-        // missed before a sentence rewritten in place was paired, all six of those among them.
+        // missed before a sentence rewritten in place was paired, all six of those among them; 1
+        // now (an abbreviated copy whose last sentence is edited twice).
         let (count, missed) = try missedCopies("copies-more.jsonl")
         #expect(count == 96)
         #expect(!missed.contains("one_rewritten"), "\(missed)")
-        #expect(missed.count <= 2, "\(missed)")
+        #expect(missed.count <= 1, "\(missed)")
     }
 
     @Test("the bound before the judge never turns away a copy the judge would find")
