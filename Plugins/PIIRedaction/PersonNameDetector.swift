@@ -97,13 +97,17 @@ final class PersonNameDetector: Sendable {
         ["band"], ["is", "a", "credit"], ["was", "a", "credit"],
         // A member of a team: `Nomr in the podiatry team`; `*` is any lower-case word.
         ["in", "the", "*", "team"], ["on", "the", "*", "team"], ["from", "the", "*", "team"],
+        // A role in apposition with a word before it: `Heather the speech therapist`.
+        ["the", "*", "therapist"], ["the", "*", "physio"], ["the", "*", "nurse"], ["the", "*", "assistant"],
+        ["the", "*", "worker"], ["the", "*", "manager"], ["the", "student", "*"],
     ]
     /// Cues after a name that place someone at work: a person only when the word before is a
     /// listed first name or surname (`Joy from the wheelchair service`, not `WiFi in audiology`).
     private static let workplaceCuesAfter: [[String]] = [
         ["from", "the", "*", "service"], ["from", "the", "*", "clinic"], ["from", "the", "*", "department"],
         ["at", "the", "*", "clinic"], ["at", "the", "front", "desk"], ["on", "the", "front", "desk"], ["on", "the", "desk"],
-        ["on", "the", "phone"],
+        ["on", "the", "phone"], ["from", "the", "*", "crew"], ["in", "the", "*", "room"], ["in", "the", "*", "clinic"],
+        ["in", "the", "*", "unit"], ["in", "the", "*", "department"], ["on", "the", "*", "ward"],
     ]
     /// Cues after a name that only help a listed first name or surname.
     private static let weakCuesAfter: [[String]] = [
@@ -161,6 +165,18 @@ final class PersonNameDetector: Sendable {
     private let placeBefore = PersonNameDetector.placeBeforeList
     private let possessives = WordSet(["our", "my", "your", "his", "her", "their"])
     private let copulas = WordSet(["is", "was", "has", "had", "who"])
+    /// Capitalised words that describe a person after `was`, some of them first names too: `the
+    /// nurse was Irish`, `my carer is Christian`.
+    private let describingWords = WordSet([
+        "irish", "christian", "english", "scottish", "welsh", "british", "indian", "polish", "african", "caribbean",
+        "asian", "muslim", "jewish", "catholic", "protestant", "hindu", "sikh", "buddhist", "french", "german", "italian",
+        "spanish", "portuguese", "chinese", "filipino", "nigerian", "ghanaian", "romanian", "greek", "turkish", "american",
+        "australian", "canadian", "european", "cornish", "geordie", "scouse", "brummie", "cockney", "deaf", "blind", "gay",
+    ])
+    /// Words before a describing word that show it describes: `was Irish`, `an Irish nurse`.
+    private let describingLeads = WordSet(["is", "was", "are", "were", "am", "be", "being", "a", "an", "very", "not", "also", "half", "fellow"])
+    /// Words that greet or thank the person named next: `Thanks Sunny,`, `Hi Hope!`.
+    private let greetings = WordSet(["thanks", "thank", "cheers", "hi", "hello", "dear", "ta"])
     private let theHash = WordHash.of("the".utf8)
     private let wasHash = WordHash.of("was".utf8)
     private let isHash = WordHash.of("is".utf8)
@@ -644,11 +660,26 @@ final class PersonNameDetector: Sendable {
             && !(cue?.strong == true && count == 1 && monthNames.contains(first.hash)) {
             return Verdict(rejected: "a month or a day")
         }
+        // `the nurse was Irish`, `an Irish nurse`, `my carer is Christian`: a word that describes a
+        // person, though someone is called it.
+        if count == 1, describingWords.contains(first.hash), let previous, describingLeads.contains(previous.hash) {
+            return Verdict(rejected: "a word describing a person after '\(word(text, previous))'")
+        }
         if firstListed && !firstWord {
             return Verdict(accepted: "first name in the gazetteer" + (count > 1 ? " with a surname" : ""))
         }
         if firstListed && count > 1 && (lastIsSurname || !isWord(last)) && (!(first.sentenceStart && isWord(last)) || strongAfter) {
             return Verdict(accepted: "first name and surname in the gazetteers")
+        }
+        // `My physio was Guy, he was great`, `our OT is Faith.`: a listed first name after a role
+        // and was/is, ending its clause; `Thanks Sunny, you are a star`: after a thanks, ending
+        // its clause. (`the nurse was Irish`: a word no list of first names holds.)
+        if firstListed, count == 1, !lowerCaseText, !monthOrDay, !first.sentenceStart, !describingWords.contains(first.hash),
+           isClauseEnd(text, after: last),
+           run.lowerBound >= 2 ? (tokens[run.lowerBound - 1].hash == wasHash || tokens[run.lowerBound - 1].hash == isHash)
+               && personNouns.contains(tokens[run.lowerBound - 2].hash) || greetings.contains(tokens[run.lowerBound - 1].hash)
+               : run.lowerBound == 1 && greetings.contains(tokens[0].hash) {
+            return Verdict(accepted: "a listed first name after '\(word(text, tokens[run.lowerBound - 1]))', ending its clause")
         }
         if let cue, cue.strong || firstListed && (atEnd || tokens[run.lowerBound - 1].hash == andHash), !firstWord || firstListed,
            !lowerCaseText || firstListed || isSurname(first) || cue.strong && first.range.count >= 3 {
@@ -774,6 +805,16 @@ final class PersonNameDetector: Sendable {
             if matches { return true }
         }
         return false
+    }
+
+    /// True when a comma, full stop, exclamation or question mark, or the text's end, follows
+    /// `token` (spaces aside).
+    private func isClauseEnd(_ text: UnsafeBufferPointer<UInt8>, after token: NameToken) -> Bool {
+        var index = token.range.upperBound
+        while index < text.count, text[index] == 0x20 { index += 1 }
+        guard index < text.count else { return true }
+        let byte = text[index]
+        return byte == 0x2C || byte == 0x2E || byte == 0x21 || byte == 0x3F || byte == 0x0A
     }
 
     /// Only spaces and `.`, `!`, `,`, `x` kisses or emoji after `token`.

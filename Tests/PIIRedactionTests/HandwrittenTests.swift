@@ -48,9 +48,11 @@ struct HandwrittenPIITests {
                 if !covered { missed.append("\(Array(line.text.unicodeScalars)[value].map(String.init).joined()) in \(line.text)") }
             }
         }
-        // Two are left (412 values): `112 Ashby De La Zouch Road`, and `JOHN THE PORTER` in a
-        // message in capitals (a name that is a word; a cue after it is not enough in one).
-        #expect(total > 400)
+        // Five are left (473 values): `112 Ashby De La Zouch Road`; `JOHN THE PORTER` in a
+        // message in capitals (a name that is a word; a cue after it is not enough in one);
+        // `Robin did my hydrotherapy session` and `Joy made the whole experience bearable` (a
+        // name that is a word, a verb after it); `o7700 900 123` (a letter o for a zero).
+        #expect(total > 450)
         #expect(missed.count <= total / 50, "\(missed.count) of \(total) missed: \(missed)")
     }
 
