@@ -94,7 +94,9 @@ final class PersonNameDetector: Sendable {
         ["never", "gave"], ["made", "me"], ["was", "amazing"], ["was", "brilliant"], ["was", "lovely"], ["was", "kind"],
         ["was", "great"], ["was", "fantastic"], ["was", "wonderful"], ["was", "rude"], ["was", "dismissive"],
         ["was", "so"], ["was", "very"], ["always", "has"], ["helped", "me"], ["took", "the"], ["booked", "me"],
-        ["band"], ["is", "a", "credit"], ["was", "a", "credit"],
+        ["band"], ["is", "a", "credit"], ["was", "a", "credit"], ["did", "my"], ["did", "our"], ["gave", "me"],
+        ["gave", "us"], ["treated", "me"], ["assessed", "me"], ["showed", "me"], ["taught", "me"], ["visited", "me"],
+        ["came", "out"], ["came", "to", "see"],
         // A member of a team: `Nomr in the podiatry team`; `*` is any lower-case word.
         ["in", "the", "*", "team"], ["on", "the", "*", "team"], ["from", "the", "*", "team"],
         // A role in apposition with a word before it: `Heather the speech therapist`.
