@@ -2,7 +2,7 @@
 /// innocent alone (`useless cow`, `go f yourself`) — in a text's matching form (look-alikes
 /// folded; ASCII text is its own matching form, so case is folded here). Words match whole, in
 /// any case, leetspeak after their first letter (`stupid c0w`), split by one to three spaces,
-/// full stops, hyphens or underscores (`f. off`, `f - you`).
+/// full stops, hyphens, underscores or apostrophes (`f. off`, `f - you`, `f'ing`).
 struct PhraseMatcher: Sendable {
     struct Phrase: Sendable {
         /// Its words, lower-case ASCII letters.
@@ -37,7 +37,7 @@ struct PhraseMatcher: Sendable {
     @inline(__always) private static func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
     @inline(__always) private static func isLetter(_ byte: UInt8) -> Bool { lower(byte) >= 0x61 && lower(byte) <= 0x7A }
     @inline(__always) private static func isSeparator(_ byte: UInt8) -> Bool {
-        byte == 0x20 || byte == 0x2E || byte == 0x2D || byte == 0x5F || byte == 0x09
+        byte == 0x20 || byte == 0x2E || byte == 0x2D || byte == 0x5F || byte == 0x09 || byte == 0x27
     }
 
     /// Calls `found` with the range in `chars` and the rule of each phrase found, left to right;
