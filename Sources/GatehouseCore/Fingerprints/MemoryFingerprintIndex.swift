@@ -53,7 +53,7 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
                 dictionary.capacity * 4 / 3 * (MemoryLayout<K>.stride + MemoryLayout<V>.stride)
             }
             let s = storage
-            return bytes(s.metas) + bytes(s.times) + bytes(s.signatures) + bytes(s.bandNext) + bytes(s.lookupStamps)
+            return bytes(s.metas) + bytes(s.times) + bytes(s.signatures) + bytes(s.bandNext) + bytes(s.bandSkip) + bytes(s.lookupStamps)
                 + s.bandHeads.reduce(0) { $0 + $1.heldBytes } + s.exactHeads.heldBytes + bytes(s.exactByContributor)
                 + bytes(s.sentenceMarks) + s.sentenceCounts.heldBytes + s.sentenceHeads.heldBytes + bytes(s.sentenceNext)
                 + bytes(s.itemsByContributor) + s.itemsByContributor.values.reduce(0) { $0 + 32 + bytes($1) }
@@ -110,6 +110,9 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
         /// 65,536 bins, which moves a similarity estimate by about 0.00002, for half the memory.
         var signatures: [UInt16] = []
         var bandNext: [Int32] = []
+        /// For each item and band, the item two steps back in the band's chain (`bandNext` of its
+        /// `bandNext`), or -1: a walk reads two items a step, so waits for half as many reads.
+        var bandSkip: [Int32] = []
         /// For each item, the number of the last similarity lookup that met it.
         var lookupStamps: [UInt32] = []
         private var lookups: UInt32 = 0
@@ -228,6 +231,7 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
             times.removeFirst(dead)
             signatures.removeFirst(dead * Self.bins)
             bandNext.removeFirst(dead * Self.bands)
+            bandSkip.removeFirst(dead * Self.bands)
             lookupStamps.removeFirst(dead)
             base = firstLive
             let first = base
@@ -420,30 +424,46 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
 
         /// The first `limit` items of each band's chain (sequence numbers, newest first) into
         /// `chains` (`limit` a band), and each chain's length into `lengths`. The sixteen chains
-        /// are followed side by side, a step of each in turn: each step waits for a read from
-        /// memory that is far from the last, and sixteen independent reads wait together.
+        /// are followed side by side, a step of each in turn, two items a step (an item's next and
+        /// the one after it, `bandSkip`): each step waits for a read from memory that is far from
+        /// the last, and sixteen independent reads wait together.
         private func gatherChains(
             _ bands: [UInt64], limit: Int, into chains: UnsafeMutableBufferPointer<Int32>, lengths: UnsafeMutableBufferPointer<Int>
         ) {
             let base = storage.base
             let first = storage.firstLive
             let end = storage.nextSequence
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: Storage.bands) { cursors in
-                for band in 0..<Storage.bands {
-                    cursors[band] = Int(storage.bandHeads[band][UInt32(truncatingIfNeeded: bands[band])] ?? -1)
-                    lengths[band] = 0
-                }
+            @inline(__always) func isLive(_ sequence: Int) -> Bool { sequence >= first && sequence < end }
+            // For each band, the next two items to take: `current`, and `after` it (its next).
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * Storage.bands) { cursors in
                 storage.bandNext.withUnsafeBufferPointer { bandNext in
-                    var active = true
-                    while active {
-                        active = false
+                    storage.bandSkip.withUnsafeBufferPointer { bandSkip in
                         for band in 0..<Storage.bands {
-                            let sequence = cursors[band]
-                            guard sequence >= first, sequence < end, lengths[band] < limit else { continue }
-                            chains[band * limit + lengths[band]] = Int32(truncatingIfNeeded: sequence)
-                            lengths[band] += 1
-                            cursors[band] = Int(bandNext[(sequence - base) * Storage.bands + band])
-                            active = true
+                            let head = Int(storage.bandHeads[band][UInt32(truncatingIfNeeded: bands[band])] ?? -1)
+                            cursors[2 * band] = head
+                            cursors[2 * band + 1] = isLive(head) ? Int(bandNext[(head - base) * Storage.bands + band]) : -1
+                            lengths[band] = 0
+                        }
+                        var active = true
+                        while active {
+                            active = false
+                            for band in 0..<Storage.bands {
+                                let current = cursors[2 * band]
+                                guard isLive(current), lengths[band] < limit else { continue }
+                                chains[band * limit + lengths[band]] = Int32(truncatingIfNeeded: current)
+                                lengths[band] += 1
+                                let after = cursors[2 * band + 1]
+                                guard isLive(after), lengths[band] < limit else {
+                                    cursors[2 * band] = -1
+                                    continue
+                                }
+                                chains[band * limit + lengths[band]] = Int32(truncatingIfNeeded: after)
+                                lengths[band] += 1
+                                let slot = (after - base) * Storage.bands + band
+                                cursors[2 * band] = Int(bandNext[slot])
+                                cursors[2 * band + 1] = Int(bandSkip[slot])
+                                active = true
+                            }
                         }
                     }
                 }
@@ -524,7 +544,10 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
                 for value in fingerprint.signature { storage.signatures.append(UInt16(truncatingIfNeeded: value)) }
                 for (band, key) in fingerprint.bands.enumerated() {
                     let short = UInt32(truncatingIfNeeded: key)
-                    storage.bandNext.append(storage.bandHeads[band][short] ?? -1)
+                    let head = storage.bandHeads[band][short]
+                    storage.bandNext.append(head ?? -1)
+                    // A head is never before `base`: compaction drops those.
+                    storage.bandSkip.append(head.map { storage.bandNext[(Int($0) - storage.base) * Storage.bands + band] } ?? -1)
                     storage.bandHeads[band].set(short, Int32(truncatingIfNeeded: sequence))
                 }
                 if let contributor = fingerprint.contributor {
@@ -533,6 +556,7 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
             } else {
                 storage.signatures.append(contentsOf: repeatElement(0, count: Storage.bins))
                 storage.bandNext.append(contentsOf: repeatElement(-1, count: Storage.bands))
+                storage.bandSkip.append(contentsOf: repeatElement(-1, count: Storage.bands))
             }
             // Contributor sets only for clusters of two or more items.
             if let match, match.cluster == fingerprint.cluster {
