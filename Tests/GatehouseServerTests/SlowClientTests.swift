@@ -140,11 +140,12 @@ extension RawConnection {
     }
 
     /// Sends `text` a byte at a time, `interval` apart, and then waits, until the server closes
-    /// the connection: the seconds that took, or nil if it was still open after `limit` seconds.
+    /// the connection: the seconds from its opening to then (a loaded machine may start the
+    /// trickle late; the server counts from the connection), or nil if it was still open
+    /// `limit` seconds after it opened.
     func trickle(_ text: String, every interval: Duration, giveUpAfter limit: Double) async -> Double? {
-        let start = ContinuousClock.now
         func elapsed() -> Double {
-            let time = ContinuousClock.now - start
+            let time = ContinuousClock.now - opened
             return Double(time.components.seconds) + Double(time.components.attoseconds) / 1e18
         }
         var bytes = Array(text.utf8)[...]

@@ -82,6 +82,8 @@ func decode(_ response: TestResponse) -> [String: Any] {
 /// a connection at a time.)
 final class RawConnection: @unchecked Sendable {
     let descriptor: Int32
+    /// When it connected: the server's limits count from its accepting the connection.
+    let opened = ContinuousClock.now
 
     init(port: Int) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
