@@ -3,7 +3,8 @@ import GatehouseCore
 /// Decides whether a text is a copy of an earlier one, from their sentence marks.
 ///
 /// The sentences of the two texts are paired: the same sentence (equal keyed hash), or failing
-/// that a near one (most sketch bytes equal: a typo, a word changed). What is paired is text
+/// that a near one (most sketch bytes equal: a typo, a word changed), or one rewritten in its
+/// place between paired ones, or the start of one cut off at a text's end. What is paired is text
 /// they share; the rest is text of each one's own. A copy shares most of its text
 /// (`overlap ≥ similarity`) and adds or loses text of its own on at most one side: a sentence
 /// added, dropped or edited, a campaign template with a personal line under it, compared with
