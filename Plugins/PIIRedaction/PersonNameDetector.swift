@@ -99,6 +99,7 @@ final class PersonNameDetector: Sendable {
         ["came", "out"], ["came", "to", "see"],
         // A member of a team: `Nomr in the podiatry team`; `*` is any lower-case word.
         ["in", "the", "*", "team"], ["on", "the", "*", "team"], ["from", "the", "*", "team"],
+        ["in", "teh", "*", "team"], ["on", "teh", "*", "team"], ["from", "teh", "*", "team"],
         // A role in apposition with a word before it: `Heather the speech therapist`.
         ["the", "*", "therapist"], ["the", "*", "physio"], ["the", "*", "nurse"], ["the", "*", "assistant"],
         ["the", "*", "worker"], ["the", "*", "manager"], ["the", "student", "*"],
@@ -454,9 +455,11 @@ final class PersonNameDetector: Sendable {
                 var valueEnd = range.upperBound
                 if tokens[run.upperBound - 1].possessive { valueEnd = trimPossessive(text, range) }
                 found(Candidate(range: range.lowerBound..<valueEnd, explanation: reason))
-                // "Tavoren and Priya": an unknown capitalised word joined by "and" to a name before it.
+                // "Tavoren and Priya": an unknown capitalised word joined by "and" to a name before
+                // it (in a lower-case message, an unknown or listed one: `amber and sunita`).
                 if run.lowerBound >= 2, tokens[run.lowerBound - 1].hash == andHash, !tokens[run.lowerBound - 1].capitalised,
-                   tokens[run.lowerBound - 2].capitalised, !tokens[run.lowerBound - 2].initial,
+                   tokens[run.lowerBound - 2].capitalised || lowerCaseText && tokens[run.lowerBound - 2].range.count >= 3,
+                   !tokens[run.lowerBound - 2].initial,
                    !isWord(tokens[run.lowerBound - 2]) || isFirst(tokens[run.lowerBound - 2]),
                    !stopWords.contains(tokens[run.lowerBound - 2].hash), !followers.contains(tokens[run.lowerBound - 2].hash),
                    !notNames.contains(tokens[run.lowerBound - 2].hash), !monthsAndDays.contains(tokens[run.lowerBound - 2].hash),
