@@ -178,6 +178,8 @@ final class PersonNameDetector: Sendable {
     ])
     /// Words before a describing word that show it describes: `was Irish`, `an Irish nurse`.
     private let describingLeads = WordSet(["is", "was", "are", "were", "am", "be", "being", "a", "an", "very", "not", "also", "half", "fellow"])
+    /// Titles before a name: `mr`, `ms`, `dr` …
+    private let titles = WordSet(["mr", "mrs", "ms", "miss", "mx", "dr", "prof"])
     /// Words that greet or thank the person named next: `Thanks Sunny,`, `Hi Hope!`.
     private let greetings = WordSet(["thanks", "thank", "cheers", "hi", "hello", "dear", "ta"])
     private let theHash = WordHash.of("the".utf8)
@@ -396,7 +398,10 @@ final class PersonNameDetector: Sendable {
             let placeWordNamed = token.capitalised && followers.contains(token.hash) && isFirst(token) && index + 1 < tokens.count
                 && tokens[index + 1].joinedToPrevious && tokens[index + 1].capitalised && isSurname(tokens[index + 1])
                 && !isWord(tokens[index + 1]) && !followers.contains(tokens[index + 1].hash)
-            guard initialLed || placeWordNamed
+            // `ms gill referred me on`, `miss khan`: in a lower-case message a listed name right
+            // after a title.
+            let afterTitle = lowerCaseText && isAfterTitle(tokens, at: index)
+            guard initialLed || placeWordNamed || afterTitle
                 || (lowerAfterCue || isCandidateStart(token, lowerCaseText: lowerCaseText))
                     && mayStartName(hash: token.hash, plainHash: token.plainHash, tailHash: token.tailHash,
                                     afterCue: index > 0 && cueLastWords.contains(tokens[index - 1].hash))
@@ -574,6 +579,15 @@ final class PersonNameDetector: Sendable {
         firstNames.contains(hash) && !commonWords.contains(hash) && !stopWords.contains(hash) && !monthsAndDays.contains(hash)
     }
 
+    /// True when the token at `index` is a listed first name or surname (no function word, no
+    /// verb-name, no month or day) right after a title in the same sentence.
+    private func isAfterTitle(_ tokens: [NameToken], at index: Int) -> Bool {
+        guard index > 0, titles.contains(tokens[index - 1].hash) else { return false }
+        let token = tokens[index]
+        return !token.sentenceStart && !token.initial && (isFirst(token) || isSurname(token)) && !stopWords.contains(token.hash)
+            && !verbNames.contains(token.hash) && !monthsAndDays.contains(token.hash)
+    }
+
     private func isCandidateStart(_ token: NameToken, lowerCaseText: Bool) -> Bool {
         if token.initial { return false }
         if lowerCaseText, isFirst(token) || !isWord(token) && token.range.count >= 3 && !roleWords.contains(token.hash) { return true }
@@ -656,7 +670,8 @@ final class PersonNameDetector: Sendable {
         // after a person's noun is the verb, though someone is called it (Said, Will, Mark).
         // A verb has no `is` after it: `my mum pat is 88` names her.
         let copulaAfter = next.map { count == 1 && !$0.sentenceStart && $0.punctuationBefore == nil && copulas.contains($0.hash) } ?? false
-        if lowerCaseText, !signsOff, !copulaAfter, verbNames.contains(first.hash), let previous, personNouns.contains(previous.hash) {
+        if lowerCaseText, !signsOff, !copulaAfter, verbNames.contains(first.hash), let previous,
+           personNouns.contains(previous.hash) || titles.contains(previous.hash) {
             return Verdict(rejected: "a verb after a person in a lower-case message")
         }
         // A month people are named after is a name right after a strong cue (`I spoke to Jun`,
@@ -675,6 +690,9 @@ final class PersonNameDetector: Sendable {
         }
         if firstListed && count > 1 && (lastIsSurname || !isWord(last)) && (!(first.sentenceStart && isWord(last)) || strongAfter) {
             return Verdict(accepted: "first name and surname in the gazetteers")
+        }
+        if lowerCaseText, isAfterTitle(tokens, at: run.lowerBound) {
+            return Verdict(accepted: "a listed name after '\(word(text, tokens[run.lowerBound - 1]))' in a lower-case message")
         }
         // `My physio was Guy, he was great`, `our OT is Faith.`: a listed first name after a role
         // and was/is, ending its clause; `Thanks Sunny, you are a star`: after a thanks, ending
