@@ -70,7 +70,7 @@ struct CopyJudge: Sendable {
                 for (index, mark) in text.enumerated() where paired[index] == 0 {
                     for (other, candidate) in earlier.enumerated() where paired[text.count + other] == 0 {
                         let matches = pass == 0
-                            ? candidate.hash == mark.hash && candidate.length == mark.length
+                            ? Self.isSame(mark, candidate)
                             : sharesCommon
                                 // The typo test first: it is two compares, and `common` a lookup
                                 // in the index, once for every pair of sentences tried.
@@ -160,12 +160,12 @@ struct CopyJudge: Sendable {
             var remainder = Tally()
             for (index, mark) in text.enumerated() {
                 whole.add(mark, paired: paired[index] != 0, first: true)
-                if sharesCommon, !common(mark.hash) { remainder.add(mark, paired: paired[index] == 1 || paired[index] == 4, first: true) }
+                if sharesCommon, !common(mark.hash) { remainder.add(mark, paired: Self.countsInRemainder(paired[index]), first: true) }
             }
             for (index, mark) in earlier.enumerated() {
                 whole.add(mark, paired: paired[text.count + index] != 0, first: false)
                 if sharesCommon, !common(mark.hash) {
-                    remainder.add(mark, paired: paired[text.count + index] == 1 || paired[text.count + index] == 4, first: false)
+                    remainder.add(mark, paired: Self.countsInRemainder(paired[text.count + index]), first: false)
                 }
             }
             guard sharesCommon else { return Measure(overlap: whole.overlap, ownShare: whole.ownShare, estimate: estimate) }
@@ -191,7 +191,7 @@ struct CopyJudge: Sendable {
         guard estimate < nearIdentical, !text.isEmpty, !earlier.isEmpty else { return true }
         if isMostlyPairable(text, with: earlier) || isMostlyPairable(earlier, with: text) { return true }
         // The remainders: both need a sentence of their own, and so one they share.
-        guard text.contains(where: { mark in !common(mark.hash) && earlier.contains { $0.hash == mark.hash && $0.length == mark.length } })
+        guard text.contains(where: { mark in !common(mark.hash) && earlier.contains { Self.isSame(mark, $0) } })
         else { return false }
         return isMostlyEqual(text, with: earlier, common: common) || isMostlyEqual(earlier, with: text, common: common)
     }
@@ -221,7 +221,7 @@ struct CopyJudge: Sendable {
         var (length, own) = (0, 0)
         for (index, mark) in marks.enumerated() where !common(mark.hash) {
             length += Int(mark.length)
-            if other.contains(where: { $0.hash == mark.hash && $0.length == mark.length }) { continue }
+            if other.contains(where: { Self.isSame(mark, $0) }) { continue }
             if Self.mayBeRewritten(index, of: marks, in: other) { continue }
             own += Int(mark.length)
         }
@@ -313,8 +313,21 @@ struct CopyJudge: Sendable {
     static let equalAroundRewrite = 4
 
     /// Equal sentences two texts must share before a sentence between them may be paired by
-    /// its place (see `isAligned`).
+    /// its place (see `isAligned`), and sentences paired in any way before one between two of
+    /// them may be paired as rewritten in place.
     static let alignedAfter = 3
+
+    /// True when two marks are the same sentence: the pairing of the first pass, and the only
+    /// one the judging of remainders counts besides a sentence rewritten in place.
+    @inline(__always)
+    private static func isSame(_ mark: SentenceMark, _ other: SentenceMark) -> Bool {
+        mark.hash == other.hash && mark.length == other.length
+    }
+
+    /// True for the pairings the judging of remainders counts: equal sentences (kind 1) and a
+    /// sentence rewritten in place (kind 4).
+    @inline(__always)
+    private static func countsInRemainder(_ kind: Int32) -> Bool { kind == 1 || kind == 4 }
 
     /// True when a sentence in the place of another, between the same paired sentences, is it
     /// edited: lengths within a sixth (or four characters) and at least three sketch bytes equal.
