@@ -247,15 +247,15 @@ final class PersonNameDetector: Sendable {
         _ text: UnsafeBufferPointer<UInt8>, tokens: inout [NameToken], explain: Bool, found: (Candidate) -> Void,
         letGo: (Range<Int>, String) -> Void
     ) {
-        // Plain ASCII text with capitalised words: only the words around a capitalised word that
-        // could start a name are read (five before for cues, eight after for the run and cues);
-        // everything else is read whole.
         // A message mostly in capitals says nothing by its case: read as a lower-case one.
         if isShouting(text) {
             NameTokenizer.tokens(text, into: &tokens)
             scan(text, tokens: tokens, lowerCaseText: true, explain: explain, found: found, letGo: letGo)
             return
         }
+        // Plain ASCII text with capitalised words: only the words around a capitalised word that
+        // could start a name are read (five before for cues, eight after for the run and cues);
+        // everything else is read whole.
         if let windows = candidateWindows(text) {
             for window in windows {
                 NameTokenizer.tokens(text, in: window, into: &tokens)
@@ -694,14 +694,10 @@ final class PersonNameDetector: Sendable {
         if lowerCaseText, isAfterTitle(tokens, at: run.lowerBound) {
             return Verdict(accepted: "a listed name after '\(word(text, tokens[run.lowerBound - 1]))' in a lower-case message")
         }
-        // `My physio was Guy, he was great`, `our OT is Faith.`: a listed first name after a role
-        // and was/is, ending its clause; `Thanks Sunny, you are a star`: after a thanks, ending
-        // its clause. (`the nurse was Irish`: a word no list of first names holds.)
+        // `My physio was Guy, he was great`, `our OT is Faith.`, `Thanks Sunny, you are a star`:
+        // a listed first name ending its clause after a role and was/is, or after a thanks.
         if firstListed, count == 1, !lowerCaseText, !monthOrDay, !first.sentenceStart, !describingWords.contains(first.hash),
-           isClauseEnd(text, after: last),
-           run.lowerBound >= 2 ? (tokens[run.lowerBound - 1].hash == wasHash || tokens[run.lowerBound - 1].hash == isHash)
-               && personNouns.contains(tokens[run.lowerBound - 2].hash) || greetings.contains(tokens[run.lowerBound - 1].hash)
-               : run.lowerBound == 1 && greetings.contains(tokens[0].hash) {
+           isClauseEnd(text, after: last), isNamedByRoleOrGreeting(tokens, at: run.lowerBound) {
             return Verdict(accepted: "a listed first name after '\(word(text, tokens[run.lowerBound - 1]))', ending its clause")
         }
         if let cue, cue.strong || firstListed && (atEnd || tokens[run.lowerBound - 1].hash == andHash), !firstWord || firstListed,
@@ -828,6 +824,15 @@ final class PersonNameDetector: Sendable {
             if matches { return true }
         }
         return false
+    }
+
+    /// True when the words before `index` are a role and `was`/`is` (`my physio was`) or a
+    /// greeting or thanks (`Thanks`, `Hi`).
+    private func isNamedByRoleOrGreeting(_ tokens: [NameToken], at index: Int) -> Bool {
+        guard index >= 1 else { return false }
+        let previous = tokens[index - 1].hash
+        if greetings.contains(previous) { return true }
+        return index >= 2 && (previous == wasHash || previous == isHash) && personNouns.contains(tokens[index - 2].hash)
     }
 
     /// True when a comma, full stop, exclamation or question mark, or the text's end, follows
