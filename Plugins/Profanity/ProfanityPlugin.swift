@@ -107,13 +107,7 @@ extension ProfanityPlugin.Engine {
                     }
                     return
                 }
-                if let phrase = allowingPhrase(rule, around: original, in: bytes) {
-                    if explain {
-                        report.notes.append(
-                            CandidateNote(rule: rule.info, range: original, reason: "inside the allowed phrase '\(phrase)'"))
-                    }
-                    return
-                }
+                if isInAllowedPhrase(rule, original, in: bytes, explain: explain, report: &report) { return }
                 if rule.namesWhenCapitalised, Self.isWrittenAsName(original, in: bytes) {
                     if explain {
                         report.notes.append(CandidateNote(rule: rule.info, range: original, reason: "written as a name (capitalised)"))
@@ -127,34 +121,45 @@ extension ProfanityPlugin.Engine {
                     evasions.insert(.hidden)
                 }
                 report.detections.append(
-                    Detection(
-                        rule: rule.info, range: original, score: 1,
-                        explanation: "listed \(form.severity.rawValue) word" + evasions.description,
-                        replacement: rule.info.action == .redact ? censor.replacement(length: surface.count) : nil,
-                        attributes: ["severity": form.severity.rawValue]))
+                    detection(rule, original, surface: surface, severity: form.severity,
+                              explanation: "listed \(form.severity.rawValue) word" + evasions.description))
             }
-            // Phrases, where no listed word was found already.
+            // Phrases, where no listed word was found already; the words' detections come in
+            // order, a phrase's may fall between them.
+            var foundPhrase = false
             phrases.scan(chars) { range, index in
                 let rule = compiled[index]
                 let original = normalized.originalRange(range)
                 guard !report.detections.contains(where: { $0.range.overlaps(original) }) else { return }
-                if let phrase = allowingPhrase(rule, around: original, in: bytes) {
-                    if explain {
-                        report.notes.append(
-                            CandidateNote(rule: rule.info, range: original, reason: "inside the allowed phrase '\(phrase)'"))
-                    }
-                    return
-                }
+                if isInAllowedPhrase(rule, original, in: bytes, explain: explain, report: &report) { return }
                 let surface = String(decoding: UnsafeBufferPointer(rebasing: bytes[original]), as: UTF8.self)
                 report.detections.append(
-                    Detection(
-                        rule: rule.info, range: original, score: 1, explanation: "listed \(rule.severity.rawValue) phrase",
-                        replacement: rule.info.action == .redact ? censor.replacement(length: surface.count) : nil,
-                        attributes: ["severity": rule.severity.rawValue]))
+                    detection(rule, original, surface: surface, severity: rule.severity, explanation: "listed \(rule.severity.rawValue) phrase"))
+                foundPhrase = true
             }
-            if report.detections.count > 1 { report.detections.sort { $0.range.lowerBound < $1.range.lowerBound } }
+            if foundPhrase { report.detections.sort { $0.range.lowerBound < $1.range.lowerBound } }
         }
         return report
+    }
+
+    /// A detection of `rule` over `range` of the original text (`surface`): censored in place
+    /// when the rule redacts.
+    private func detection(_ rule: ProfanityRule, _ range: Range<Int>, surface: String, severity: Severity, explanation: String) -> Detection {
+        Detection(
+            rule: rule.info, range: range, score: 1, explanation: explanation,
+            replacement: rule.info.action == .redact ? censor.replacement(length: surface.count) : nil,
+            attributes: ["severity": severity.rawValue])
+    }
+
+    /// True, with a note when explaining, when `range` lies inside one of `rule`'s allowed phrases.
+    private func isInAllowedPhrase(
+        _ rule: ProfanityRule, _ range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, explain: Bool, report: inout PluginReport
+    ) -> Bool {
+        guard let phrase = allowingPhrase(rule, around: range, in: bytes) else { return false }
+        if explain {
+            report.notes.append(CandidateNote(rule: rule.info, range: range, reason: "inside the allowed phrase '\(phrase)'"))
+        }
+        return true
     }
 
     /// Whether the word at `range` is written as a name: a capital then lower-case letters, and
