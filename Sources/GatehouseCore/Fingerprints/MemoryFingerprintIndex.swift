@@ -179,6 +179,10 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
                 sentences: withSentences ? Array(sentenceMarks[marks(of: meta)]) : [])
         }
 
+        /// Where the link of the item at `sequence` in `band`'s chain lies in `bandNext` (and `bandSkip`).
+        @inline(__always)
+        func bandLink(_ sequence: Int, _ band: Int) -> Int { (sequence - base) * Self.bands + band }
+
         /// Where an item's sentence marks lie in `sentenceMarks` (and `sentenceNext`).
         @inline(__always)
         func marks(of meta: Meta) -> Range<Int> {
@@ -315,28 +319,28 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
             let base = storage.base
             // Judged where the marks lie: only a candidate that is judged a copy is built.
             try storage.metas.withUnsafeBufferPointer { metas in
-            try storage.sentenceMarks.withUnsafeBufferPointer { marks in
-                // Each candidate's record, then its first mark, are far apart in memory: read
-                // them first in loops of loads that do not wait for each other, so that the
-                // processor waits for dozens at once, not for each in turn while judging.
-                var ahead: UInt64 = 0
-                for (sequence, _) in found { ahead &+= metas[sequence - base].exact }
-                for (sequence, _) in found {
-                    let range = storage.marks(of: metas[sequence - base])
-                    // Four marks a cache line: one of each four, and the last.
-                    for index in stride(from: range.lowerBound, to: range.upperBound, by: 4) { ahead &+= UInt64(marks[index].hash) }
-                    if !range.isEmpty { ahead &+= UInt64(marks[range.upperBound - 1].hash) }
+                try storage.sentenceMarks.withUnsafeBufferPointer { marks in
+                    // Each candidate's record, then its first mark, are far apart in memory: read
+                    // them first in loops of loads that do not wait for each other, so that the
+                    // processor waits for dozens at once, not for each in turn while judging.
+                    var ahead: UInt64 = 0
+                    for (sequence, _) in found { ahead &+= metas[sequence - base].exact }
+                    for (sequence, _) in found {
+                        let range = storage.marks(of: metas[sequence - base])
+                        // Four marks a cache line: one of each four, and the last.
+                        for index in stride(from: range.lowerBound, to: range.upperBound, by: 4) { ahead &+= UInt64(marks[index].hash) }
+                        if !range.isEmpty { ahead &+= UInt64(marks[range.upperBound - 1].hash) }
+                    }
+                    storage.readAhead = ahead
+                    for (sequence, similarity) in found where storage.isFindable(sequence) {
+                        let meta = metas[sequence - base]
+                        let candidate = FingerprintCandidate(
+                            exact: meta.exact, contributor: meta.contributor, similarity: similarity,
+                            sentences: UnsafeBufferPointer(rebasing: marks[storage.marks(of: meta)]))
+                        guard let judgement = try judge(candidate) else { continue }
+                        result.append((storage.fingerprint(at: sequence), judgement))
+                    }
                 }
-                storage.readAhead = ahead
-                for (sequence, similarity) in found where storage.isFindable(sequence) {
-                    let meta = metas[sequence - base]
-                    let candidate = FingerprintCandidate(
-                        exact: meta.exact, contributor: meta.contributor, similarity: similarity,
-                        sentences: UnsafeBufferPointer(rebasing: marks[storage.marks(of: meta)]))
-                    guard let judgement = try judge(candidate) else { continue }
-                    result.append((storage.fingerprint(at: sequence), judgement))
-                }
-            }
             }
             return result
         }
@@ -430,7 +434,6 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
         private func gatherChains(
             _ bands: [UInt64], limit: Int, into chains: UnsafeMutableBufferPointer<Int32>, lengths: UnsafeMutableBufferPointer<Int>
         ) {
-            let base = storage.base
             let first = storage.firstLive
             let end = storage.nextSequence
             @inline(__always) func isLive(_ sequence: Int) -> Bool { sequence >= first && sequence < end }
@@ -441,7 +444,7 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
                         for band in 0..<Storage.bands {
                             let head = Int(storage.bandHeads[band][UInt32(truncatingIfNeeded: bands[band])] ?? -1)
                             cursors[2 * band] = head
-                            cursors[2 * band + 1] = isLive(head) ? Int(bandNext[(head - base) * Storage.bands + band]) : -1
+                            cursors[2 * band + 1] = isLive(head) ? Int(bandNext[storage.bandLink(head, band)]) : -1
                             lengths[band] = 0
                         }
                         var active = true
@@ -459,7 +462,7 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
                                 }
                                 chains[band * limit + lengths[band]] = Int32(truncatingIfNeeded: after)
                                 lengths[band] += 1
-                                let slot = (after - base) * Storage.bands + band
+                                let slot = storage.bandLink(after, band)
                                 cursors[2 * band] = Int(bandNext[slot])
                                 cursors[2 * band + 1] = Int(bandSkip[slot])
                                 active = true
@@ -547,7 +550,7 @@ public final class MemoryFingerprintIndex: FingerprintIndex, @unchecked Sendable
                     let head = storage.bandHeads[band][short]
                     storage.bandNext.append(head ?? -1)
                     // A head is never before `base`: compaction drops those.
-                    storage.bandSkip.append(head.map { storage.bandNext[(Int($0) - storage.base) * Storage.bands + band] } ?? -1)
+                    storage.bandSkip.append(head.map { storage.bandNext[storage.bandLink(Int($0), band)] } ?? -1)
                     storage.bandHeads[band].set(short, Int32(truncatingIfNeeded: sequence))
                 }
                 if let contributor = fingerprint.contributor {
