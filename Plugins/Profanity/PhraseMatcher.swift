@@ -1,7 +1,8 @@
 /// Finds the rules' phrases — insults and oaths of two or more words, each of them plain or
 /// innocent alone (`useless cow`, `go f yourself`) — in a text's matching form (look-alikes
 /// folded; ASCII text is its own matching form, so case is folded here). Words match whole, in
-/// any case, leetspeak after their first letter (`stupid c0w`), split by one to three spaces,
+/// any case, leetspeak after their first letter (`stupid c0w`), masks in a later word's letters
+/// after its first (`go to h*ll`), split by one to three spaces,
 /// full stops, hyphens, underscores or apostrophes (`f. off`, `f - you`, `f'ing`).
 struct PhraseMatcher: Sendable {
     struct Phrase: Sendable {
@@ -90,9 +91,18 @@ struct PhraseMatcher: Sendable {
                 guard separators > 0 else { return nil }
             }
             guard position + word.count <= chars.count else { return nil }
-            // Past the first letter, leetspeak reads as letters (`useless c0w`, `rude <ow`).
+            // Past the first letter, leetspeak reads as letters (`useless c0w`, `rude <ow`), and
+            // past the first word's, a mask as any letter, for up to half of a word (`go to h*ll`).
+            var masks = 0
             for (offset, letter) in word.enumerated() where Self.lower(chars[position + offset]) != letter {
-                guard position + offset > start, TokenScanner.letter(of: chars[position + offset]) == letter else { return nil }
+                guard position + offset > start else { return nil }
+                let byte = chars[position + offset]
+                if number > 0, offset > 0, byte == 0x2A || byte == 0x23 {
+                    masks += 1
+                    guard masks * 2 <= word.count else { return nil }
+                } else {
+                    guard TokenScanner.letter(of: byte) == letter else { return nil }
+                }
             }
             position += word.count
             // Whole words: no letter, digit or other script's letter goes on.

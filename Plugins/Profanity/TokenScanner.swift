@@ -177,9 +177,10 @@ struct TokenScanner {
                 var end = index
                 let whole = start..<end
                 // Punctuation at the edges is not part of the word ("shit!", "!!hello"); $ and @ lead "$hit",
-                // "@ss"; $, +, < and ( end "p1s$", "sh!+", "spa<" (no sentence's punctuation ends so).
+                // "@ss"; $ (or $$), +, < and ( end "p1s$", "pi$$", "sh!+", "spa<" (no sentence's punctuation ends so).
                 while start < end, kind(end - 1) >= TokenScanner.symbol,
-                      !(chars[end - 1] == UInt8(ascii: "$") && end - start >= 3 && kind(end - 2) != TokenScanner.symbol),
+                      !(chars[end - 1] == UInt8(ascii: "$") && end - start >= 3
+                          && (kind(end - 2) != TokenScanner.symbol || chars[end - 2] == UInt8(ascii: "$"))),
                       !(TokenScanner.isEdgeLetter(chars[end - 1]) && end - start >= 3) {
                     end -= 1
                 }
@@ -193,11 +194,14 @@ struct TokenScanner {
                     end = whole.upperBound
                 }
                 guard start < end else { continue }
-                // Letters with a mask between each pair (f*v*c*k, a*r*s*e*h*o*l*e): a separated word.
-                if end - start >= 5, (end - start) % 2 == 1, isMaskSeparated(start..<end) {
+                // Letters with a mask between each pair (f*v*c*k, a*r*s*e*h*o*l*e, +*u*r*d): a separated
+                // word; else the masks stand for letters (b*t#h, f#c#i*g).
+                if let spelt = maskSeparated(start..<end, whole: whole) {
                     flushSingles(found)
                     shortWord = nil
-                    if let match = check(start..<end, separated: true, masksSeparate: true) { found(match) }
+                    if let match = check(spelt, separated: true, masksSeparate: true) ?? check(start..<end, separated: false) {
+                        found(match)
+                    }
                     continue
                 }
                 if end - start == 1 {
@@ -300,6 +304,16 @@ struct TokenScanner {
         }
 
         /// Every other character is a mask, the rest are not: f*u*c*k.
+        /// The letters with a mask between each pair, `whole` when a leading +, < or ( is a letter
+        /// of them (`+*u*r*d`).
+        private func maskSeparated(_ positions: Range<Int>, whole: Range<Int>) -> Range<Int>? {
+            if positions.lowerBound > whole.lowerBound, TokenScanner.isEdgeLetter(chars[whole.lowerBound]) {
+                let spelt = whole.lowerBound..<positions.upperBound
+                if spelt.count >= 5, spelt.count % 2 == 1, isMaskSeparated(spelt) { return spelt }
+            }
+            return positions.count >= 5 && positions.count % 2 == 1 && isMaskSeparated(positions) ? positions : nil
+        }
+
         private func isMaskSeparated(_ positions: Range<Int>) -> Bool {
             for (offset, position) in positions.enumerated() {
                 let isMask = kind(position) == TokenScanner.maskClass
@@ -347,7 +361,8 @@ struct TokenScanner {
         }
 
         /// A compound root inside the masked word with its masks as any letter (m0th3rf*cker):
-        /// the root's letters all present or masked, at most half of them masked.
+        /// the root's letters all present or masked, at most half of them masked, or all but one
+        /// when three letters or more of the word stand around the root.
         private func maskedCompoundMatch(length: Int) -> Int? {
             var best: Int?
             for index in list.compoundForms {
@@ -360,7 +375,9 @@ struct TokenScanner {
                         let letter = decoded[start + offset]
                         if letter == TokenScanner.mask { masks += 1 } else if letter != root[offset] { matches = false; break }
                     }
-                    if matches, masks >= 1, masks * 2 <= root.count,
+                    // bull***t, mother***ker: the word around the root says what it is.
+                    let masksAllowed = masks * 2 <= root.count || masks < root.count && length - root.count >= 3 && masks * 2 <= length
+                    if matches, masks >= 1, masksAllowed,
                        best.map({ list.forms[$0].severity < list.forms[index].severity }) ?? true {
                         best = index
                     }

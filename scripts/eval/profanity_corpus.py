@@ -28,11 +28,14 @@ Each line: {"id", "text", "swears": bool, "words": [...], "classes": [...], "spa
 import argparse
 import json
 import random
+import re
 import sys
 import unicodedata
 
 MILD = ["arse", "crap", "bugger", "pillock", "prat", "git", "bollocks", "piss", "pissed", "sod", "bastard", "turd",
-        "dumbass", "numpty", "douche", "skank", "slapper", "tosspot", "arsewipe"]
+        "dumbass", "numpty", "douche", "skank", "slapper", "tosspot", "arsewipe",
+        # Added 2026-12-04, late night, from a second hand-written set.
+        "pisstake", "scumbag", "frickin", "effing"]
 STRONG = ["fuck", "fucking", "shit", "shite", "cunt", "twat", "wanker", "bellend", "tosser", "knobhead", "dickhead",
           "arsehole", "bullshit", "motherfucker", "fuckwit", "shithead", "bitch", "prick", "fookin", "cocksucker", "dickface"]
 SLURS = ["spastic", "retard", "retarded", "paki", "faggot", "nigger", "poof", "tranny", "pikey", "mong", "coon", "wog",
@@ -50,7 +53,8 @@ CONTEXT_WORDS = {
     "cow": ["The receptionist was a rude cow to my mum.", "What a useless cow that physio was.",
             "stupid cow hung up on me twice", "the silly cow lost my referral letter"],
     "f": ["They basically told me to f off.", "Go f yourselves, honestly.", "what the f is going on with referrals",
-          "f you and your waiting list"],
+          "f you and your waiting list", "they couldnt give a flying f about patients"],
+    "hell": ["Tell them to go to hell.", "the managers can rot in hell"],
 }
 LEET = {"a": ["4", "@"], "e": ["3"], "i": ["1", "!"], "o": ["0"], "s": ["5", "$"], "t": ["7", "+"], "g": ["9"], "u": ["v", "4"],
         "b": ["8"], "c": ["(", "<"]}
@@ -236,6 +240,7 @@ CLEAN = [
     "The cockles stall near the clinic in Southend was closed.",
     "I needed a pessary fitted and the nurse was kind.",
     "The sussex team were very helpful.",
+    "It felt like we had been to hell and back with his referral.",
 ]
 
 
@@ -245,7 +250,7 @@ def swearing_item(r, index):
         word = r.choice(list(CONTEXT_WORDS))
         sentence = r.choice(CONTEXT_WORDS[word])
         cls = "context-word"
-        start = sentence.lower().index(word)
+        start = re.search(r"\b" + word, sentence.lower()).start()
         form = sentence[start:start + len(word)]
         if r.random() < 0.3:
             disguised = CLASSES[r.choice(["leet", "masked", "lookalike", "upper"])](r, form.lower()) or form
