@@ -40,6 +40,7 @@ final class PersonNameDetector: Sendable {
         "place", "square", "terrace", "gardens", "court", "park", "grove", "rise", "walk", "row", "mews", "station", "line",
         "university", "college", "school", "academy", "library", "church", "chapel", "syndrome", "disease", "palsy", "cyst",
         "tendon", "neuroma", "contracture", "test", "scale", "score", "method", "technique", "procedure", "bridge", "medical",
+        "exercises", "approach", "programme", "manoeuvre", "protocol", "fracture", "frame", "splint",
         "health", "healthcare", "community", "primary", "general", "district", "memorial", "institute", "team", "service",
         "services", "pharmacy", "group", "partnership", "nhs", "ltd", "limited", "plc", "lodge", "hall", "suite", "department",
         "dept", "theatre", "block", "estate", "shopping", "retail", "airport", "harbour", "quay", "county", "council", "village",
@@ -96,13 +97,17 @@ final class PersonNameDetector: Sendable {
         ["was", "so"], ["was", "very"], ["always", "has"], ["helped", "me"], ["took", "the"], ["booked", "me"],
         ["band"], ["is", "a", "credit"], ["was", "a", "credit"], ["did", "my"], ["did", "our"], ["gave", "me"],
         ["gave", "us"], ["treated", "me"], ["assessed", "me"], ["showed", "me"], ["taught", "me"], ["visited", "me"],
-        ["came", "out"], ["came", "to", "see"],
-        // A member of a team: `Nomr in the podiatry team`; `*` is any lower-case word.
-        ["in", "the", "*", "team"], ["on", "the", "*", "team"], ["from", "the", "*", "team"],
-        ["in", "teh", "*", "team"], ["on", "teh", "*", "team"], ["from", "teh", "*", "team"],
+        ["came", "out"], ["came", "to", "see"], ["took", "my"], ["sorted", "my"], ["sorted", "out"], ["fixed", "my"],
+        ["fitted", "my"], ["checked", "my"], ["scanned", "my"], ["looked", "after"],
         // A role in apposition with a word before it: `Heather the speech therapist`.
         ["the", "*", "therapist"], ["the", "*", "physio"], ["the", "*", "nurse"], ["the", "*", "assistant"],
         ["the", "*", "worker"], ["the", "*", "manager"], ["the", "student", "*"],
+    ]
+    /// A member of a team, `Nomr in the podiatry team` (`*` is any lower-case word): a strong cue,
+    /// and a role after a listed name (`Devon from the falls team`).
+    private static let teamCuesAfter: [[String]] = [
+        ["in", "the", "*", "team"], ["on", "the", "*", "team"], ["from", "the", "*", "team"],
+        ["in", "teh", "*", "team"], ["on", "teh", "*", "team"], ["from", "teh", "*", "team"],
     ]
     /// Cues after a name that place someone at work: a person only when the word before is a
     /// listed first name or surname (`Joy from the wheelchair service`, not `WiFi in audiology`).
@@ -110,7 +115,7 @@ final class PersonNameDetector: Sendable {
         ["from", "the", "*", "service"], ["from", "the", "*", "clinic"], ["from", "the", "*", "department"],
         ["at", "the", "*", "clinic"], ["at", "the", "front", "desk"], ["on", "the", "front", "desk"], ["on", "the", "desk"],
         ["on", "the", "phone"], ["from", "the", "*", "crew"], ["in", "the", "*", "room"], ["in", "the", "*", "clinic"],
-        ["in", "the", "*", "unit"], ["in", "the", "*", "department"], ["on", "the", "*", "ward"],
+        ["in", "the", "*", "unit"], ["in", "the", "*", "department"], ["on", "the", "*", "ward"], ["in", "the", "*", "service"],
     ]
     /// Cues after a name that only help a listed first name or surname.
     private static let weakCuesAfter: [[String]] = [
@@ -202,6 +207,7 @@ final class PersonNameDetector: Sendable {
     private let cuesByLastWord: [UInt64: [(words: [UInt64], weak: Bool)]]
     private let strongCueAfterHashes: [[UInt64]]
     private let workplaceCueAfterHashes: [[UInt64]]
+    private let teamCueAfterHashes: [[UInt64]]
     private let weakCueAfterHashes: [[UInt64]]
 
     init(_ definition: RuleDefinition, packFile: String) throws {
@@ -234,6 +240,7 @@ final class PersonNameDetector: Sendable {
         func hashes(_ cues: [[String]]) -> [[UInt64]] { cues.map { $0.map { $0 == "*" ? Self.anyWord : WordHash.of($0.utf8) } } }
         strongCueAfterHashes = hashes(Self.strongCuesAfter)
         workplaceCueAfterHashes = hashes(Self.workplaceCuesAfter)
+        teamCueAfterHashes = hashes(Self.teamCuesAfter)
         weakCueAfterHashes = hashes(Self.weakCuesAfter)
     }
 
@@ -570,6 +577,13 @@ final class PersonNameDetector: Sendable {
         return back >= 0 && (0x30...0x39).contains(text[back])
     }
 
+    /// Whether a digit comes at `end`, past spaces (`Flat 2b`).
+    private func precedesDigit(_ text: UnsafeBufferPointer<UInt8>, _ end: Int) -> Bool {
+        var next = end
+        while next < text.count, text[next] == 0x20 { next += 1 }
+        return next < text.count && (0x30...0x39).contains(text[next])
+    }
+
     /// A lower-case word that is a listed first name and no English word (`priya`, not `will`).
     private func isLowerCaseName(_ token: NameToken) -> Bool {
         isLowerCaseName(hash: token.hash) || token.plainHash != token.hash && isLowerCaseName(hash: token.plainHash)
@@ -647,7 +661,10 @@ final class PersonNameDetector: Sendable {
         // `my name is jordan`: in a lower-case message a listed first name right after a strong
         // cue is a name, though a place or organisation has it too.
         let namedAfterCue = lowerCaseText && cue?.strong == true && count <= 2 && isFirst(first)
-        if !signsOff && !(strongCue && count <= 2) && !namedAfterCue {
+        // `Chester the paramedic`, `Florence my physio`, `Devon was my OT`: a listed first name
+        // with a role after it, though a place has it too.
+        let roleAfter = count == 1 && isFirst(first) && isRoleAfter(tokens, at: run.upperBound, listed: true)
+        if !signsOff && !(strongCue && count <= 2) && !namedAfterCue && !roleAfter {
             for lower in max(0, run.lowerBound - 2)...run.lowerBound {
                 for upper in run.upperBound...min(tokens.count, run.upperBound + 1) where upper - lower <= 4 {
                     if notNames.contains(runHash(text, tokens, lower..<upper)) { return Verdict(rejected: "a listed place or organisation") }
@@ -685,8 +702,16 @@ final class PersonNameDetector: Sendable {
         if count == 1, describingWords.contains(first.hash), let previous, describingLeads.contains(previous.hash) {
             return Verdict(rejected: "a word describing a person after '\(word(text, previous))'")
         }
+        // `wrote to Flat 2b`, `sent to Unit 4`: an English word before a number labels it.
+        if count == 1, firstWord, !firstListed, !isSurname(first), precedesDigit(text, last.range.upperBound) {
+            return Verdict(rejected: "an English word before a number")
+        }
         if firstListed && !firstWord {
             return Verdict(accepted: "first name in the gazetteer" + (count > 1 ? " with a surname" : ""))
+        }
+        // `Physio: Lindiwe.`, `podiatrist: Sven`: a role and a colon label the name after them.
+        if let previous, first.punctuationBefore == 0x3A, roleWords.contains(previous.hash), !firstWord {
+            return Verdict(accepted: "after '\(word(text, previous)):'")
         }
         if firstListed && count > 1 && (lastIsSurname || !isWord(last)) && (!(first.sentenceStart && isWord(last)) || strongAfter) {
             return Verdict(accepted: "first name and surname in the gazetteers")
@@ -726,7 +751,11 @@ final class PersonNameDetector: Sendable {
         if lowerCaseText && !firstWord && !firstListed && !roleWords.contains(first.hash) && (signsOff || cue?.strong == true || strongAfter) {
             return Verdict(accepted: "an unknown word in a lower-case message" + (signsOff ? ", signing off" : cue != nil ? ", after a cue" : ", before a person's cue"))
         }
-        if lowerCaseText && firstListed && (signsOff || cue?.strong == true || count > 1 && isSurname(last) && !isWord(last)) {
+        // `amir did my xray`; `sandy was my physio`, `patience the podiatrist` opening a sentence
+        // (a word that is a name, not a verb: `will the physio ring`).
+        let roleOpens = roleAfter && first.sentenceStart && !verbNames.contains(first.hash)
+        if lowerCaseText && firstListed
+            && (signsOff || cue?.strong == true || count > 1 && isSurname(last) && !isWord(last) || strongAfter && (!firstWord || roleOpens)) {
             return Verdict(accepted: "a listed name in a lower-case message" + (signsOff ? ", signing off" : cue != nil ? ", after a cue" : ""))
         }
         if weakAfter && !firstWord && !lowerCaseText && !afterPlaceWord && (firstListed || isSurname(first) || count > 1 && allUnambiguous) {
@@ -782,28 +811,36 @@ final class PersonNameDetector: Sendable {
     /// Whether a cue follows `index`; `listed`: the word before it is a listed first name or
     /// surname, which workplace cues need.
     private func cueAfter(_ tokens: [NameToken], at index: Int, strong: Bool, listed: Bool = false) -> Bool {
-        if strong, index + 1 < tokens.count, !tokens[index].capitalised, !tokens[index + 1].capitalised, tokens[index + 1].joinedToPrevious,
-           tokens[index].joinedToPrevious || tokens[index].punctuationBefore == 0x2C || tokens[index].punctuationBefore == 0x28 {
-            let (first, second) = (tokens[index].hash, tokens[index + 1].hash)
-            // A role or relation in apposition: `Lauren-Mae, our paramedic,`, `Iris the podiatrist`
-            // (a place before the run is ruled out where the verdict is given: `in Leeds the physio`).
-            if personNouns.contains(second), possessives.contains(first) || first == theHash { return true }
-            // A member of a department: `Will from radiography`, `Hazel in audiology`.
-            if listed, departmentPrepositions.contains(first), departments.contains(second) { return true }
-            // `Heather was my physio`, `Lwazi was the best speech therapist we've had`: a person's
-            // noun within three words of `my` or `the`.
-            if first == wasHash || first == isHash, possessives.contains(second) || second == theHash {
-                for next in (index + 2)..<min(tokens.count, index + 5) {
-                    let token = tokens[next]
-                    guard !token.capitalised, token.joinedToPrevious else { break }
-                    if personNouns.contains(token.hash) { return true }
-                }
-            }
-        }
+        if strong, isRoleAfter(tokens, at: index, listed: listed) { return true }
         if strong {
-            return follows(strongCueAfterHashes, tokens, at: index) || listed && follows(workplaceCueAfterHashes, tokens, at: index)
+            return follows(strongCueAfterHashes, tokens, at: index) || follows(teamCueAfterHashes, tokens, at: index)
+                || listed && follows(workplaceCueAfterHashes, tokens, at: index)
         }
         return follows(weakCueAfterHashes, tokens, at: index)
+    }
+
+    /// Whether a role follows at `index`, naming the words before it a person: in apposition
+    /// (`Iris the podiatrist`, `Lauren-Mae, our paramedic,`), after was or is (`Heather was my
+    /// physio`), or a department or team (`Will from radiography`, listed names only).
+    private func isRoleAfter(_ tokens: [NameToken], at index: Int, listed: Bool) -> Bool {
+        if listed, follows(teamCueAfterHashes, tokens, at: index) { return true }
+        guard index + 1 < tokens.count, !tokens[index].capitalised, !tokens[index + 1].capitalised, tokens[index + 1].joinedToPrevious,
+              tokens[index].joinedToPrevious || tokens[index].punctuationBefore == 0x2C || tokens[index].punctuationBefore == 0x28
+        else { return false }
+        let (first, second) = (tokens[index].hash, tokens[index + 1].hash)
+        // A place before the run is ruled out where the verdict is given: `in Leeds the physio`.
+        if personNouns.contains(second), possessives.contains(first) || first == theHash { return true }
+        if listed, departmentPrepositions.contains(first), departments.contains(second) { return true }
+        // `Lwazi was the best speech therapist we've had`: a person's noun within three words of
+        // `my` or `the`.
+        if first == wasHash || first == isHash, possessives.contains(second) || second == theHash {
+            for next in (index + 2)..<min(tokens.count, index + 5) {
+                let token = tokens[next]
+                guard !token.capitalised, token.joinedToPrevious else { break }
+                if personNouns.contains(token.hash) { return true }
+            }
+        }
+        return false
     }
 
     /// Whether one of `cues` (lower-case words; `*` any) starts at `index`, after a space, comma or bracket.

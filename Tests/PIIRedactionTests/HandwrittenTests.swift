@@ -36,11 +36,12 @@ private func lines(_ name: String) throws -> [String] {
 
 @Suite("Hand-written sentences (a regression set: written while the rules changed)")
 struct HandwrittenPIITests {
-    @Test("personal values written by hand are redacted, at least 98 in 100, each whole")
-    func values() throws {
+    /// The marked values of a fixture and those not wholly inside a PII finding, each as
+    /// `value in text`.
+    private func missedValues(_ file: String) throws -> (total: Int, missed: [String]) {
         var total = 0
         var missed: [String] = []
-        for line in try lines("pii.txt").map(MarkedLine.init) {
+        for line in try lines(file).map(MarkedLine.init) {
             let findings = redact(line.text).findings.filter { $0.plugin == "pii" }
             for value in line.values {
                 total += 1
@@ -48,12 +49,29 @@ struct HandwrittenPIITests {
                 if !covered { missed.append("\(Array(line.text.unicodeScalars)[value].map(String.init).joined()) in \(line.text)") }
             }
         }
-        // Four are left (473 values): `112 Ashby De La Zouch Road`; `JOHN THE PORTER` in a
-        // message in capitals (a name that is a word; a cue after it is not enough in one);
-        // `Joy made the whole experience bearable` (a name that is a word, a verb after it that
-        // things do too); `o7700 900 123` (a letter o for a zero).
-        #expect(total > 450)
+        return (total, missed)
+    }
+
+    @Test("personal values written by hand are redacted, at least 98 in 100, each whole")
+    func values() throws {
+        let (total, missed) = try missedValues("pii.txt")
+        // Five are left (607 values): `112 Ashby De La Zouch Road`; `Joy made the whole
+        // experience bearable` (a name that is a word, a verb after it that things do too);
+        // `o7700 900 123` (a letter o for a zero); `Nguyen Van Minh` (family name first, a
+        // particle that is a word); `April at reception` (a month).
+        #expect(total > 600)
         #expect(missed.count <= total / 50, "\(missed.count) of \(total) missed: \(missed)")
+    }
+
+    @Test("names that are words or places, in lower case and text-speak: 32 of 39 or more")
+    func namesAsWords() throws {
+        let (total, missed) = try missedValues("pii-names-as-words.txt")
+        // Left: `amir did my xray` (a word, lower case), `precious n blessing in radiology`,
+        // `thank mo` (two letters), and `Rain the OT`, `Storm our speech therapist`, `Ocean from
+        // the ambulance crew` (unlisted words opening a sentence, as `Then the OT` does).
+        #expect(total == 39)
+        #expect(missed.count <= 7, "\(missed)")
+        #expect(!missed.contains { $0.hasPrefix("Chester ") || $0.hasPrefix("sandy ") || $0.hasPrefix("patience ") }, "\(missed)")
     }
 
     @Test("clean sentences full of traps are left alone, nearly all")

@@ -667,8 +667,13 @@ def add_identifier(b, r, first, surname):
                            "Course", "Hollow", "Ridge", "Grange", "Paddocks", "Fold", "Brow", "Wynd", "Vennel", "Loke"])
         value = f"{number} {name} {suffix}"
         if r.random() < 0.2:
-            value = f"Flat {r.randint(1, 30)}, {value}"
-        b.add(r.choice(["I live at ", "My address is ", "Please send it to ", "address: ", "we moved to "]))
+            value = f"Flat {r.randint(1, 30)}{r.choice(['', '', 'b'])}, {value}"
+        elif r.random() < 0.15:
+            # A home with a name instead of a number (2026-12-04, late night).
+            value = (f"{r.choice(['Rose', 'Ivy', 'Holly', 'Willow', 'Apple Tree', 'Old Mill', 'Meadow View', 'Primrose'])} "
+                     f"{r.choice(['Cottage', 'Farm', 'Barn', 'Bungalow'])}, {name} {r.choice(['Lane', 'Road', 'Street'])}")
+        b.add(r.choice(["I live at ", "My address is ", "Please send it to ", "address: ", "we moved to ", "They wrote to ",
+                        "the letter was sent to "]))
         b.pii("STREET_ADDRESS", value, "street-any-suffix"); b.add(r.choice([".", ", near the clinic.", " if you want to write."]))
     elif kind == "postcode":
         value, form = postcode(r)
