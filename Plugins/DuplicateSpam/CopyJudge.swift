@@ -91,8 +91,10 @@ struct CopyJudge: Sendable {
             // one and the end) is the run in the same place in the other, edited, where lengths
             // are close and a few sketch bytes agree (one edited word leaves about six of eight;
             // sentences that only share a few words none or one). Two answers under one quoted
-            // question or preamble share too few sentences for this.
-            if equal >= max(Self.alignedAfter, text.count / 2) {
+            // question or preamble share too few sentences for this. Half the sentences, two or
+            // more, are enough when none of them is in another item (a copy of four sentences,
+            // two with a word changed).
+            if equal >= max(Self.alignedAfter, text.count / 2) || (!sharesCommon && equal >= 2 && equal * 2 >= text.count) {
                 var index = 0
                 while index < text.count {
                     guard paired[index] == 0 else { index += 1; continue }
@@ -137,21 +139,27 @@ struct CopyJudge: Sendable {
             // the two share a sentence in no other item, or the whole sentence is in others too
             // (a campaign's text pasted into a box too small for it): answers under one quoted
             // question often start alike (`Speaking as a carer, ...`) and are not cut copies.
+            // The whole sentence may come a sentence or two later, past sentences the cut copy
+            // dropped (unpaired). Three equal sentences or more, common or not, do for one of
+            // their own when the whole sentence is not the other's last: a text cut short, not
+            // two sign-offs that start alike (`Cheers Liam`, `Cheers Iulia Popescu`).
             var cut = false
             let (first, second) = (text.count, earlier.count)
             if equal > 0, first > 1, paired[first - 1] == 0, (0..<(first - 1)).allSatisfy({ paired[$0] != 0 }) {
-                let next = Int(partner[first - 2]) + 1
-                if next < second, paired[first + next] == 0, Self.isCutOff(text[first - 1], of: earlier[next], in: text),
-                    sharesOwn || common(earlier[next].hash)
-                {
+                let after = Int(partner[first - 2]) + 1
+                if let next = (after..<min(second, after + Self.droppedBeforeCut + 1)).first(where: { next in
+                    (after...next).allSatisfy { paired[first + $0] == 0 } && Self.isCutOff(text[first - 1], of: earlier[next], in: text)
+                }), sharesOwn || equal >= Self.alignedAfter && next < second - 1 || common(earlier[next].hash) {
                     paired[first - 1] = 3
                     cut = true
                 }
             }
             if equal > 0, second > 1, paired[first + second - 1] == 0, (0..<(second - 1)).allSatisfy({ paired[first + $0] != 0 }),
                 let before = (0..<first).first(where: { partner[$0] == Int32(second - 2) }),
-                before + 1 < first, paired[before + 1] == 0, Self.isCutOff(earlier[second - 1], of: text[before + 1], in: earlier),
-                sharesOwn || common(text[before + 1].hash)
+                let next = ((before + 1)..<min(first, before + Self.droppedBeforeCut + 2)).first(where: { next in
+                    ((before + 1)...next).allSatisfy { paired[$0] == 0 } && Self.isCutOff(earlier[second - 1], of: text[next], in: earlier)
+                }),
+                sharesOwn || equal >= Self.alignedAfter && next < first - 1 || common(text[next].hash)
             {
                 paired[first + second - 1] = 3
                 cut = true
@@ -303,6 +311,10 @@ struct CopyJudge: Sendable {
         let right = Int(other.length)
         return left * 3 >= right && right * 3 >= left
     }
+
+    /// Sentences a copy cut off at its end may have dropped between its last whole sentence and
+    /// the one it cuts (see `measure`).
+    static let droppedBeforeCut = 2
 
     /// Equal sentences in no other item two texts that share a common passage must share before
     /// a sentence rewritten in place is paired.

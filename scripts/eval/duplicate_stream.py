@@ -104,6 +104,11 @@ TYPOS = [("the", "teh"), ("appointment", "appointmnet"), ("because", "becuase"),
 SWAPS = [("patient", "calm"), ("kind", "lovely"), ("weeks", "wks"), ("Please", "Pls"), ("explained", "described"),
          ("rushed", "hurried"), ("months", "mths")]
 
+# Words a copier puts in their own (2026-12-04, late night): a word or two in half the sentences.
+SYNONYMS = [("really", "truly"), ("hospital", "infirmary"), ("only", "just"), ("kind", "lovely"), ("waited", "queued"),
+            ("help", "support"), ("brilliant", "excellent"), ("told", "informed"), ("never", "not once"), ("long", "lengthy"),
+            ("my", "our"), ("I ", "We "), ("phone", "ring"), ("letter", "note"), ("staff", "team"), ("weeks", "wks")]
+
 REWRITES = ["Honestly it has been a nightmare from start to finish", "I could not believe how long it all took",
             "We felt like nobody was listening to us at all", "It was the same story every single time we called",
             "My whole family was affected by this", "This is exactly what happened to us as well",
@@ -166,7 +171,7 @@ def lookalike_text(r, topic):
 
 
 def edit(r, text):
-    ops = r.sample(["typo", "swap", "add", "drop", "case", "punct", "cut", "reorder", "rewrite"], k=r.randint(1, 2))
+    ops = r.sample(["typo", "swap", "add", "drop", "case", "punct", "cut", "reorder", "rewrite", "reword"], k=r.randint(1, 2))
     for op in ops:
         if op == "typo":
             for a, b in r.sample(TYPOS, k=len(TYPOS)):
@@ -200,6 +205,14 @@ def edit(r, text):
             if len(sentences) > 3:
                 sentences[r.randrange(1, len(sentences) - 1)] = r.choice(REWRITES)
                 text = ". ".join(sentences)
+        elif op == "reword":
+            sentences = text.split(". ")
+            for at in r.sample(range(len(sentences)), k=(len(sentences) + 1) // 2):
+                for a, b in r.sample(SYNONYMS, k=len(SYNONYMS)):
+                    if a in sentences[at]:
+                        sentences[at] = sentences[at].replace(a, b, 1)
+                        break
+            text = ". ".join(sentences)
         elif op == "case":
             text = text.lower() if r.random() < 0.5 else text.upper()
         else:
