@@ -737,6 +737,11 @@ final class PersonNameDetector: Sendable {
         if firstListed && !first.sentenceStart && previous != nil && !lowerCaseText && !usedAsWord && !(afterPlaceWord && firstWord) {
             return Verdict(accepted: "first name in the gazetteer, capitalised inside a sentence")
         }
+        // `passed between Okafor and Lindqvist`: a listed surname, whole (not `X-ray`), alone.
+        if count == 1, surnames.contains(first.hash) || surnames.contains(first.plainHash), first.tailHash == first.hash, !firstWord,
+           !first.sentenceStart, previous != nil, !lowerCaseText, !afterPlaceWord {
+            return Verdict(accepted: "surname in the gazetteer, capitalised inside a sentence")
+        }
         if count > 1 && lastIsSurname && allUnambiguous {
             return Verdict(accepted: "surname in the gazetteer after a capitalised name")
         }
