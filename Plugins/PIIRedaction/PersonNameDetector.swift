@@ -394,8 +394,8 @@ final class PersonNameDetector: Sendable {
             }
             // A listed first name written in lower case right after a strong cue, in a message
             // that capitalises other words: `Big thanks to priya from the SLT team`.
-            let lowerAfterCue = !lowerCaseText && !token.capitalised && isLowerCaseName(token)
-                && cueBefore(text, tokens, at: index)?.strong == true
+            let lowerAfterCue = !lowerCaseText && !token.capitalised && cueBefore(text, tokens, at: index)?.strong == true
+                && isLowerCaseName(token)
             // An initial with its full stop before a capitalised word: `Regards, T. O'Sullivan`.
             let initialLed = token.initial && text[token.range.upperBound - 1] == 0x2E && index + 1 < tokens.count
                 && tokens[index + 1].joinedToPrevious && tokens[index + 1].capitalised && !tokens[index + 1].initial
@@ -789,7 +789,9 @@ final class PersonNameDetector: Sendable {
     }
 
     private func cueBefore(_ text: UnsafeBufferPointer<UInt8>, _ tokens: [NameToken], at index: Int) -> (strong: Bool, count: Int)? {
-        guard index > 0, let candidates = cuesByLastWord[tokens[index - 1].hash] else { return nil }
+        // The small set first: most words end no cue, and the dictionary hashes its key again.
+        guard index > 0, cueLastWords.contains(tokens[index - 1].hash), let candidates = cuesByLastWord[tokens[index - 1].hash]
+        else { return nil }
         let start = tokens[index]
         // A sentence end between the cue and the name breaks it, except for a line break after a sign-off.
         if start.sentenceStart && !start.lineStart { return nil }
