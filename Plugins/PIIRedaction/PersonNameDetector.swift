@@ -61,6 +61,8 @@ final class PersonNameDetector: Sendable {
     /// First names that are also verbs said of a person (`the physio said`, `my nurse will`).
     private static let verbNamesList = WordSet(["said", "will", "would", "may", "might", "mark", "bill", "rob", "pat", "sue",
                                                 "drew", "grant", "chase", "hope", "faith"])
+    /// Seasons, which people are named after too: `Summer's end` is the season's.
+    private static let seasonsList = WordSet(["spring", "summer", "autumn", "winter"])
     /// Months people are named after: a name right after a strong cue (`I spoke to Jun`).
     private static let monthNamesList = WordSet(["april", "may", "june", "jun", "july", "august", "augustine"])
     private static let monthsAndDaysList = WordSet([
@@ -164,6 +166,7 @@ final class PersonNameDetector: Sendable {
     private let blockBefore = PersonNameDetector.blockBeforeList
     private let followers = PersonNameDetector.followersList
     private let eponyms = PersonNameDetector.eponymsList
+    private let seasons = PersonNameDetector.seasonsList
     private let monthsAndDays = PersonNameDetector.monthsAndDaysList
     private let monthNames = PersonNameDetector.monthNamesList
     private let verbNames = PersonNameDetector.verbNamesList
@@ -633,9 +636,9 @@ final class PersonNameDetector: Sendable {
         let next = run.upperBound < tokens.count ? tokens[run.upperBound] : nil
         // Organisation and place words after, title-like words before.
         // `Sarah's clinic` (in lower case) is hers; `Sarah's Clinic`, `St Mary's Hospital` are names of places.
-        let ownsIt = count == 1 && first.possessive && isFirst(first) && !isWord(first) && next.map { !$0.capitalised } == true
+        let possessesNext = count == 1 && first.possessive && isFirst(first) && next.map { !$0.capitalised && $0.joinedToPrevious } == true
             && !(previous.map { blockBefore.contains($0.hash) || $0.hash == theHash } ?? false)
-        if let next, next.joinedToPrevious, followers.contains(next.hash), !ownsIt {
+        if let next, next.joinedToPrevious, followers.contains(next.hash), !possessesNext {
             return Verdict(rejected: "an organisation or place word follows")
         }
         if first.possessive, count == 1, eponyms.contains(first.hash) {
@@ -708,6 +711,11 @@ final class PersonNameDetector: Sendable {
         }
         if firstListed && !firstWord {
             return Verdict(accepted: "first name in the gazetteer" + (count > 1 ? " with a surname" : ""))
+        }
+        // `Tom's exercises worked`, `Grace's manner`: a listed first name that is also a word
+        // owns what follows (eponyms, months and places are ruled out above).
+        if possessesNext, !lowerCaseText, !verbNames.contains(first.hash), !personNouns.contains(first.hash), !seasons.contains(first.hash) {
+            return Verdict(accepted: "a listed first name, possessive, before a lower-case word")
         }
         // `Physio: Lindiwe.`, `podiatrist: Sven`: a role and a colon label the name after them.
         if let previous, first.punctuationBefore == 0x3A, roleWords.contains(previous.hash), !firstWord {
@@ -889,18 +897,39 @@ final class PersonNameDetector: Sendable {
         return byte == 0x2C || byte == 0x2E || byte == 0x21 || byte == 0x3F || byte == 0x0A
     }
 
-    /// Only spaces and `.`, `!`, `,`, `x` kisses or emoji after `token`.
+    /// Only spaces and `.`, `!`, `,`, `x` kisses, smileys or emoji after `token`
+    /// (`Thanks Gav 👍`, `Love, Bev xx :)`): emoji and symbols are the supplementary planes
+    /// (a 4-byte sequence), U+2000–U+2FFF (0xE2: punctuation, arrows, dingbats) and the variation
+    /// selectors (EF B8 8x).
     private func isAtEnd(_ text: UnsafeBufferPointer<UInt8>, after token: NameToken) -> Bool {
         var index = token.range.upperBound
         while index < text.count {
             let byte = text[index]
-            if byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == 0x2E || byte == 0x21 || byte == 0x2C {
+            switch byte {
+            case 0x20, 0x0A, 0x0D, 0x09, 0x2E, 0x21, 0x2C, 0x29, 0x28, 0x3A, 0x3B, 0x2D, 0x7E, 0x2A:
+                // Spaces, . ! , and what smileys are made of: ) ( : ; - ~ *
                 index += 1
-                continue
+            case 0x3C where index + 1 < text.count && text[index + 1] == 0x33:
+                index += 2  // <3
+            case 0x78, 0x58:
+                // Kisses: a word of up to five x's.
+                var end = index
+                while end < text.count, text[end] | 0x20 == 0x78, end - index < 5 { end += 1 }
+                guard index == 0 || !Self.isLetter(text[index - 1]), end == text.count || !Self.isLetter(text[end]) else { return false }
+                index = end
+            case 0xF0...0xF4:
+                index += 4
+            case 0xE2:
+                index += 3
+            case 0xEF where index + 2 < text.count && text[index + 1] == 0xB8:
+                index += 3
+            default:
+                return false
             }
-            return false
         }
         return true
     }
+
+    @inline(__always) private static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A || byte >= 0x80 }
 }
 
