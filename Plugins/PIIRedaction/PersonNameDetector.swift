@@ -105,6 +105,15 @@ final class PersonNameDetector: Sendable {
         ["the", "*", "therapist"], ["the", "*", "physio"], ["the", "*", "nurse"], ["the", "*", "assistant"],
         ["the", "*", "worker"], ["the", "*", "manager"], ["the", "student", "*"],
     ]
+    /// What only a person does to the writer, after a name a place has too (`Chelsea never gave
+    /// up on me`, `Stanley was amazing with my dad`), where `Chelsea was lovely` may be the place.
+    private static let personCuesAfter: [[String]] = [
+        ["never", "gave"], ["made", "me"], ["helped", "me"], ["gave", "me"], ["gave", "us"], ["treated", "me"],
+        ["assessed", "me"], ["showed", "me"], ["taught", "me"], ["visited", "me"], ["listened"], ["smiled"],
+        ["reassured"], ["explained"], ["told", "me"], ["told", "us"], ["rang", "me"], ["phoned", "me"], ["did", "my"],
+        ["was", "amazing", "with"], ["was", "brilliant", "with"], ["was", "great", "with"], ["was", "so", "good", "with"],
+        ["was", "so", "kind"], ["was", "very", "kind"],
+    ]
     /// A member of a team, `Nomr in the podiatry team` (`*` is any lower-case word): a strong cue,
     /// and a role after a listed name (`Devon from the falls team`).
     private static let teamCuesAfter: [[String]] = [
@@ -211,6 +220,7 @@ final class PersonNameDetector: Sendable {
     private let strongCueAfterHashes: [[UInt64]]
     private let workplaceCueAfterHashes: [[UInt64]]
     private let teamCueAfterHashes: [[UInt64]]
+    private let personCueAfterHashes: [[UInt64]]
     private let weakCueAfterHashes: [[UInt64]]
 
     init(_ definition: RuleDefinition, packFile: String) throws {
@@ -244,6 +254,7 @@ final class PersonNameDetector: Sendable {
         strongCueAfterHashes = hashes(Self.strongCuesAfter)
         workplaceCueAfterHashes = hashes(Self.workplaceCuesAfter)
         teamCueAfterHashes = hashes(Self.teamCuesAfter)
+        personCueAfterHashes = hashes(Self.personCuesAfter)
         weakCueAfterHashes = hashes(Self.weakCuesAfter)
     }
 
@@ -665,9 +676,10 @@ final class PersonNameDetector: Sendable {
         // cue is a name, though a place or organisation has it too.
         let namedAfterCue = lowerCaseText && cue?.strong == true && count <= 2 && isFirst(first)
         // `Chester the paramedic`, `Florence my physio`, `Devon was my OT`: a listed first name
-        // with a role after it, though a place has it too.
+        // with a role after it, though a place has it too; or, in mixed case, what a person does.
         let roleAfter = count == 1 && isFirst(first) && isRoleAfter(tokens, at: run.upperBound, listed: true)
-        if !signsOff && !(strongCue && count <= 2) && !namedAfterCue && !roleAfter {
+        let personAfter = roleAfter || count == 1 && !lowerCaseText && isFirst(first) && follows(personCueAfterHashes, tokens, at: run.upperBound)
+        if !signsOff && !(strongCue && count <= 2) && !namedAfterCue && !personAfter {
             for lower in max(0, run.lowerBound - 2)...run.lowerBound {
                 for upper in run.upperBound...min(tokens.count, run.upperBound + 1) where upper - lower <= 4 {
                     if notNames.contains(runHash(text, tokens, lower..<upper)) { return Verdict(rejected: "a listed place or organisation") }
