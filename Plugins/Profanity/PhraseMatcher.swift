@@ -1,8 +1,8 @@
 /// Finds the rules' phrases — insults and oaths of two or more words, each of them plain or
 /// innocent alone (`useless cow`, `go f yourself`) — in a text's matching form (look-alikes
 /// folded; ASCII text is its own matching form, so case is folded here). Words match whole, in
-/// any case, leetspeak after their first letter (`stupid c0w`), masks in a later word's letters
-/// after its first (`go to h*ll`), split by one to three spaces,
+/// any case, leetspeak after their first letter (`stupid c0w`, `go to he11`), masks (* # %) in a
+/// later word's letters after its first (`go to h*ll`), split by one to three spaces,
 /// full stops, hyphens, underscores or apostrophes (`f. off`, `f - you`, `f'ing`).
 struct PhraseMatcher: Sendable {
     struct Phrase: Sendable {
@@ -97,11 +97,13 @@ struct PhraseMatcher: Sendable {
             for (offset, letter) in word.enumerated() where Self.lower(chars[position + offset]) != letter {
                 guard position + offset > start else { return nil }
                 let byte = chars[position + offset]
-                if number > 0, offset > 0, byte == 0x2A || byte == 0x23 {
+                if number > 0, offset > 0, byte == 0x2A || byte == 0x23 || byte == 0x25 {
                     masks += 1
                     guard masks * 2 <= word.count else { return nil }
                 } else {
-                    guard TokenScanner.letter(of: byte) == letter else { return nil }
+                    // 1, ! and | are l as well as i (`go to he11`).
+                    let isL = letter == 0x6C && (byte == 0x31 || byte == 0x21 || byte == 0x7C)
+                    guard TokenScanner.letter(of: byte) == letter || isL else { return nil }
                 }
             }
             position += word.count

@@ -66,7 +66,7 @@ struct TokenScanner {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): kind = digit
         case UInt8(ascii: "@"), UInt8(ascii: "$"), UInt8(ascii: "!"), UInt8(ascii: "|"), UInt8(ascii: "+"), UInt8(ascii: "("),
              UInt8(ascii: "<"): kind = symbol
-        case UInt8(ascii: "*"), UInt8(ascii: "#"): kind = maskClass
+        case UInt8(ascii: "*"), UInt8(ascii: "#"), UInt8(ascii: "%"): kind = maskClass
         default: kind = separator
         }
         return UInt16(kind) << 8 | UInt16(kind == letter ? byte | 0x20 : leet)
@@ -181,7 +181,8 @@ struct TokenScanner {
                 while start < end, kind(end - 1) >= TokenScanner.symbol,
                       !(chars[end - 1] == UInt8(ascii: "$") && end - start >= 3
                           && (kind(end - 2) != TokenScanner.symbol || chars[end - 2] == UInt8(ascii: "$"))),
-                      !(TokenScanner.isEdgeLetter(chars[end - 1]) && end - start >= 3) {
+                      !(TokenScanner.isEdgeLetter(chars[end - 1]) && end - start >= 3),
+                      !endsInMaskedLetters(start..<end) {
                     end -= 1
                 }
                 while start < end, kind(start) == TokenScanner.maskClass
@@ -304,6 +305,16 @@ struct TokenScanner {
         }
 
         /// Every other character is a mask, the rest are not: f*u*c*k.
+        /// True when `positions` ends in one to three masks after two letters or more: the masks
+        /// are the word's last letters (`sh**`, `bi***`), not an asterisk after it.
+        private func endsInMaskedLetters(_ positions: Range<Int>) -> Bool {
+            var run = positions.upperBound
+            while run > positions.lowerBound, kind(run - 1) == TokenScanner.maskClass { run -= 1 }
+            let masks = positions.upperBound - run
+            return masks >= 1 && masks <= 3 && run - positions.lowerBound >= 2
+                && kind(run - 1) == TokenScanner.letter && kind(run - 2) == TokenScanner.letter
+        }
+
         /// The letters with a mask between each pair, `whole` when a leading +, < or ( is a letter
         /// of them (`+*u*r*d`).
         private func maskSeparated(_ positions: Range<Int>, whole: Range<Int>) -> Range<Int>? {
@@ -362,7 +373,8 @@ struct TokenScanner {
 
         /// A compound root inside the masked word with its masks as any letter (m0th3rf*cker):
         /// the root's letters all present or masked, at most half of them masked, or all but one
-        /// when three letters or more of the word stand around the root.
+        /// when three letters or more of the word stand around the root and a letter ends it
+        /// (`great***` is not `grea` and a masked `twat`).
         private func maskedCompoundMatch(length: Int) -> Int? {
             var best: Int?
             for index in list.compoundForms {
@@ -376,7 +388,8 @@ struct TokenScanner {
                         if letter == TokenScanner.mask { masks += 1 } else if letter != root[offset] { matches = false; break }
                     }
                     // bull***t, mother***ker: the word around the root says what it is.
-                    let masksAllowed = masks * 2 <= root.count || masks < root.count && length - root.count >= 3 && masks * 2 <= length
+                    let masksAllowed = masks * 2 <= root.count
+                        || masks < root.count && length - root.count >= 3 && masks * 2 <= length && decoded[length - 1] != TokenScanner.mask
                     if matches, masks >= 1, masksAllowed,
                        best.map({ list.forms[$0].severity < list.forms[index].severity }) ?? true {
                         best = index
@@ -461,23 +474,28 @@ struct TokenScanner {
         }
 
         /// The listed form the word stands for when its `v`s and `4`s are read as `u` (fvck, cvnt,
-        /// F4ck), if it has any and the plain reading found nothing.
-        private func variantMatch(_ positions: Range<Int>, length: Int) -> Int? {
-            var changed = false
-            var index = 0
-            for position in positions where index < length {
-                let byte = chars[position]
-                let kind = UInt8(truncatingIfNeeded: table[Int(byte)] >> 8)
-                if kind == TokenScanner.separator || (kind == TokenScanner.maskClass && decoded[index] != TokenScanner.mask) { continue }
-                if byte == UInt8(ascii: "v") || byte == UInt8(ascii: "V") || byte == UInt8(ascii: "4") {
-                    decoded[index] = UInt8(ascii: "u")
-                    changed = true
+        /// F4ck), or its `1`s, `!`s and `|`s as `l` (bo11ocks, bol!ocks), or both, if it has any and
+        /// the plain reading found nothing.
+        private func variantMatch(_ positions: Range<Int>, length: Int, readsAsU: Bool, readsAsL: Bool) -> Int? {
+            for (toU, toL) in [(true, false), (false, true), (true, true)] where (!toU || readsAsU) && (!toL || readsAsL) {
+                var index = 0
+                for position in positions where index < length {
+                    let byte = chars[position]
+                    let kind = UInt8(truncatingIfNeeded: table[Int(byte)] >> 8)
+                    if kind == TokenScanner.separator || (kind == TokenScanner.maskClass && decoded[index] != TokenScanner.mask) { continue }
+                    // Each pass from the plain reading (`table`), not the last pass's.
+                    if byte == UInt8(ascii: "v") || byte == UInt8(ascii: "V") || byte == UInt8(ascii: "4") {
+                        decoded[index] = toU ? UInt8(ascii: "u") : UInt8(truncatingIfNeeded: table[Int(byte)])
+                    } else if byte == UInt8(ascii: "1") || byte == UInt8(ascii: "!") || byte == UInt8(ascii: "|") {
+                        decoded[index] = toL ? UInt8(ascii: "l") : UInt8(truncatingIfNeeded: table[Int(byte)])
+                    }
+                    index += 1
                 }
-                index += 1
+                let (count, hash) = collapse(0..<length)
+                if let form = shapeMatch(count: count, hash: hash) { return form }
+                if toU && toL { break }
             }
-            guard changed else { return nil }
-            let (count, hash) = collapse(0..<length)
-            return shapeMatch(count: count, hash: hash)
+            return nil
         }
 
         /// Decodes the word at `positions` (skipping separators when `separated`) and reports
@@ -494,6 +512,7 @@ struct TokenScanner {
             var realLetters = 0
             var evasions: Evasions = separated ? [.separated] : []
             var mayReadAsU = false
+            var mayReadAsL = false
             for position in positions {
                 let entry = table[Int(chars[position])]
                 let kind = UInt8(truncatingIfNeeded: entry >> 8)
@@ -514,6 +533,9 @@ struct TokenScanner {
                 }
                 guard length < TokenScanner.longestWord else { return nil }
                 if letter == UInt8(ascii: "v") || chars[position] == UInt8(ascii: "4") { mayReadAsU = true }
+                if chars[position] == UInt8(ascii: "1") || chars[position] == UInt8(ascii: "!") || chars[position] == UInt8(ascii: "|") {
+                    mayReadAsL = true
+                }
                 decoded[length] = letter
                 length += 1
                 if shapeCount > 0, letters[shapeCount - 1] == letter {
@@ -547,7 +569,8 @@ struct TokenScanner {
                     // Spelt out letter by letter, a doubled letter is a slip or a stretch: b.b.o.l.l.o.c.k.s.
                     evasions.insert(.stretched)
                     form = doubled
-                } else if mayReadAsU, let variant = variantMatch(positions, length: length) {
+                } else if mayReadAsU || mayReadAsL,
+                          let variant = variantMatch(positions, length: length, readsAsU: mayReadAsU, readsAsL: mayReadAsL) {
                     evasions.insert(.leet)
                     form = variant
                 } else {

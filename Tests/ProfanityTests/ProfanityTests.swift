@@ -164,12 +164,14 @@ struct HandwrittenProfanityTests {
             .split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") && !$0.trimmingCharacters(in: .whitespaces).isEmpty }
     }
 
-    @Test("swearing written by hand in every disguise is found, all but one (a-hole)")
+    @Test("swearing written by hand in every disguise is found, all but four")
     func swearing() throws {
         let texts = try lines("profanity.txt")
         let missed = texts.filter { text in !verdict(text).findings.contains { $0.plugin == "profanity" } }
-        #expect(texts.count > 50)
-        #expect(missed.count <= 1, "\(missed)")
+        #expect(texts.count > 180)
+        // Left: `@ss` (ass is not listed: a donkey here), `fukc` (a slip), the middle-finger emoji
+        // (no rule reads symbols), `kcuf` (written backwards).
+        #expect(missed.count <= 4, "\(missed)")
     }
 
     @Test("clean sentences full of traps (places, anatomy, drugs, food, names) are never flagged")

@@ -37,7 +37,8 @@ MILD = ["arse", "crap", "bugger", "pillock", "prat", "git", "bollocks", "piss", 
         # Added 2026-12-04, late night, from a second hand-written set.
         "pisstake", "scumbag", "frickin", "effing"]
 STRONG = ["fuck", "fucking", "shit", "shite", "cunt", "twat", "wanker", "bellend", "tosser", "knobhead", "dickhead",
-          "arsehole", "bullshit", "motherfucker", "fuckwit", "shithead", "bitch", "prick", "fookin", "cocksucker", "dickface"]
+          "arsehole", "bullshit", "motherfucker", "fuckwit", "shithead", "bitch", "prick", "fookin", "cocksucker", "dickface",
+          "cnut"]
 SLURS = ["spastic", "retard", "retarded", "paki", "faggot", "nigger", "poof", "tranny", "pikey", "mong", "coon", "wog",
          "spac", "kraut", "polack", "spick"]
 CONTEXT_WORDS = {
@@ -57,7 +58,7 @@ CONTEXT_WORDS = {
     "hell": ["Tell them to go to hell.", "the managers can rot in hell"],
 }
 LEET = {"a": ["4", "@"], "e": ["3"], "i": ["1", "!"], "o": ["0"], "s": ["5", "$"], "t": ["7", "+"], "g": ["9"], "u": ["v", "4"],
-        "b": ["8"], "c": ["(", "<"]}
+        "b": ["8"], "c": ["(", "<"], "l": ["1", "!"]}
 LOOKALIKE = {  # Cyrillic, Greek, IPA/Latin extended, by letter
     "a": ["а", "α", "ɑ"], "c": ["с", "ϲ", "ƈ"], "e": ["е", "ε", "ɛ"], "i": ["і", "ι", "ɪ"], "o": ["о", "ο", "ɵ"],
     "p": ["р", "ρ"], "s": ["ѕ", "ʃ"], "h": ["һ", "ɦ"], "k": ["к", "κ"], "u": ["υ", "ս"], "t": ["т", "ƭ"],
@@ -93,9 +94,12 @@ def masked(r, w):
         start = r.randint(1, len(w) - 4)
         for i in range(start, start + 3):
             chars[i] = "*"
+    elif r.random() < 0.15 and len(w) >= 4:  # the last letters masked: sh**, bi***
+        for i in range(len(w) - r.randint(1, min(3, len(w) - 2)), len(w)):
+            chars[i] = "*"
     else:
         for i in r.sample(inner, k=min(k, len(inner))):
-            chars[i] = r.choice("*#")
+            chars[i] = r.choice("*#%")
     return "".join(chars)
 
 
@@ -241,6 +245,8 @@ CLEAN = [
     "I needed a pessary fitted and the nurse was kind.",
     "The sussex team were very helpful.",
     "It felt like we had been to hell and back with his referral.",
+    "King Cnut's statue is near the hospital car park.",
+    "Parking went up 50% and the leaflet* (*see the back page) never said so.",
 ]
 
 
