@@ -543,6 +543,12 @@ final class PersonNameDetector: Sendable {
     }
 
     private let andHash = WordHash.of("and".utf8)
+    private static let firmWords = WordSet(["co", "sons", "partners", "daughters", "company"])
+
+    /// Whether `and Co`, `and Sons` (a firm's name) starts at `index`.
+    private func isFirmAfter(_ tokens: [NameToken], at index: Int) -> Bool {
+        index + 1 < tokens.count && tokens[index].hash == andHash && Self.firmWords.contains(tokens[index + 1].hash)
+    }
 
     /// A listed first name and a surname that is also a place word (Hill, Wood, Ward, Green)
     /// ending the text where a contribution is signed: on a line of their own, or after a
@@ -757,9 +763,12 @@ final class PersonNameDetector: Sendable {
         if firstListed && !first.sentenceStart && previous != nil && !lowerCaseText && !usedAsWord && !(afterPlaceWord && firstWord) {
             return Verdict(accepted: "first name in the gazetteer, capitalised inside a sentence")
         }
-        // `passed between Okafor and Lindqvist`: a listed surname, whole (not `X-ray`), alone.
+        // `passed between Okafor and Lindqvist`: a listed surname, whole (not `X-ray`), alone;
+        // not a body part or condition named after someone (`my Achilles`), nor a firm (`Hobbs
+        // and Co`).
         if count == 1, surnames.contains(first.hash) || surnames.contains(first.plainHash), first.tailHash == first.hash, !firstWord,
-           !first.sentenceStart, previous != nil, !lowerCaseText, !afterPlaceWord {
+           !first.sentenceStart, previous != nil, !lowerCaseText, !afterPlaceWord, !eponyms.contains(first.hash),
+           !isFirmAfter(tokens, at: run.upperBound), !Self.firmWords.contains(first.hash), first.range.count >= 3 {
             return Verdict(accepted: "surname in the gazetteer, capitalised inside a sentence")
         }
         if count > 1 && lastIsSurname && allUnambiguous {
