@@ -61,6 +61,13 @@ final class PersonNameDetector: Sendable {
     /// First names that are also verbs said of a person (`the physio said`, `my nurse will`).
     private static let verbNamesList = WordSet(["said", "will", "would", "may", "might", "mark", "bill", "rob", "pat", "sue",
                                                 "drew", "grant", "chase", "hope", "faith"])
+    /// What a person has and a place or a hospital does not: `Stanley's manner`.
+    private static let personQualities = WordSet([
+        "manner", "attitude", "exercises", "advice", "kindness", "patience", "approach", "bedside", "explanation",
+        "explanations", "humour", "smile", "sense", "voice", "hands", "way",
+    ])
+    /// Eponyms that name a hospital without a saint's title before them (Guy's, Barts, the Christie).
+    private let hospitalEponyms = WordSet(["guy", "bart", "barts", "christie", "tommy", "addenbrooke"])
     /// Seasons, which people are named after too: `Summer's end` is the season's.
     private static let seasonsList = WordSet(["spring", "summer", "autumn", "winter"])
     /// Months people are named after: a name right after a strong cue (`I spoke to Jun`).
@@ -544,6 +551,17 @@ final class PersonNameDetector: Sendable {
 
     private let andHash = WordHash.of("and".utf8)
     private static let firmWords = WordSet(["co", "sons", "partners", "daughters", "company"])
+    private let betweenHash = WordHash.of("between".utf8)
+    /// Whether the word at `index` follows `passed between` (or the like), or `passed between`,
+    /// one word and `and`.
+    private func isHandedBetween(_ tokens: [NameToken], at index: Int) -> Bool {
+        var at = index
+        if at >= 4, tokens[at - 1].hash == andHash, tokens[at - 3].hash == betweenHash { at -= 2 }
+        return at >= 2 && tokens[at - 1].hash == betweenHash && Self.handedOn.contains(tokens[at - 2].hash)
+    }
+
+    /// Words before `between` that hand a patient on: `passed between`, `back and forth between`.
+    private static let handedOn = WordSet(["passed", "forth", "bounced", "shunted", "shuttled", "ping-ponged"])
 
     /// Whether `and Co`, `and Sons` (a firm's name) starts at `index`.
     private func isFirmAfter(_ tokens: [NameToken], at index: Int) -> Bool {
@@ -658,7 +676,12 @@ final class PersonNameDetector: Sendable {
         if let next, next.joinedToPrevious, followers.contains(next.hash), !possessesNext {
             return Verdict(rejected: "an organisation or place word follows")
         }
-        if first.possessive, count == 1, eponyms.contains(first.hash) {
+        // `Stanley's manner`, `James's exercises`, `Kemr's attitude`: what only a person has,
+        // though a place, a saint's hospital or no list has the name.
+        let personsQuality = count == 1 && first.possessive && next.map { !$0.capitalised && $0.joinedToPrevious
+            && Self.personQualities.contains($0.hash) } == true && !hospitalEponyms.contains(first.hash)
+            && !(previous.map { blockBefore.contains($0.hash) || $0.hash == theHash } ?? false)
+        if first.possessive, count == 1, eponyms.contains(first.hash), !personsQuality {
             return Verdict(rejected: "an eponym (a condition or a place named after someone)")
         }
         if let previous, first.joinedToPrevious || first.punctuationBefore == nil, blockBefore.contains(previous.hash) {
@@ -685,7 +708,7 @@ final class PersonNameDetector: Sendable {
         // with a role after it, though a place has it too; or, in mixed case, what a person does.
         let roleAfter = count == 1 && isFirst(first) && isRoleAfter(tokens, at: run.upperBound, listed: true)
         let personAfter = roleAfter || count == 1 && !lowerCaseText && isFirst(first) && follows(personCueAfterHashes, tokens, at: run.upperBound)
-        if !signsOff && !(strongCue && count <= 2) && !namedAfterCue && !personAfter {
+        if !signsOff && !(strongCue && count <= 2) && !namedAfterCue && !personAfter && !personsQuality {
             for lower in max(0, run.lowerBound - 2)...run.lowerBound {
                 for upper in run.upperBound...min(tokens.count, run.upperBound + 1) where upper - lower <= 4 {
                     if notNames.contains(runHash(text, tokens, lower..<upper)) { return Verdict(rejected: "a listed place or organisation") }
@@ -730,6 +753,9 @@ final class PersonNameDetector: Sendable {
         if firstListed && !firstWord {
             return Verdict(accepted: "first name in the gazetteer" + (count > 1 ? " with a surname" : ""))
         }
+        if personsQuality, !lowerCaseText, !isWord(first) || isFirst(first), !roleWords.contains(first.hash) {
+            return Verdict(accepted: "possessive before what only a person has")
+        }
         // `Tom's exercises worked`, `Grace's manner`: a listed first name that is also a word
         // owns what follows (eponyms, months and places are ruled out above).
         if possessesNext, !lowerCaseText, !verbNames.contains(first.hash), !personNouns.contains(first.hash), !seasons.contains(first.hash) {
@@ -762,6 +788,12 @@ final class PersonNameDetector: Sendable {
         }
         if firstListed && !first.sentenceStart && previous != nil && !lowerCaseText && !usedAsWord && !(afterPlaceWord && firstWord) {
             return Verdict(accepted: "first name in the gazetteer, capitalised inside a sentence")
+        }
+        // `We were passed between Holsett and Green`, `sent back and forth between`: people a
+        // patient is handed between, a surname that is a word included; not roles or departments.
+        if count <= 2, isHandedBetween(tokens, at: run.lowerBound), !roleWords.contains(first.hash),
+           !firstWord || firstListed || isSurname(first) {
+            return Verdict(accepted: "a person a patient is passed between")
         }
         // `passed between Okafor and Lindqvist`: a listed surname, whole (not `X-ray`), alone;
         // not a body part or condition named after someone (`my Achilles`), nor a firm (`Hobbs

@@ -559,7 +559,9 @@ def add_name_sentence(b, r):
     name = full_name(first, surname)
     form = r.choice(["complained", "thanks-to-first", "pass-thanks", "service-manager", "relation",
                      "role-full", "role-first", "called", "title", "first-subject", "full-subject",
-                     "first-and-first", "spoke-to", "name-is", "shout-out", "full-bracket-role", "first-on-reception"])
+                     "first-and-first", "spoke-to", "name-is", "shout-out", "full-bracket-role", "first-on-reception",
+                     # Added 2026-12-04, late night, from hand-written sets.
+                     "possessive", "surnames-between"])
     P = lambda v, f="": b.pii("PERSON_NAME", v, f"{form}:{community}{f}")
     if form == "complained":
         b.add(r.choice(["I complained to ", "I made a complaint to ", "I wrote to "])); P(name); b.add(" but heard nothing back.")
@@ -599,6 +601,12 @@ def add_name_sentence(b, r):
         b.add("Shout out to "); P(first); b.add(" the paramedic who came out on Boxing Day.")
     elif form == "full-bracket-role":
         b.add("The OT ("); P(name); b.add(") set up rails in the bathroom.")
+    elif form == "possessive":
+        P(first); b.add(r.choice(["'s exercises worked wonders.", "'s manner was awful.", "'s clinic is always on time."]))
+    elif form == "surnames-between":
+        _, other, _ = pick_person(r)
+        b.add(r.choice(["We were passed between ", "I was sent back and forth between "])); P(surname); b.add(" and "); P(other)
+        b.add(" for weeks.")
     else:
         P(first); b.add(" on reception always has a smile.")
 
@@ -617,6 +625,7 @@ def add_signoff(b, r):
         value = first
     b.add(lead)
     b.pii("PERSON_NAME", value, f"signoff-{style}:{community}")
+    b.add(r.choice(["", "", "", "", " xx", " \U0001F44D", " :)"]))  # kisses, a thumbs up, a smiley
 
 
 def add_identifier(b, r, first, surname):
