@@ -707,7 +707,8 @@ final class PersonNameDetector: Sendable {
         // `Chester the paramedic`, `Florence my physio`, `Devon was my OT`: a listed first name
         // with a role after it, though a place has it too; or, in mixed case, what a person does.
         let roleAfter = count == 1 && isFirst(first) && isRoleAfter(tokens, at: run.upperBound, listed: true)
-        let personAfter = roleAfter || count == 1 && !lowerCaseText && isFirst(first) && follows(personCueAfterHashes, tokens, at: run.upperBound)
+        let actionAfter = count == 1 && isFirst(first) && follows(personCueAfterHashes, tokens, at: run.upperBound)
+        let personAfter = roleAfter || actionAfter && !lowerCaseText
         if !signsOff && !(strongCue && count <= 2) && !namedAfterCue && !personAfter && !personsQuality {
             for lower in max(0, run.lowerBound - 2)...run.lowerBound {
                 for upper in run.upperBound...min(tokens.count, run.upperBound + 1) where upper - lower <= 4 {
@@ -819,7 +820,7 @@ final class PersonNameDetector: Sendable {
         }
         // `amir did my xray`; `sandy was my physio`, `patience the podiatrist` opening a sentence
         // (a word that is a name, not a verb: `will the physio ring`).
-        let roleOpens = roleAfter && first.sentenceStart && !verbNames.contains(first.hash)
+        let roleOpens = (roleAfter || actionAfter) && first.sentenceStart && !verbNames.contains(first.hash) && !seasons.contains(first.hash)
         if lowerCaseText && firstListed
             && (signsOff || cue?.strong == true || count > 1 && isSurname(last) && !isWord(last) || strongAfter && (!firstWord || roleOpens)) {
             return Verdict(accepted: "a listed name in a lower-case message" + (signsOff ? ", signing off" : cue != nil ? ", after a cue" : ""))

@@ -64,14 +64,14 @@ struct HandwrittenPIITests {
         #expect(missed.count <= total / 50, "\(missed.count) of \(total) missed: \(missed)")
     }
 
-    @Test("names that are words or places, in lower case and text-speak: 32 of 39 or more")
+    @Test("names that are words or places, in lower case and text-speak: 33 of 39 or more")
     func namesAsWords() throws {
         let (total, missed) = try missedValues("pii-names-as-words.txt")
-        // Left: `amir did my xray` (a word, lower case), `precious n blessing in radiology`,
-        // `thank mo` (two letters), and `Rain the OT`, `Storm our speech therapist`, `Ocean from
-        // the ambulance crew` (unlisted words opening a sentence, as `Then the OT` does).
+        // Left: `precious n blessing in radiology`, `thank mo` (two letters), and `Rain the OT`,
+        // `Storm our speech therapist`, `Ocean from the ambulance crew` (unlisted words opening a
+        // sentence, as `Then the OT` does).
         #expect(total == 39)
-        #expect(missed.count <= 7, "\(missed)")
+        #expect(missed.count <= 6, "\(missed)")
         #expect(!missed.contains { $0.hasPrefix("Chester ") || $0.hasPrefix("sandy ") || $0.hasPrefix("patience ") }, "\(missed)")
     }
 
