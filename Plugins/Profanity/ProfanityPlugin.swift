@@ -25,12 +25,15 @@ public struct ProfanityPlugin: RulePlugin {
         let phrases: PhraseMatcher
         let censor: Censor
         let fold = FoldTable.shared
+        /// Whether any rule lists symbols (a text without a byte of 0xE2 or more holds none).
+        let hasSymbols: Bool
 
         init(compiled: [ProfanityRule], list: WordList, phrases: PhraseMatcher, censor: Censor) {
             self.compiled = compiled
             self.list = list
             self.phrases = phrases
             self.censor = censor
+            self.hasSymbols = compiled.contains { !$0.symbols.isEmpty }
         }
     }
 
@@ -121,7 +124,7 @@ extension ProfanityPlugin.Engine {
                     evasions.insert(.hidden)
                 }
                 report.detections.append(
-                    detection(rule, original, surface: surface, severity: form.severity,
+                    detection(rule, original, length: surface.count, severity: form.severity,
                               explanation: "listed \(form.severity.rawValue) word" + evasions.description))
             }
             // Phrases, where no listed word was found already; the words' detections come in
@@ -134,20 +137,51 @@ extension ProfanityPlugin.Engine {
                 if isInAllowedPhrase(rule, original, in: bytes, explain: explain, report: &report) { return }
                 let surface = String(decoding: UnsafeBufferPointer(rebasing: bytes[original]), as: UTF8.self)
                 report.detections.append(
-                    detection(rule, original, surface: surface, severity: rule.severity, explanation: "listed \(rule.severity.rawValue) phrase"))
+                    detection(rule, original, length: surface.count, severity: rule.severity, explanation: "listed \(rule.severity.rawValue) phrase"))
                 foundPhrase = true
             }
             if foundPhrase { report.detections.sort { $0.range.lowerBound < $1.range.lowerBound } }
         }
+        if hasSymbols, bytes.contains(where: { $0 >= 0xE2 }) { findSymbols(in: bytes, into: &report) }
         return report
     }
 
-    /// A detection of `rule` over `range` of the original text (`surface`): censored in place
-    /// when the rule redacts.
-    private func detection(_ rule: ProfanityRule, _ range: Range<Int>, surface: String, severity: Severity, explanation: String) -> Detection {
+    /// The rules' symbols in the original text (`🖕`, with any skin tone after it), in order
+    /// among the words' detections.
+    private func findSymbols(in bytes: UnsafeBufferPointer<UInt8>, into report: inout PluginReport) {
+        var found = false
+        for rule in compiled {
+            for symbol in rule.symbols {
+                var start = 0
+                while start + symbol.count <= bytes.count {
+                    guard bytes[start] == symbol[0], bytes[start..<(start + symbol.count)].elementsEqual(symbol) else {
+                        start += 1
+                        continue
+                    }
+                    var end = start + symbol.count
+                    // A skin tone modifier (U+1F3FB–1F3FF) belongs to the symbol before it.
+                    if end + 4 <= bytes.count, bytes[end] == 0xF0, bytes[end + 1] == 0x9F, bytes[end + 2] == 0x8F,
+                       (0xBB...0xBF).contains(bytes[end + 3]) {
+                        end += 4
+                    }
+                    // Censored as a short word would be: one grawlix character would read as a typo.
+                    report.detections.append(
+                        detection(rule, start..<end, length: 4, severity: rule.severity,
+                                  explanation: "listed \(rule.severity.rawValue) symbol"))
+                    found = true
+                    start = end
+                }
+            }
+        }
+        if found { report.detections.sort { $0.range.lowerBound < $1.range.lowerBound } }
+    }
+
+    /// A detection of `rule` over `range` of the original text: censored in place, `length`
+    /// characters long, when the rule redacts.
+    private func detection(_ rule: ProfanityRule, _ range: Range<Int>, length: Int, severity: Severity, explanation: String) -> Detection {
         Detection(
             rule: rule.info, range: range, score: 1, explanation: explanation,
-            replacement: rule.info.action == .redact ? censor.replacement(length: surface.count) : nil,
+            replacement: rule.info.action == .redact ? censor.replacement(length: length) : nil,
             attributes: ["severity": severity.rawValue])
     }
 

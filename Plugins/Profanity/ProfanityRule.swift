@@ -3,7 +3,8 @@ import GatehouseCore
 /// One compiled profanity rule: a severity, the words it lists and the exceptions it knows.
 struct ProfanityRule: Sendable {
     static let keys: Set<String> = [
-        "severity", "words", "inflect", "suffixes", "compound", "phrases", "allow", "allow_phrases", "names_when_capitalised",
+        "severity", "words", "inflect", "suffixes", "compound", "phrases", "symbols", "allow", "allow_phrases",
+        "names_when_capitalised",
     ]
 
     let info: RuleInfo
@@ -14,6 +15,8 @@ struct ProfanityRule: Sendable {
     let allowPhrases: [[UInt8]]
     /// A match written as a name (Dick inside a sentence, Dick Smith) is innocent.
     let namesWhenCapitalised: Bool
+    /// Emoji and other symbols that are swearing in themselves (🖕), as UTF-8.
+    let symbols: [[UInt8]]
 
     /// Reads the rule and adds its words to `list` and its phrases to `phrases`, as rule number
     /// `index`.
@@ -27,9 +30,14 @@ struct ProfanityRule: Sendable {
         let suffixes = try fields.stringList("suffixes")
         let roots = try fields.stringList("compound")
         let phraseList = try fields.stringList("phrases")
-        if words.isEmpty && inflected.isEmpty && roots.isEmpty && phraseList.isEmpty {
-            throw fields.error("words", "a profanity rule needs words, inflect, compound or phrases")
+        let symbolList = try fields.stringList("symbols")
+        if words.isEmpty && inflected.isEmpty && roots.isEmpty && phraseList.isEmpty && symbolList.isEmpty {
+            throw fields.error("words", "a profanity rule needs words, inflect, compound, phrases or symbols")
         }
+        for symbol in symbolList where symbol.isEmpty || symbol.unicodeScalars.contains(where: { $0.isASCII }) {
+            throw fields.error("symbols", "'\(symbol)' must be an emoji or another symbol, with no ASCII character in it")
+        }
+        symbols = symbolList.map { Array($0.utf8) }
         if !inflected.isEmpty && suffixes.isEmpty {
             throw fields.error("suffixes", "inflect needs suffixes")
         }
