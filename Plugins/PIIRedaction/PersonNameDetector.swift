@@ -67,7 +67,7 @@ final class PersonNameDetector: Sendable {
         "explanations", "humour", "smile", "sense", "voice", "hands", "way",
     ])
     /// Eponyms that name a hospital without a saint's title before them (Guy's, Barts, the Christie).
-    private let hospitalEponyms = WordSet(["guy", "bart", "barts", "christie", "tommy", "addenbrooke"])
+    private static let hospitalEponyms = WordSet(["guy", "bart", "barts", "christie", "tommy", "addenbrooke"])
     /// Seasons, which people are named after too: `Summer's end` is the season's.
     private static let seasonsList = WordSet(["spring", "summer", "autumn", "winter"])
     /// Months people are named after: a name right after a strong cue (`I spoke to Jun`).
@@ -679,7 +679,7 @@ final class PersonNameDetector: Sendable {
         // `Stanley's manner`, `James's exercises`, `Kemr's attitude`: what only a person has,
         // though a place, a saint's hospital or no list has the name.
         let personsQuality = count == 1 && first.possessive && next.map { !$0.capitalised && $0.joinedToPrevious
-            && Self.personQualities.contains($0.hash) } == true && !hospitalEponyms.contains(first.hash)
+            && Self.personQualities.contains($0.hash) } == true && !Self.hospitalEponyms.contains(first.hash)
             && !(previous.map { blockBefore.contains($0.hash) || $0.hash == theHash } ?? false)
         if first.possessive, count == 1, eponyms.contains(first.hash), !personsQuality {
             return Verdict(rejected: "an eponym (a condition or a place named after someone)")
