@@ -673,14 +673,14 @@ final class PersonNameDetector: Sendable {
         // `Sarah's clinic` (in lower case) is hers; `Sarah's Clinic`, `St Mary's Hospital` are names of places.
         let possessesNext = count == 1 && first.possessive && isFirst(first) && next.map { !$0.capitalised && $0.joinedToPrevious } == true
             && !(previous.map { blockBefore.contains($0.hash) || $0.hash == theHash } ?? false)
-        if let next, next.joinedToPrevious, followers.contains(next.hash), !possessesNext {
-            return Verdict(rejected: "an organisation or place word follows")
-        }
         // `Stanley's manner`, `James's exercises`, `Kemr's attitude`: what only a person has,
         // though a place, a saint's hospital or no list has the name.
         let personsQuality = count == 1 && first.possessive && next.map { !$0.capitalised && $0.joinedToPrevious
             && Self.personQualities.contains($0.hash) } == true && !Self.hospitalEponyms.contains(first.hash)
             && !(previous.map { blockBefore.contains($0.hash) || $0.hash == theHash } ?? false)
+        if let next, next.joinedToPrevious, followers.contains(next.hash), !possessesNext, !personsQuality {
+            return Verdict(rejected: "an organisation or place word follows")
+        }
         if first.possessive, count == 1, eponyms.contains(first.hash), !personsQuality {
             return Verdict(rejected: "an eponym (a condition or a place named after someone)")
         }
@@ -709,7 +709,7 @@ final class PersonNameDetector: Sendable {
         let roleAfter = count == 1 && isFirst(first) && isRoleAfter(tokens, at: run.upperBound, listed: true)
         let actionAfter = count == 1 && isFirst(first) && follows(personCueAfterHashes, tokens, at: run.upperBound)
         let personAfter = roleAfter || actionAfter && !lowerCaseText
-        if !signsOff && !(strongCue && count <= 2) && !namedAfterCue && !personAfter && !personsQuality {
+        if !signsOff && !(strongCue && count <= 2) && !namedAfterCue && !personAfter && !(personsQuality && isFirst(first)) {
             for lower in max(0, run.lowerBound - 2)...run.lowerBound {
                 for upper in run.upperBound...min(tokens.count, run.upperBound + 1) where upper - lower <= 4 {
                     if notNames.contains(runHash(text, tokens, lower..<upper)) { return Verdict(rejected: "a listed place or organisation") }
