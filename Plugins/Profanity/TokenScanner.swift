@@ -477,7 +477,10 @@ struct TokenScanner {
         /// F4ck), or its `1`s, `!`s and `|`s as `l` (bo11ocks, bol!ocks), or both, if it has any and
         /// the plain reading found nothing.
         private func variantMatch(_ positions: Range<Int>, length: Int, readsAsU: Bool, readsAsL: Bool) -> Int? {
-            for (toU, toL) in [(true, false), (false, true), (true, true)] where (!toU || readsAsU) && (!toL || readsAsL) {
+            // Passes: u alone, l alone, both (no array literal: this runs for `10am` and `1st` too).
+            for pass in 0..<3 {
+                let (toU, toL) = (pass != 1, pass != 0)
+                guard (!toU || readsAsU) && (!toL || readsAsL) else { continue }
                 var index = 0
                 for position in positions where index < length {
                     let byte = chars[position]
@@ -493,7 +496,6 @@ struct TokenScanner {
                 }
                 let (count, hash) = collapse(0..<length)
                 if let form = shapeMatch(count: count, hash: hash) { return form }
-                if toU && toL { break }
             }
             return nil
         }
