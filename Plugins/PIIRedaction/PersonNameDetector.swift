@@ -68,6 +68,10 @@ final class PersonNameDetector: Sendable {
     ])
     /// Eponyms that name a hospital without a saint's title before them (Guy's, Barts, the Christie).
     private static let hospitalEponyms = WordSet(["guy", "bart", "barts", "christie", "tommy", "addenbrooke"])
+    /// Words before `between` that hand a patient on: `passed between`, `back and forth between`.
+    private static let handedOn = WordSet(["passed", "forth", "bounced", "shunted", "shuttled", "ping-ponged"])
+    /// A firm's name after `and`: `Hobbs and Co`.
+    private static let firmWords = WordSet(["co", "sons", "partners", "daughters", "company"])
     /// Seasons, which people are named after too: `Summer's end` is the season's.
     private static let seasonsList = WordSet(["spring", "summer", "autumn", "winter"])
     /// Months people are named after: a name right after a strong cue (`I spoke to Jun`).
@@ -550,8 +554,8 @@ final class PersonNameDetector: Sendable {
     }
 
     private let andHash = WordHash.of("and".utf8)
-    private static let firmWords = WordSet(["co", "sons", "partners", "daughters", "company"])
     private let betweenHash = WordHash.of("between".utf8)
+
     /// Whether the word at `index` follows `passed between` (or the like), or `passed between`,
     /// one word and `and`.
     private func isHandedBetween(_ tokens: [NameToken], at index: Int) -> Bool {
@@ -559,9 +563,6 @@ final class PersonNameDetector: Sendable {
         if at >= 4, tokens[at - 1].hash == andHash, tokens[at - 3].hash == betweenHash { at -= 2 }
         return at >= 2 && tokens[at - 1].hash == betweenHash && Self.handedOn.contains(tokens[at - 2].hash)
     }
-
-    /// Words before `between` that hand a patient on: `passed between`, `back and forth between`.
-    private static let handedOn = WordSet(["passed", "forth", "bounced", "shunted", "shuttled", "ping-ponged"])
 
     /// Whether `and Co`, `and Sons` (a firm's name) starts at `index`.
     private func isFirmAfter(_ tokens: [NameToken], at index: Int) -> Bool {
