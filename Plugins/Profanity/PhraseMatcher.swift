@@ -1,9 +1,9 @@
 /// Finds the rules' phrases — insults and oaths of two or more words, each of them plain or
 /// innocent alone (`useless cow`, `go f yourself`) — in a text's matching form (look-alikes
 /// folded; ASCII text is its own matching form, so case is folded here). Words match whole, in
-/// any case, leetspeak after their first letter (`stupid c0w`, `go to he11`), masks (* # %) in a
-/// later word's letters after its first (`go to h*ll`), split by one to three spaces,
-/// full stops, hyphens, underscores or apostrophes (`f. off`, `f - you`, `f'ing`).
+/// any case, leetspeak after their first letter (`stupid c0w`, `go to he11`, `get st4ffed`),
+/// masks (* # %) in a later word's letters after its first (`go to h*ll`), split by one to three
+/// spaces, full stops, hyphens, underscores or apostrophes (`f. off`, `f - you`, `f'ing`).
 struct PhraseMatcher: Sendable {
     struct Phrase: Sendable {
         /// Its words, lower-case ASCII letters.
@@ -101,9 +101,10 @@ struct PhraseMatcher: Sendable {
                     masks += 1
                     guard masks * 2 <= word.count else { return nil }
                 } else {
-                    // 1, ! and | are l as well as i (`go to he11`).
+                    // 1, ! and | are l as well as i (`go to he11`); v and 4 are u (`get st4ffed`).
                     let isL = letter == 0x6C && (byte == 0x31 || byte == 0x21 || byte == 0x7C)
-                    guard TokenScanner.letter(of: byte) == letter || isL else { return nil }
+                    let isU = letter == 0x75 && (byte == 0x34 || byte | 0x20 == 0x76)
+                    guard TokenScanner.letter(of: byte) == letter || isL || isU else { return nil }
                 }
             }
             position += word.count

@@ -35,7 +35,7 @@ import unicodedata
 MILD = ["arse", "crap", "bugger", "pillock", "prat", "git", "bollocks", "piss", "pissed", "sod", "bastard", "turd",
         "dumbass", "numpty", "douche", "skank", "slapper", "tosspot", "arsewipe",
         # Added 2026-12-04, late night, from a second hand-written set.
-        "pisstake", "scumbag", "frickin", "effing"]
+        "pisstake", "scumbag", "frickin", "effing", "chuffing"]
 STRONG = ["fuck", "fucking", "shit", "shite", "cunt", "twat", "wanker", "bellend", "tosser", "knobhead", "dickhead",
           "arsehole", "bullshit", "motherfucker", "fuckwit", "shithead", "bitch", "prick", "fookin", "cocksucker", "dickface",
           "cnut"]
@@ -52,10 +52,12 @@ CONTEXT_WORDS = {
              "some knobs in the car park blocked the ambulance bay"],
     # Insults and oaths of two words, each innocent alone (added 2026-12-04, night).
     "cow": ["The receptionist was a rude cow to my mum.", "What a useless cow that physio was.",
-            "stupid cow hung up on me twice", "the silly cow lost my referral letter"],
+            "stupid cow hung up on me twice", "the silly cow lost my referral letter",
+            "that dozy cow in the office lost my forms"],
     "f": ["They basically told me to f off.", "Go f yourselves, honestly.", "what the f is going on with referrals",
           "f you and your waiting list", "they couldnt give a flying f about patients"],
     "hell": ["Tell them to go to hell.", "the managers can rot in hell"],
+    "stuffed": ["they can get stuffed with their surveys"],
 }
 LEET = {"a": ["4", "@"], "e": ["3"], "i": ["1", "!"], "o": ["0"], "s": ["5", "$"], "t": ["7", "+"], "g": ["9"], "u": ["v", "4"],
         "b": ["8"], "c": ["(", "<"], "l": ["1", "!"]}
@@ -246,6 +248,7 @@ CLEAN = [
     "The sussex team were very helpful.",
     "It felt like we had been to hell and back with his referral.",
     "King Cnut's statue is near the hospital car park.",
+    "The bleeding stopped after an hour and the nurse was calm.",
     "Parking went up 50% and the leaflet* (*see the back page) never said so.",
 ]
 
