@@ -75,7 +75,7 @@ final class PersonNameDetector: Sendable {
     /// Seasons, which people are named after too: `Summer's end` is the season's.
     private static let seasonsList = WordSet(["spring", "summer", "autumn", "winter"])
     /// Months people are named after: a name right after a strong cue (`I spoke to Jun`).
-    private static let monthNamesList = WordSet(["april", "may", "june", "jun", "july", "august", "augustine"])
+    private static let monthNamesList = WordSet(["april", "may", "june", "jun", "jan", "july", "august", "augustine"])
     private static let monthsAndDaysList = WordSet([
         "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
         "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "christmas", "easter",
@@ -739,8 +739,12 @@ final class PersonNameDetector: Sendable {
         }
         // A month people are named after is a name right after a strong cue (`I spoke to Jun`,
         // `thanks to May`); a day never is (`I spoke to Sunday staff`).
+        // So is one with a surname or an unknown word after it, after a strong cue (`I'm Jan de
+        // Vries`, `thanks to May Smith`).
         if monthOrDay && !(count > 1 && lastIsSurname && !isWord(last))
-            && !(cue?.strong == true && count == 1 && monthNames.contains(first.hash)) {
+            && !(cue?.strong == true && count == 1 && monthNames.contains(first.hash))
+            && !(cue?.strong == true && count > 1 && monthNames.contains(first.hash) && (!isWord(last) || isSurname(last))
+                 && !monthsAndDays.contains(last.hash)) {
             return Verdict(rejected: "a month or a day")
         }
         // `the nurse was Irish`, `an Irish nurse`, `my carer is Christian`: a word that describes a
