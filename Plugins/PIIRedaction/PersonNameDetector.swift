@@ -328,8 +328,9 @@ final class PersonNameDetector: Sendable {
         let count = text.count
         var windows: [Range<Int>] = []
         var sawCapitalised = false
-        // Whether the last word read ends a cue (`thanks to`, `my physio`).
+        // Whether the last word read ends a cue (`thanks to`, `my physio`), or is a title.
         var afterCue = false
+        var afterTitle = false
         var index = 0
         @inline(__always) func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
         @inline(__always) func isWordByte(_ i: Int) -> Bool {
@@ -371,9 +372,14 @@ final class PersonNameDetector: Sendable {
                 while end < count, text[end] < 0x80, isWordByte(end) { end += 1 }
                 if end < count, text[end] >= 0x80 { return nil }
                 let hash = WordHash.of(UnsafeBufferPointer(rebasing: text[index..<end]))
-                // The cue test first: a small table, where the first names' is a large one.
-                if afterCue, end - index >= 2, isLowerCaseName(hash: hash) { open(index, end) }
+                // The cue test first: a small table, where the first names' is a large one. After a
+                // title a listed surname too (`we love dr patel`).
+                if afterCue, end - index >= 2,
+                   isLowerCaseName(hash: hash) || afterTitle && (firstNames.contains(hash) || surnames.contains(hash)) {
+                    open(index, end)
+                }
                 afterCue = cueLastWords.contains(hash)
+                afterTitle = titles.contains(hash)
                 index = end
                 continue
             }
@@ -383,7 +389,9 @@ final class PersonNameDetector: Sendable {
             if end < count, text[end] >= 0x80 { return nil }
             // All capitals (NHS) and single capitals are not names by themselves.
             guard end - index >= 2, text[index + 1] >= 0x61 || text[index + 1] == 0x27 else {
-                afterCue = cueLastWords.contains(WordHash.of(UnsafeBufferPointer(rebasing: text[index..<end])))
+                let hash = WordHash.of(UnsafeBufferPointer(rebasing: text[index..<end]))
+                afterCue = cueLastWords.contains(hash)
+                afterTitle = titles.contains(hash)
                 index = end
                 continue
             }
@@ -394,6 +402,7 @@ final class PersonNameDetector: Sendable {
             if mayStartName(hash: hash, plainHash: hash, tailHash: hash, afterCue: afterCue) { open(index, end) }
             // The whole word, a possessive's ending included, as the word before the next one.
             afterCue = cueLastWords.contains(keyEnd == end ? hash : WordHash.of(UnsafeBufferPointer(rebasing: text[index..<end])))
+            afterTitle = titles.contains(hash)
             index = end
         }
         return sawCapitalised ? windows : nil
@@ -432,7 +441,7 @@ final class PersonNameDetector: Sendable {
                 && !isWord(tokens[index + 1]) && !followers.contains(tokens[index + 1].hash)
             // `ms gill referred me on`, `miss khan`: in a lower-case message a listed name right
             // after a title.
-            let afterTitle = lowerCaseText && isAfterTitle(tokens, at: index)
+            let afterTitle = (lowerCaseText || !token.capitalised) && isAfterTitle(tokens, at: index)
             guard initialLed || placeWordNamed || afterTitle
                 || (lowerAfterCue || isCandidateStart(token, lowerCaseText: lowerCaseText))
                     && mayStartName(hash: token.hash, plainHash: token.plainHash, tailHash: token.tailHash,
@@ -517,14 +526,20 @@ final class PersonNameDetector: Sendable {
                     }
                 }
                 index = end
-                // "Priya and Tavoren": a name joined by "and" to an accepted one.
-                if end + 1 < tokens.count, tokens[end].hash == andHash, tokens[end + 1].capitalised || lowerCaseText,
-                   !tokens[end + 1].sentenceStart, nameWord(tokens[end + 1], lowerCaseText: lowerCaseText),
+                // "Priya and Tavoren": a name joined by "and" to an accepted one; a name written in
+                // lower case joins one so written (`thanks to priya and tom`), a listed first name
+                // that is a word too (not a verb or a month: `priya and will`, `and may`).
+                let lowerStyle = lowerCaseText || !token.capitalised
+                if end + 1 < tokens.count, tokens[end].hash == andHash, tokens[end + 1].capitalised || lowerStyle,
+                   !tokens[end + 1].sentenceStart,
+                   nameWord(tokens[end + 1], lowerCaseText: lowerStyle)
+                    || lowerStyle && isFirst(tokens[end + 1]) && !verbNames.contains(tokens[end + 1].hash)
+                        && !monthsAndDays.contains(tokens[end + 1].hash),
                    !stopWords.contains(tokens[end + 1].hash),
                    !commonWords.contains(tokens[end + 1].hash) || firstNames.contains(tokens[end + 1].hash) {
                     var last = end + 2
                     while last < tokens.count, last - end - 1 < 3, tokens[last].joinedToPrevious,
-                          nameWord(tokens[last], lowerCaseText: lowerCaseText), !followers.contains(tokens[last].hash) { last += 1 }
+                          nameWord(tokens[last], lowerCaseText: lowerStyle), !followers.contains(tokens[last].hash) { last += 1 }
                     if last >= tokens.count || !followers.contains(tokens[last].hash) {
                         found(Candidate(
                             range: tokens[end + 1].range.lowerBound..<tokens[last - 1].range.upperBound,
@@ -774,7 +789,7 @@ final class PersonNameDetector: Sendable {
         if firstListed && count > 1 && (lastIsSurname || !isWord(last)) && (!(first.sentenceStart && isWord(last)) || strongAfter) {
             return Verdict(accepted: "first name and surname in the gazetteers")
         }
-        if lowerCaseText, isAfterTitle(tokens, at: run.lowerBound) {
+        if lowerCaseText || !first.capitalised, isAfterTitle(tokens, at: run.lowerBound) {
             return Verdict(accepted: "a listed name after '\(word(text, tokens[run.lowerBound - 1]))' in a lower-case message")
         }
         // `My physio was Guy, he was great`, `our OT is Faith.`, `Thanks Sunny, you are a star`:

@@ -55,12 +55,13 @@ struct HandwrittenPIITests {
     @Test("personal values written by hand are redacted, at least 98 in 100, each whole")
     func values() throws {
         let (total, missed) = try missedValues("pii.txt")
-        // Nine are left (730 values): `112 Ashby De La Zouch Road`; `Joy made the whole
+        // Eleven are left (765 values): `112 Ashby De La Zouch Road`; `Joy made the whole
         // experience bearable` (a name that is a word, a verb after it that things do too);
         // `o7700 900 123` (a letter o for a zero); `Nguyen Van Minh` (family name first, a
         // particle that is a word); `April at reception` (a month); `— Olu, carer` and `x Kez x`
         // (sign-offs with something after them); `Jordan, if you're reading this` (a place too);
-        // `Name - sarah louise bennett` (lower case in a capitalised message, after a form's label).
+        // `Name - sarah louise bennett`, `Me and sarah went` and a message that opens with
+        // `jayden in the plaster room` (lower case in a capitalised message, without a cue).
         #expect(total > 600)
         #expect(missed.count <= total / 50, "\(missed.count) of \(total) missed: \(missed)")
     }
