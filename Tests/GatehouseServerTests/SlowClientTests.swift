@@ -60,7 +60,9 @@ struct SlowClientTests {
             }
             let seconds = await closedAfter
             #expect(seconds != nil, "the server never closed a connection sending its headers a byte at a time")
-            if let seconds { #expect(seconds >= 2.5 && seconds < 12, "closed after \(seconds) s; idle limit 3 s") }
+            // Not before the limit; the upper bound only tells a close from the trickle giving up
+            // (20 s): under a full parallel run on two cores the close was seen after 12.6 s.
+            if let seconds { #expect(seconds >= 2.5 && seconds < 18, "closed after \(seconds) s; idle limit 3 s") }
         }
     }
 
@@ -79,7 +81,8 @@ struct SlowClientTests {
             #expect(answer.status == 201)
             let seconds = await closedAfter
             #expect(seconds != nil, "the server never closed a connection sending its body a byte at a time")
-            if let seconds { #expect(seconds >= 1.5 && seconds < 10, "closed after \(seconds) s; body limit 2 s") }
+            // As for headers: the upper bound tells a close from the trickle giving up (20 s).
+            if let seconds { #expect(seconds >= 1.5 && seconds < 18, "closed after \(seconds) s; body limit 2 s") }
             let stored = try await rawRequest(port, "GET", "/v1/contributions")
             #expect(stored.status == 200, "\(stored.body)")
             let page = (try? JSONSerialization.jsonObject(with: Data(stored.body.utf8))) as? [String: Any] ?? [:]
