@@ -685,15 +685,17 @@ final class PersonNameDetector: Sendable {
         let count = run.count
         let previous = run.lowerBound > 0 ? tokens[run.lowerBound - 1] : nil
         let next = run.upperBound < tokens.count ? tokens[run.upperBound] : nil
+        let firstListed = isFirst(first)
+        let firstWord = isWord(first)
         // Organisation and place words after, title-like words before.
         // `Sarah's clinic` (in lower case) is hers; `Sarah's Clinic`, `St Mary's Hospital` are names of places.
-        let possessesNext = count == 1 && first.possessive && isFirst(first) && next.map { !$0.capitalised && $0.joinedToPrevious } == true
+        let ownsLowerCaseWord = count == 1 && first.possessive && next.map { !$0.capitalised && $0.joinedToPrevious } == true
             && !(previous.map { blockBefore.contains($0.hash) || $0.hash == theHash } ?? false)
+        let possessesNext = ownsLowerCaseWord && firstListed
         // `Stanley's manner`, `James's exercises`, `Kemr's attitude`: what only a person has,
         // though a place, a saint's hospital or no list has the name.
-        let personsQuality = count == 1 && first.possessive && next.map { !$0.capitalised && $0.joinedToPrevious
-            && Self.personQualities.contains($0.hash) } == true && !Self.hospitalEponyms.contains(first.hash)
-            && !(previous.map { blockBefore.contains($0.hash) || $0.hash == theHash } ?? false)
+        let personsQuality = ownsLowerCaseWord && next.map { Self.personQualities.contains($0.hash) } == true
+            && !Self.hospitalEponyms.contains(first.hash)
         if let next, next.joinedToPrevious, followers.contains(next.hash), !possessesNext, !personsQuality {
             return Verdict(rejected: "an organisation or place word follows")
         }
@@ -704,7 +706,7 @@ final class PersonNameDetector: Sendable {
             return Verdict(rejected: explain ? "'\(word(text, previous))' before it makes it a place or an organisation" : "")
         }
         // A role alone is a cue, never a name: `Nurse Practitioner clinics`, `Nurse Specialist`.
-        if count == 1, roleWords.contains(first.hash), !isFirst(first) {
+        if count == 1, roleWords.contains(first.hash), !firstListed {
             return Verdict(rejected: explain ? "'\(word(text, first))' is a role" : "")
         }
         if stopWords.contains(first.hash) && !first.initial {
@@ -719,13 +721,13 @@ final class PersonNameDetector: Sendable {
         let signsOff = atEnd && (first.lineStart || cueOpensLine)
         // `my name is jordan`: in a lower-case message a listed first name right after a strong
         // cue is a name, though a place or organisation has it too.
-        let namedAfterCue = lowerCaseText && cue?.strong == true && count <= 2 && isFirst(first)
+        let namedAfterCue = lowerCaseText && cue?.strong == true && count <= 2 && firstListed
         // `Chester the paramedic`, `Florence my physio`, `Devon was my OT`: a listed first name
         // with a role after it, though a place has it too; or, in mixed case, what a person does.
-        let roleAfter = count == 1 && isFirst(first) && isRoleAfter(tokens, at: run.upperBound, listed: true)
-        let actionAfter = count == 1 && isFirst(first) && follows(personCueAfterHashes, tokens, at: run.upperBound)
+        let roleAfter = count == 1 && firstListed && isRoleAfter(tokens, at: run.upperBound, listed: true)
+        let actionAfter = count == 1 && firstListed && follows(personCueAfterHashes, tokens, at: run.upperBound)
         let personAfter = roleAfter || actionAfter && !lowerCaseText
-        if !signsOff && !(strongCue && count <= 2) && !namedAfterCue && !personAfter && !(personsQuality && isFirst(first)) {
+        if !signsOff && !(strongCue && count <= 2) && !namedAfterCue && !personAfter && !(personsQuality && firstListed) {
             for lower in max(0, run.lowerBound - 2)...run.lowerBound {
                 for upper in run.upperBound...min(tokens.count, run.upperBound + 1) where upper - lower <= 4 {
                     if notNames.contains(runHash(text, tokens, lower..<upper)) { return Verdict(rejected: "a listed place or organisation") }
@@ -737,10 +739,8 @@ final class PersonNameDetector: Sendable {
         }
         let monthOrDay = monthsAndDays.contains(first.hash)
         let cueText = { cue.map { self.cueWords(text, tokens, at: run.lowerBound, count: $0.count) } ?? "" }
-        let strongAfter = cueAfter(tokens, at: run.upperBound, strong: true, listed: isFirst(first) || isSurname(last))
+        let strongAfter = cueAfter(tokens, at: run.upperBound, strong: true, listed: firstListed || isSurname(last))
         let weakAfter = strongAfter || cueAfter(tokens, at: run.upperBound, strong: false)
-        let firstListed = isFirst(first)
-        let firstWord = isWord(first)
         let lastIsSurname = count > 1 && isSurname(last) && !last.initial
         let allUnambiguous = run.allSatisfy { !isWord(tokens[$0]) || tokens[$0].initial }
 
@@ -757,9 +757,8 @@ final class PersonNameDetector: Sendable {
         // So is one with a surname or an unknown word after it, after a strong cue (`I'm Jan de
         // Vries`, `thanks to May Smith`).
         if monthOrDay && !(count > 1 && lastIsSurname && !isWord(last))
-            && !(cue?.strong == true && count == 1 && monthNames.contains(first.hash))
-            && !(cue?.strong == true && count > 1 && monthNames.contains(first.hash) && (!isWord(last) || isSurname(last))
-                 && !monthsAndDays.contains(last.hash)) {
+            && !(cue?.strong == true && monthNames.contains(first.hash)
+                 && (count == 1 || (!isWord(last) || isSurname(last)) && !monthsAndDays.contains(last.hash))) {
             return Verdict(rejected: "a month or a day")
         }
         // `the nurse was Irish`, `an Irish nurse`, `my carer is Christian`: a word that describes a
@@ -774,7 +773,7 @@ final class PersonNameDetector: Sendable {
         if firstListed && !firstWord {
             return Verdict(accepted: "first name in the gazetteer" + (count > 1 ? " with a surname" : ""))
         }
-        if personsQuality, !lowerCaseText, !isWord(first) || isFirst(first), !roleWords.contains(first.hash) {
+        if personsQuality, !lowerCaseText, !firstWord || firstListed, !roleWords.contains(first.hash) {
             return Verdict(accepted: "possessive before what only a person has")
         }
         // `Tom's exercises worked`, `Grace's manner`: a listed first name that is also a word
