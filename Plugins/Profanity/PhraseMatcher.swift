@@ -97,14 +97,12 @@ struct PhraseMatcher: Sendable {
             for (offset, letter) in word.enumerated() where Self.lower(chars[position + offset]) != letter {
                 guard position + offset > start else { return nil }
                 let byte = chars[position + offset]
-                if number > 0, offset > 0, byte == 0x2A || byte == 0x23 || byte == 0x25 {
+                if number > 0, offset > 0, TokenScanner.isMask(byte) {
                     masks += 1
                     guard masks * 2 <= word.count else { return nil }
                 } else {
                     // 1, ! and | are l as well as i (`go to he11`); v and 4 are u (`get st4ffed`).
-                    let isL = letter == 0x6C && (byte == 0x31 || byte == 0x21 || byte == 0x7C)
-                    let isU = letter == 0x75 && (byte == 0x34 || byte | 0x20 == 0x76)
-                    guard TokenScanner.letter(of: byte) == letter || isL || isU else { return nil }
+                    guard TokenScanner.letter(of: byte) == letter || TokenScanner.otherLetter(of: byte) == letter else { return nil }
                 }
             }
             position += word.count

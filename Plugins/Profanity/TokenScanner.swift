@@ -77,6 +77,21 @@ struct TokenScanner {
     @inline(__always)
     static func letter(of byte: UInt8) -> UInt8 { UInt8(truncatingIfNeeded: table[Int(byte)]) }
 
+    /// The letter `byte` may stand for besides `letter(of:)`: `u` for v and 4 (fvck, F4ck), `l`
+    /// for 1, ! and | (bo11ocks, bol!ocks); 0 for none.
+    @inline(__always)
+    static func otherLetter(of byte: UInt8) -> UInt8 {
+        switch byte {
+        case UInt8(ascii: "v"), UInt8(ascii: "V"), UInt8(ascii: "4"): UInt8(ascii: "u")
+        case UInt8(ascii: "1"), UInt8(ascii: "!"), UInt8(ascii: "|"): UInt8(ascii: "l")
+        default: 0
+        }
+    }
+
+    /// Whether `byte` masks a letter: `*`, `#` or `%`.
+    @inline(__always)
+    static func isMask(_ byte: UInt8) -> Bool { UInt8(truncatingIfNeeded: table[Int(byte)] >> 8) == maskClass }
+
     /// The symbols that stand for a letter at a word's edge too (`+w4t`, `spa<`, `sh!+`), where
     /// other symbols are punctuation.
     @inline(__always)
@@ -320,12 +335,13 @@ struct TokenScanner {
         private func maskSeparated(_ positions: Range<Int>, whole: Range<Int>) -> Range<Int>? {
             if positions.lowerBound > whole.lowerBound, TokenScanner.isEdgeLetter(chars[whole.lowerBound]) {
                 let spelt = whole.lowerBound..<positions.upperBound
-                if spelt.count >= 5, spelt.count % 2 == 1, isMaskSeparated(spelt) { return spelt }
+                if isMaskSeparated(spelt) { return spelt }
             }
-            return positions.count >= 5 && positions.count % 2 == 1 && isMaskSeparated(positions) ? positions : nil
+            return isMaskSeparated(positions) ? positions : nil
         }
 
         private func isMaskSeparated(_ positions: Range<Int>) -> Bool {
+            guard positions.count >= 5, positions.count % 2 == 1 else { return false }
             for (offset, position) in positions.enumerated() {
                 let isMask = kind(position) == TokenScanner.maskClass
                 if isMask != (offset % 2 == 1) { return false }
@@ -487,10 +503,10 @@ struct TokenScanner {
                     let kind = UInt8(truncatingIfNeeded: table[Int(byte)] >> 8)
                     if kind == TokenScanner.separator || (kind == TokenScanner.maskClass && decoded[index] != TokenScanner.mask) { continue }
                     // Each pass from the plain reading (`table`), not the last pass's.
-                    if byte == UInt8(ascii: "v") || byte == UInt8(ascii: "V") || byte == UInt8(ascii: "4") {
-                        decoded[index] = toU ? UInt8(ascii: "u") : UInt8(truncatingIfNeeded: table[Int(byte)])
-                    } else if byte == UInt8(ascii: "1") || byte == UInt8(ascii: "!") || byte == UInt8(ascii: "|") {
-                        decoded[index] = toL ? UInt8(ascii: "l") : UInt8(truncatingIfNeeded: table[Int(byte)])
+                    let other = TokenScanner.otherLetter(of: byte)
+                    if other != 0 {
+                        let reads = other == UInt8(ascii: "u") ? toU : toL
+                        decoded[index] = reads ? other : UInt8(truncatingIfNeeded: table[Int(byte)])
                     }
                     index += 1
                 }
@@ -534,9 +550,10 @@ struct TokenScanner {
                     continue
                 }
                 guard length < TokenScanner.longestWord else { return nil }
-                if letter == UInt8(ascii: "v") || chars[position] == UInt8(ascii: "4") { mayReadAsU = true }
-                if chars[position] == UInt8(ascii: "1") || chars[position] == UInt8(ascii: "!") || chars[position] == UInt8(ascii: "|") {
-                    mayReadAsL = true
+                switch TokenScanner.otherLetter(of: chars[position]) {
+                case UInt8(ascii: "u"): mayReadAsU = true
+                case UInt8(ascii: "l"): mayReadAsL = true
+                default: break
                 }
                 decoded[length] = letter
                 length += 1
