@@ -8,7 +8,7 @@ import Testing
 /// the limit, and the timer ends with the operation.
 @Suite("Deadlines on shared-store calls")
 struct DeadlineTests {
-    @Test("a thousand quick operations leave no timer behind (each slept out its whole limit before)")
+    @Test("a thousand quick operations leave nothing watched behind (each once slept out its whole limit)")
     func timersEndWithTheirOperation() async throws {
         try await withThrowingTaskGroup(of: Int.self) { group in
             for index in 0..<1_000 { group.addTask { try await Deadline.run(.seconds(600)) { index } } }
@@ -16,13 +16,9 @@ struct DeadlineTests {
             for try await value in group { sum += value }
             #expect(sum == 999 * 1_000 / 2)
         }
-        // Other suites' calls may hold a few timers at any moment; a thousand left sleeping is the
-        // bug. A cancelled timer still needs a free thread to end, and other suites keep the
-        // threads busy for a while (the wait is generous; a leaked timer sleeps for 600 s).
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: .seconds(120))
-        while Deadline.pendingTimers.load(ordering: .relaxed) >= 100, clock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        #expect(Deadline.pendingTimers.load(ordering: .relaxed) < 100)
+        // An operation leaves the watch as it ends; other suites' calls may be watched at any
+        // moment, but a thousand left behind is the bug (each would be watched for 600 s).
+        #expect(Deadline.watched < 100)
     }
 
     @Test("an operation past its limit: the caller is told the store is unavailable, and the operation is cancelled")
@@ -44,6 +40,29 @@ struct DeadlineTests {
         let deadline = clock.now.advanced(by: .seconds(120))
         while !cancelled.withLock({ $0 }), clock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(cancelled.withLock { $0 }, "the operation was not cancelled at the limit")
+    }
+
+    @Test("the watch calls an operation past due once, within a tick or two, and never one removed in time")
+    func watch() async throws {
+        let watch = DeadlineWatch(tick: .milliseconds(20))
+        let expired = Mutex<[String]>([])
+        let clock = ContinuousClock()
+        let start = clock.now
+        _ = watch.add(due: start.advanced(by: .milliseconds(60))) { expired.withLock { $0.append("late") } }
+        let ended = watch.add(due: start.advanced(by: .milliseconds(60))) { expired.withLock { $0.append("ended") } }
+        watch.remove(ended)
+        #expect(watch.count == 1)
+        while expired.withLock({ $0.isEmpty }), clock.now < start.advanced(by: .seconds(30)) { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(clock.now - start >= .milliseconds(60))
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(expired.withLock { $0 } == ["late"])
+        #expect(watch.count == 0)
+
+        // Nothing watched, the watch stopped looking; the next operation starts it again.
+        let again = clock.now
+        _ = watch.add(due: again.advanced(by: .milliseconds(40))) { expired.withLock { $0.append("again") } }
+        while expired.withLock({ $0.count < 2 }), clock.now < again.advanced(by: .seconds(30)) { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(expired.withLock { $0 } == ["late", "again"])
     }
 
     @Test("an operation's own error reaches the caller")
