@@ -45,7 +45,7 @@ final class PersonNameDetector: Sendable {
         "services", "pharmacy", "group", "partnership", "nhs", "ltd", "limited", "plc", "lodge", "hall", "suite", "department",
         "dept", "theatre", "block", "estate", "shopping", "retail", "airport", "harbour", "quay", "county", "council", "village",
         "town", "city", "valley", "heights", "green", "fields", "hill", "end", "cross", "gate", "bank", "sports", "leisure",
-        "stadium", "arena", "museum", "gallery", "hotel", "inn", "arms", "cafe", "café", "restaurant", "bar", "pub", "fc",
+        "stadium", "arena", "museum", "royal", "gallery", "hotel", "inn", "arms", "cafe", "café", "restaurant", "bar", "pub", "fc",
         "united", "rovers", "wanderers", "athletic", "rangers", "pool", "wood", "woods", "forest", "moor", "heath", "common",
         // Departments named after a brand or a place: Specsavers Audiology, Leeds Podiatry.
         "audiology", "physiotherapy", "radiography", "radiology", "podiatry", "orthotics", "orthoptics", "dietetics",
@@ -100,6 +100,8 @@ final class PersonNameDetector: Sendable {
         ["girlfriend"], ["niece"], ["nephew"], ["colleague"], ["worker"], ["assistant"], ["technician"], ["practitioner"], ["specialist"], ["prescriber"], ["porter"], ["hca"],
         ["ask", "for"], ["asked", "for"], ["see"], ["saw"], ["seen", "by"], ["treated", "by"], ["with"], ["and"],
         ["by"], ["mr"], ["mrs"], ["ms"], ["miss"], ["mx"], ["dr"], ["prof"],
+        // A nickname: `we all called him Big Dave`, `known as Little Mo`.
+        ["called", "him"], ["called", "her"], ["call", "him"], ["call", "her"], ["nicknamed"], ["known", "as"],
     ]
     /// Cues after a name that point to a person whatever the word: a role, a person's verb.
     private static let strongCuesAfter: [[String]] = [
@@ -115,7 +117,7 @@ final class PersonNameDetector: Sendable {
         // A role in apposition with a word before it: `Heather the speech therapist`.
         ["the", "*", "therapist"], ["the", "*", "physio"], ["the", "*", "nurse"], ["the", "*", "assistant"],
         ["the", "*", "worker"], ["the", "*", "manager"], ["the", "student", "*"],
-    ]
+    ] + praise
     /// What only a person does to the writer, after a name a place has too (`Chelsea never gave
     /// up on me`, `Stanley was amazing with my dad`), where `Chelsea was lovely` may be the place.
     private static let personCuesAfter: [[String]] = [
@@ -124,6 +126,12 @@ final class PersonNameDetector: Sendable {
         ["reassured"], ["explained"], ["told", "me"], ["told", "us"], ["rang", "me"], ["phoned", "me"], ["did", "my"],
         ["was", "amazing", "with"], ["was", "brilliant", "with"], ["was", "great", "with"], ["was", "so", "good", "with"],
         ["was", "so", "kind"], ["was", "very", "kind"],
+    ] + praise
+    /// Praise only a person gets: `Ebony is a legend`, `Chelsea was an angel`.
+    private static let praise: [[String]] = [
+        ["is", "a", "legend"], ["was", "a", "legend"], ["is", "a", "star"], ["was", "a", "star"], ["is", "an", "angel"],
+        ["was", "an", "angel"], ["is", "a", "gem"], ["is", "a", "diamond"], ["is", "a", "hero"], ["was", "a", "hero"],
+        ["is", "a", "godsend"], ["was", "a", "godsend"], ["is", "an", "asset"],
     ]
     /// A member of a team, `Nomr in the podiatry team` (`*` is any lower-case word): a strong cue,
     /// and a role after a listed name (`Devon from the falls team`).
@@ -557,7 +565,8 @@ final class PersonNameDetector: Sendable {
                 }
                 // A run led by an English word that starts the sentence leaves the rest to be
                 // judged on its own: `Tell Jean-Luc thank you`, `Ask Kehinde`.
-                if run.count > 1, token.sentenceStart, isWord(token), !isFirst(token) {
+                // So does one led by an English word inside a sentence, a nickname's (`Big Dave`).
+                if run.count > 1, isWord(token), !isFirst(token) {
                     index += 1
                     continue
                 }
@@ -577,6 +586,19 @@ final class PersonNameDetector: Sendable {
         var at = index
         if at >= 4, tokens[at - 1].hash == andHash, tokens[at - 3].hash == betweenHash { at -= 2 }
         return at >= 2 && tokens[at - 1].hash == betweenHash && Self.handedOn.contains(tokens[at - 2].hash)
+    }
+
+    /// Whether `and`, one to three capitalised words and an organisation or place word start at
+    /// `index`: the name before is part of that name (`Victoria and Albert Museum`). Not a place
+    /// word people have as a surname (`Sarah and Tom Ward`).
+    private func namesOrganisationAfterAnd(_ tokens: [NameToken], at index: Int) -> Bool {
+        guard tokens[index].hash == andHash, tokens[index].joinedToPrevious else { return false }
+        var at = index + 1
+        while at < tokens.count, at - index <= 3, tokens[at].joinedToPrevious, tokens[at].capitalised, !followers.contains(tokens[at].hash) {
+            at += 1
+        }
+        return at > index + 1 && at < tokens.count && tokens[at].joinedToPrevious && followers.contains(tokens[at].hash)
+            && !surnameFollowers.contains(tokens[at].hash)
     }
 
     /// Whether `and Co`, `and Sons` (a firm's name) starts at `index`.
@@ -698,6 +720,9 @@ final class PersonNameDetector: Sendable {
             && !Self.hospitalEponyms.contains(first.hash)
         if let next, next.joinedToPrevious, followers.contains(next.hash), !possessesNext, !personsQuality {
             return Verdict(rejected: "an organisation or place word follows")
+        }
+        if next?.hash == andHash, namesOrganisationAfterAnd(tokens, at: run.upperBound) {
+            return Verdict(rejected: "joined by 'and' to an organisation's or place's name")
         }
         if first.possessive, count == 1, eponyms.contains(first.hash), !personsQuality {
             return Verdict(rejected: "an eponym (a condition or a place named after someone)")

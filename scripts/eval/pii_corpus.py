@@ -485,6 +485,8 @@ MIDDLES = [
     "It cost me £{price} to go private in the end.",
     "We saw the podiatrist at {hospital} about my {relation}'s diabetic foot.",
     "I had to wait from {month} until {month2} for a scan.",
+    "We made a day of it at the Victoria and Albert Museum afterwards.",
+    "The old infirmary is now called {place} Royal and the physio gym moved there.",
     "There were {n} of us in the waiting room at {time}.",
 ]
 CLOSINGS = ["Thank you for listening.", "Please make it easier to get appointments.", "Hope this helps.",
@@ -561,7 +563,9 @@ def add_name_sentence(b, r):
                      "role-full", "role-first", "called", "title", "first-subject", "full-subject",
                      "first-and-first", "spoke-to", "name-is", "shout-out", "full-bracket-role", "first-on-reception",
                      # Added 2026-12-04, late night, from hand-written sets.
-                     "possessive", "surnames-between"])
+                     "possessive", "surnames-between",
+                     # Added 2026-12-04, stop 34, from hand-written sets.
+                     "praise", "nickname"])
     P = lambda v, f="": b.pii("PERSON_NAME", v, f"{form}:{community}{f}")
     if form == "complained":
         b.add(r.choice(["I complained to ", "I made a complaint to ", "I wrote to "])); P(name); b.add(" but heard nothing back.")
@@ -607,6 +611,12 @@ def add_name_sentence(b, r):
         _, other, _ = pick_person(r)
         b.add(r.choice(["We were passed between ", "I was sent back and forth between "])); P(surname); b.add(" and "); P(other)
         b.add(" for weeks.")
+    elif form == "praise":
+        b.add(r.choice(["Can I just say ", "Honestly, ", "", "And "])); P(first)
+        b.add(r.choice([" is a legend.", " was an angel.", " is a star!", " is an asset to the team.", " was a godsend."]))
+    elif form == "nickname":
+        b.add(r.choice(["We all called him Big ", "The porter, Little ", "Everyone knows Big "])); P(first)
+        b.add(r.choice([", and he was kind to my mum.", ", made us laugh all the way.", " on the ward."]))
     else:
         P(first); b.add(" on reception always has a smile.")
 
@@ -678,9 +688,11 @@ def add_identifier(b, r, first, surname):
         if r.random() < 0.2:
             value = f"Flat {r.randint(1, 30)}{r.choice(['', '', 'b'])}, {value}"
         elif r.random() < 0.15:
-            # A home with a name instead of a number (2026-12-04, late night).
-            value = (f"{r.choice(['Rose', 'Ivy', 'Holly', 'Willow', 'Apple Tree', 'Old Mill', 'Meadow View', 'Primrose'])} "
-                     f"{r.choice(['Cottage', 'Farm', 'Barn', 'Bungalow'])}, {name} {r.choice(['Lane', 'Road', 'Street'])}")
+            # A home with a name instead of a number (2026-12-04, late night; a rectory's, stop 34).
+            home = r.choice([f"{r.choice(['Rose', 'Ivy', 'Holly', 'Willow', 'Apple Tree', 'Old Mill', 'Meadow View', 'Primrose'])} "
+                             f"{r.choice(['Cottage', 'Farm', 'Barn', 'Bungalow'])}",
+                             f"The {r.choice(['Old ', ''])}{r.choice(['Rectory', 'Vicarage', 'Granary', 'Forge', 'Stables', 'Manse'])}"])
+            value = f"{home}, {name} {r.choice(['Lane', 'Road', 'Street'])}"
         b.add(r.choice(["I live at ", "My address is ", "Please send it to ", "address: ", "we moved to ", "They wrote to ",
                         "the letter was sent to "]))
         b.pii("STREET_ADDRESS", value, "street-any-suffix"); b.add(r.choice([".", ", near the clinic.", " if you want to write."]))
