@@ -1,7 +1,8 @@
 /// Finds the rules' phrases — insults and oaths of two or more words, each of them plain or
 /// innocent alone (`useless cow`, `go f yourself`) — in a text's matching form (look-alikes
 /// folded; ASCII text is its own matching form, so case is folded here). Words match whole, in
-/// any case, leetspeak after their first letter (`stupid c0w`, `go to he11`, `get st4ffed`),
+/// any case, leetspeak after their first letter (`stupid c0w`, `go to he11`, `get st4ffed`,
+/// `d!cking me around`),
 /// masks (* # %) in a later word's letters after its first (`go to h*ll`), split by one to three
 /// spaces, full stops, hyphens, underscores or apostrophes (`f. off`, `f - you`, `f'ing`).
 struct PhraseMatcher: Sendable {
@@ -54,10 +55,20 @@ struct PhraseMatcher: Sendable {
                 index += 1
                 continue
             }
+            // The word's letters, leetspeak after the first read as letters (`d!cking`, `scr3w`):
+            // a digit as its letter, a symbol too where a letter or digit comes after it.
             var hash = Self.mix(Self.seed, byte)
             var end = index + 1
-            while end < count, Self.isWordByte(chars[end]) {
-                hash = Self.mix(hash, Self.lower(chars[end]))
+            while end < count {
+                let next = chars[end]
+                let letter = TokenScanner.letter(of: next)
+                if Self.isWordByte(next) {
+                    hash = Self.mix(hash, letter == 0 ? next : letter)
+                } else if letter != 0, end + 1 < count, Self.isWordByte(chars[end + 1]) {
+                    hash = Self.mix(hash, letter)
+                } else {
+                    break
+                }
                 end += 1
             }
             defer { index = end }

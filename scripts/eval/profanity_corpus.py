@@ -58,6 +58,10 @@ CONTEXT_WORDS = {
           "f you and your waiting list", "they couldnt give a flying f about patients"],
     "hell": ["Tell them to go to hell.", "the managers can rot in hell"],
     "stuffed": ["they can get stuffed with their surveys"],
+    # Added stop 34, from a fifth hand-written set.
+    "screw": ["screw you and your 12 week wait", "Screw them, I'm going private."],
+    "dicking": ["stop dicking me around with appointments", "they have been dicking us about for months"],
+    "bolox": ["what a load of bolox that letter was"],
 }
 LEET = {"a": ["4", "@"], "e": ["3"], "i": ["1", "!"], "o": ["0"], "s": ["5", "$"], "t": ["7", "+"], "g": ["9"], "u": ["v", "4"],
         "b": ["8"], "c": ["(", "<"], "l": ["1", "!"]}
@@ -250,6 +254,12 @@ CLEAN = [
     "King Cnut's statue is near the hospital car park.",
     "The bleeding stopped after an hour and the nurse was calm.",
     "Parking went up 50% and the leaflet* (*see the back page) never said so.",
+    # Added stop 34, from a fifth hand-written set's clean lines.
+    "The nurse said I'd feel a small prick and then it was over.",
+    "You will feel a sharp prick, said the phlebotomist.",
+    "We stayed at the Cock Inn near the hospital the night before surgery.",
+    "The knob on the TENS machine was broken so I couldn't change the setting.",
+    "Turn the knob on the side to raise the bed.",
 ]
 
 
