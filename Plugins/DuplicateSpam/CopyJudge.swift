@@ -106,7 +106,7 @@ struct CopyJudge: Sendable {
                     guard before >= 0 || after < earlier.count, after - before - 1 <= end - index + 1, end - index <= 3 else { continue }
                     for sentence in index..<end {
                         if let other = ((before + 1)..<max(before + 1, after)).first(where: {
-                            paired[text.count + $0] == 0 && Self.isAligned(text[sentence], with: earlier[$0])
+                            paired[text.count + $0] == 0 && Self.isAligned(text[sentence], with: earlier[$0], opening: !sharesCommon)
                         }) {
                             pair(sentence, other, kind: 2)
                         }
@@ -237,10 +237,10 @@ struct CopyJudge: Sendable {
     }
 
     /// True when some sentence of `other` could be paired with `mark`: the same sentence, or
-    /// one with `leastAgreement` sketch bytes in common.
+    /// one with `leastAgreement` sketch bytes in common (one fewer when both open alike).
     @inline(__always)
     private static func mayPair(_ mark: SentenceMark, in other: UnsafeBufferPointer<SentenceMark>) -> Bool {
-        other.contains { $0.hash == mark.hash || mark.sketchAgreement($0) >= leastAgreement }
+        other.contains { $0.hash == mark.hash || mark.sketchAgreement($0) >= leastAgreement - (mark.opensLike($0) ? 1 : 0) }
     }
 
     /// True when the sentence at `index` may be paired as one rewritten in place: it lies
@@ -342,12 +342,17 @@ struct CopyJudge: Sendable {
     private static func countsInRemainder(_ kind: Int32) -> Bool { kind == 1 || kind == 4 }
 
     /// True when a sentence in the place of another, between the same paired sentences, is it
-    /// edited: lengths within a sixth (or four characters) and at least three sketch bytes equal.
+    /// edited: lengths within a sixth (or four characters) and at least three sketch bytes equal,
+    /// or two when both open with the same characters and `opening` allows it (a short sentence
+    /// with a word changed near its end, `Parents like us feel totally abandoned`, keeps few of
+    /// its shingles). Not under a passage other items share: answers under one preamble are
+    /// made of the same openings (`In my experience the ...`).
     @inline(__always)
-    static func isAligned(_ mark: SentenceMark, with other: SentenceMark) -> Bool {
+    static func isAligned(_ mark: SentenceMark, with other: SentenceMark, opening: Bool) -> Bool {
         let left = Int(mark.length)
         let right = Int(other.length)
-        return abs(left - right) <= max(4, max(left, right) / 6) && mark.sketchAgreement(other) >= leastAgreement
+        return abs(left - right) <= max(4, max(left, right) / 6)
+            && mark.sketchAgreement(other) >= leastAgreement - (opening && mark.opensLike(other) ? 1 : 0)
     }
 
     /// True when `cut`, the last sentence of `marks`, is `whole` cut off: it starts as `whole`

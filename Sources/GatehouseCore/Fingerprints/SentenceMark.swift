@@ -60,6 +60,12 @@ public struct SentenceMark: Sendable, Hashable {
         isOpenEnded && prefix != 0 && prefix == other.prefix && length < other.length
     }
 
+    /// True when both sentences open with the same `prefixLength` characters (neither shorter).
+    @inline(__always)
+    public func opensLike(_ other: SentenceMark) -> Bool {
+        prefix != 0 && prefix == other.prefix
+    }
+
     /// The marks as bytes, for storage: 16 bytes a sentence, little-endian (the opening in
     /// bytes 6 and 7, zero in marks stored before it was).
     public static func encode(_ marks: [SentenceMark]) -> [UInt8] {
