@@ -45,7 +45,7 @@ final class PersonNameDetector: Sendable {
         "services", "pharmacy", "group", "partnership", "nhs", "ltd", "limited", "plc", "lodge", "hall", "suite", "department",
         "dept", "theatre", "block", "estate", "shopping", "retail", "airport", "harbour", "quay", "county", "council", "village",
         "town", "city", "valley", "heights", "green", "fields", "hill", "end", "cross", "gate", "bank", "sports", "leisure",
-        "stadium", "arena", "museum", "royal", "gallery", "hotel", "inn", "arms", "cafe", "café", "restaurant", "bar", "pub", "fc",
+        "stadium", "arena", "museum", "royal", "fans", "supporters", "gallery", "hotel", "inn", "arms", "cafe", "café", "restaurant", "bar", "pub", "fc",
         "united", "rovers", "wanderers", "athletic", "rangers", "pool", "wood", "woods", "forest", "moor", "heath", "common",
         // Departments named after a brand or a place: Specsavers Audiology, Leeds Podiatry.
         "audiology", "physiotherapy", "radiography", "radiology", "podiatry", "orthotics", "orthoptics", "dietetics",
@@ -497,6 +497,11 @@ final class PersonNameDetector: Sendable {
                 } else if particles.contains(next.hash), end + 1 < tokens.count, tokens[end + 1].joinedToPrevious,
                           nameWord(tokens[end + 1], lowerCaseText: lowerCaseText) {
                     end += 2
+                } else if particles.contains(next.hash), end + 2 < tokens.count, particles.contains(tokens[end + 1].hash),
+                          tokens[end + 1].joinedToPrevious, tokens[end + 2].joinedToPrevious,
+                          nameWord(tokens[end + 2], lowerCaseText: lowerCaseText) {
+                    // Two particles: `van der Berg`, `de la Cruz`.
+                    end += 3
                 } else {
                     break
                 }
@@ -752,11 +757,12 @@ final class PersonNameDetector: Sendable {
         let roleAfter = count == 1 && firstListed && isRoleAfter(tokens, at: run.upperBound, listed: true)
         let actionAfter = count == 1 && firstListed && follows(personCueAfterHashes, tokens, at: run.upperBound)
         let personAfter = roleAfter || actionAfter && !lowerCaseText
-        if !signsOff && !(strongCue && count <= 2) && !namedAfterCue && !personAfter && !(personsQuality && firstListed) {
-            for lower in max(0, run.lowerBound - 2)...run.lowerBound {
-                for upper in run.upperBound...min(tokens.count, run.upperBound + 1) where upper - lower <= 4 {
-                    if notNames.contains(runHash(text, tokens, lower..<upper)) { return Verdict(rejected: "a listed place or organisation") }
-                }
+        // Evidence of a person passes over the list, but not an entry that holds the cue itself
+        // (`Dr Martens`, a brand: the title is part of its name).
+        let personEvidence = signsOff || strongCue && count <= 2 || namedAfterCue || personAfter || personsQuality && firstListed
+        for lower in max(0, run.lowerBound - 2)...run.lowerBound where !personEvidence || lower < run.lowerBound && !signsOff {
+            for upper in run.upperBound...min(tokens.count, run.upperBound + 1) where upper - lower <= 4 {
+                if notNames.contains(runHash(text, tokens, lower..<upper)) { return Verdict(rejected: "a listed place or organisation") }
             }
         }
         if count > 1 && !signsOff && !strongCue && notNames.contains(runHash(text, tokens, run.lowerBound..<run.lowerBound + 2)) {

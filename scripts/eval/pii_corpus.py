@@ -112,8 +112,11 @@ SURNAMES = {
     "chinese": """Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Zhu Hu Guo Lin Gao Luo Chan
         Wong Cheung Lau Leung Ng Yip Tsang Chow Kwok Lam Tang Fung""",
     "middle_eastern": """Haddad Hosseini Karimi Yilmaz Demir Kaya Öztürk Al-Sayed El-Amin Nasser
-        Rahimi Mansour Khalil Aziz Haidari Jafari Sabbagh""",
+        Rahimi Mansour Khalil Aziz Haidari Jafari Sabbagh bin_Abdullah""",
 }
+# Surnames with two particles (stop 34, from a hand-written set): British people of Dutch,
+# Portuguese and Spanish families.
+SURNAMES["english"] += " van_der_Berg van_den_Broek de_la_Cruz dos_Santos de_Souza da_Silva"
 FIRST = {k: v.split() for k, v in FIRST.items()}
 # Two-word surnames (Ó Súilleabháin, Mac Giolla Phádraig) are kept whole.
 SURNAMES = {k: [s.replace("_", " ") for s in v.replace("Ó Súilleabháin", "Ó_Súilleabháin").replace(
