@@ -65,6 +65,8 @@ final class PersonNameDetector: Sendable {
     private static let personQualities = WordSet([
         "manner", "attitude", "exercises", "advice", "kindness", "patience", "approach", "bedside", "explanation",
         "explanations", "humour", "smile", "sense", "voice", "hands", "way",
+        // A clinician's own: `Nimsha's clinic`, `Dekn's sessions` (a place's is St Mary's, Guy's).
+        "clinic", "clinics", "session", "sessions", "caseload", "patients",
     ])
     /// Eponyms that name a hospital without a saint's title before them (Guy's, Barts, the Christie).
     private static let hospitalEponyms = WordSet(["guy", "bart", "barts", "christie", "tommy", "addenbrooke"])

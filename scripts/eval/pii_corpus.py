@@ -187,11 +187,13 @@ def spaced_reference(r):
 
 
 def nhs_forms(r, s):
-    form = r.choice(["spaced", "spaced", "plain", "dashed"])
+    form = r.choice(["spaced", "spaced", "plain", "dashed", "dotted"])
     if form == "spaced":
         return f"{s[:3]} {s[3:6]} {s[6:]}", form
     if form == "dashed":
         return f"{s[:3]}-{s[3:6]}-{s[6:]}", form
+    if form == "dotted":  # stop 34, from a hand-written set
+        return f"{s[:3]}.{s[3:6]}.{s[6:]}", form
     return s, form
 
 
@@ -371,7 +373,7 @@ def date_of_birth(r):
     year = r.randint(1925, 2022)
     month = r.randint(1, 12)
     day = r.randint(1, 28)
-    form = r.choice(["slash", "dot", "iso", "long", "long-of", "us", "short-year"])
+    form = r.choice(["slash", "dot", "iso", "long", "long-of", "us", "short-year", "apostrophe-year"])
     if form == "slash":
         return f"{day:02d}/{month:02d}/{year}", form
     if form == "dot":
@@ -385,6 +387,10 @@ def date_of_birth(r):
         return f"{day} {MONTHS[month - 1]} {year}", form
     if form == "us":
         return f"{MONTHS[month - 1]} {day}, {year}", form
+    if form == "apostrophe-year":  # 12th April '61 (stop 34)
+        suffix = "th" if 11 <= day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+        mark = r.choice(["'", "’"])
+        return f"{day}{suffix} {MONTHS[month - 1]} {mark}{year % 100:02d}", form
     return f"{day:02d}/{month:02d}/{year % 100:02d}", form
 
 
@@ -618,7 +624,8 @@ def add_name_sentence(b, r):
         b.add(r.choice(["Can I just say ", "Honestly, ", "", "And "])); P(first)
         b.add(r.choice([" is a legend.", " was an angel.", " is a star!", " is an asset to the team.", " was a godsend."]))
     elif form == "nickname":
-        b.add(r.choice(["We all called him Big ", "The porter, Little ", "Everyone knows Big "])); P(first)
+        # Nicknames are made from everyday names: Big Dave, Little Jimmy.
+        b.add(r.choice(["We all called him Big ", "The porter, Little ", "Everyone knows Big "])); P(r.choice(FIRST["english"]))
         b.add(r.choice([", and he was kind to my mum.", ", made us laugh all the way.", " on the ward."]))
     else:
         P(first); b.add(" on reception always has a smile.")
@@ -643,10 +650,11 @@ def add_signoff(b, r):
 
 def add_identifier(b, r, first, surname):
     kind = r.choices(["nhs", "nino", "trn", "mobile", "landline", "postcode", "card", "iban", "ip", "dob",
-                      "licence", "passport", "email", "ownphone", "street"],
-                     weights=[12, 9, 3, 12, 8, 10, 4, 3, 4, 8, 5, 4, 10, 3, 6])[0]
+                      "licence", "passport", "email", "ownphone", "street", "abroad"],
+                     weights=[12, 9, 3, 12, 8, 10, 4, 3, 4, 8, 5, 4, 10, 3, 6, 3])[0]
     if kind == "nhs":
-        lead = r.choice(["My NHS number is ", "NHS no. ", "nhs number: ", "(NHS ", "my number is ", "Ref: ", "patient 2 "])
+        lead = r.choice(["My NHS number is ", "NHS no. ", "nhs number: ", "(NHS ", "my number is ", "Ref: ", "patient 2 ",
+                         "NHS#", "Patient ID (NHS): "])
         # Written from memory after the words that say what it is: one in six has a wrong digit.
         mistyped = "NHS" in lead.upper() and r.random() < 1 / 6
         value, form = nhs_forms(r, nhs_number(r, valid=not mistyped))
@@ -678,6 +686,14 @@ def add_identifier(b, r, first, surname):
                                 (f"028 {d(4)} {d(3)}", "own-short")])
         b.add(r.choice(["Call me on ", "my number is ", "ring me on ", "text me on ", "My mobile: "]))
         b.pii("UK_PHONE", value, form); b.add(r.choice([".", " if you need me.", " any time."]))
+    elif kind == "abroad":
+        # A number outside the UK with its country code (stop 34, from a hand-written set).
+        d = lambda n: "".join(str(r.randint(0, 9)) for _ in range(n))
+        value, form = r.choice([(f"+353 8{r.randint(3, 9)} {d(3)} {d(4)}", "ie-mobile"), (f"+1 ({d(3)}) {d(3)}-{d(4)}", "nanp"),
+                                (f"+33 {r.randint(6, 7)} {d(2)} {d(2)} {d(2)} {d(2)}", "fr-mobile"), (f"+91 {d(5)} {d(5)}", "in-mobile"),
+                                (f"+48 {d(3)} {d(3)} {d(3)}", "pl-mobile")])
+        b.add(r.choice(["My sister abroad is on ", "Irish mobile ", "call my son in the States on ", "whatsapp ", "my number is "]))
+        b.pii("PHONE_NUMBER", value, form); b.add(r.choice([".", " if easier.", " (evenings)."]))
     elif kind == "street":
         # A house number and street whatever the street's last word, after the words that say
         # it is an address.
