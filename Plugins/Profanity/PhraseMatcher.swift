@@ -3,7 +3,8 @@
 /// folded; ASCII text is its own matching form, so case is folded here). Words match whole, in
 /// any case, leetspeak after their first letter (`stupid c0w`, `go to he11`, `get st4ffed`,
 /// `d!cking me around`),
-/// masks (* # %) in a later word's letters after its first (`go to h*ll`), split by one to three
+/// masks (* # %) in a word's letters after its first, up to half of them (`go to h*ll`,
+/// `tit##ng about`), split by one to three
 /// spaces, full stops, hyphens, underscores or apostrophes (`f. off`, `f - you`, `f'ing`).
 struct PhraseMatcher: Sendable {
     struct Phrase: Sendable {
@@ -57,15 +58,25 @@ struct PhraseMatcher: Sendable {
             }
             // The word's letters, leetspeak after the first read as letters (`d!cking`, `scr3w`):
             // a digit as its letter, a symbol too where a letter or digit comes after it.
+            // A mask inside it (`tit##ng about`) leaves the hash unknown: the word is then tried
+            // against every phrase with its first letter and length.
             var hash = Self.mix(Self.seed, byte)
+            var masked = false
             var end = index + 1
             while end < count {
                 let next = chars[end]
+                if next &- 0x61 < 26 {  // a lower-case letter, most bytes: nothing to look up
+                    hash = Self.mix(hash, next)
+                    end += 1
+                    continue
+                }
                 let letter = TokenScanner.letter(of: next)
                 if Self.isWordByte(next) {
                     hash = Self.mix(hash, letter == 0 ? next : letter)
-                } else if letter != 0, end + 1 < count, Self.isWordByte(chars[end + 1]) {
+                } else if letter != 0 || TokenScanner.isMask(next), end + 1 < count,
+                          Self.isWordByte(chars[end + 1]) || TokenScanner.isMask(chars[end + 1]) {
                     hash = Self.mix(hash, letter)
+                    masked = masked || letter == 0
                 } else {
                     break
                 }
@@ -73,8 +84,8 @@ struct PhraseMatcher: Sendable {
             }
             defer { index = end }
             if index > 0, Self.isWordByte(chars[index - 1]) { continue }
-            guard openingBits & (1 << (hash & 63)) != 0, openings.contains(hash) else { continue }
-            for phrase in byFirstLetter[Int(byte &- 0x61)] {
+            guard masked || openingBits & (1 << (hash & 63)) != 0 && openings.contains(hash) else { continue }
+            for phrase in byFirstLetter[Int(byte &- 0x61)] where !masked || phrase.words[0].count == end - index {
                 if let phraseEnd = match(phrase.words, in: chars, at: index) {
                     found(index..<phraseEnd, phrase.rule)
                     end = phraseEnd
@@ -103,12 +114,13 @@ struct PhraseMatcher: Sendable {
             }
             guard position + word.count <= chars.count else { return nil }
             // Past the first letter, leetspeak reads as letters (`useless c0w`, `rude <ow`), and
-            // past the first word's, a mask as any letter, for up to half of a word (`go to h*ll`).
+            // past a word's first letter a mask as any letter, for up to half of the word (`go to
+            // h*ll`, `b##ls up`).
             var masks = 0
             for (offset, letter) in word.enumerated() where Self.lower(chars[position + offset]) != letter {
                 guard position + offset > start else { return nil }
                 let byte = chars[position + offset]
-                if number > 0, offset > 0, TokenScanner.isMask(byte) {
+                if offset > 0, TokenScanner.isMask(byte) {
                     masks += 1
                     guard masks * 2 <= word.count else { return nil }
                 } else {

@@ -35,7 +35,9 @@ import unicodedata
 MILD = ["arse", "crap", "bugger", "pillock", "prat", "git", "bollocks", "piss", "pissed", "sod", "bastard", "turd",
         "dumbass", "numpty", "douche", "skank", "slapper", "tosspot", "arsewipe",
         # Added 2026-12-04, late night, from a second hand-written set.
-        "pisstake", "scumbag", "frickin", "effing", "chuffing"]
+        "pisstake", "scumbag", "frickin", "effing", "chuffing",
+        # Added stop 34, from a seventh hand-written set (British slang).
+        "poxy", "twonk", "bastarding", "bollocksed"]
 STRONG = ["fuck", "fucking", "shit", "shite", "cunt", "twat", "wanker", "bellend", "tosser", "knobhead", "dickhead",
           "arsehole", "bullshit", "motherfucker", "fuckwit", "shithead", "bitch", "prick", "fookin", "cocksucker", "dickface",
           "cnut"]
@@ -62,6 +64,9 @@ CONTEXT_WORDS = {
     "screw": ["screw you and your 12 week wait", "Screw them, I'm going private."],
     "dicking": ["stop dicking me around with appointments", "they have been dicking us about for months"],
     "bolox": ["what a load of bolox that letter was"],
+    "balls": ["they made a right balls-up of my referral", "the manager made a balls up of it"],
+    "naff": ["naff off with your surveys"],
+    "titting": ["stop titting about and book me in"],
 }
 LEET = {"a": ["4", "@"], "e": ["3"], "i": ["1", "!"], "o": ["0"], "s": ["5", "$"], "t": ["7", "+"], "g": ["9"], "u": ["v", "4"],
         "b": ["8"], "c": ["(", "<"], "l": ["1", "!"]}
