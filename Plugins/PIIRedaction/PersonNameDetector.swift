@@ -72,6 +72,8 @@ final class PersonNameDetector: Sendable {
     private static let hospitalEponyms = WordSet(["guy", "bart", "barts", "christie", "tommy", "addenbrooke"])
     /// Words before `between` that hand a patient on: `passed between`, `back and forth between`.
     private static let handedOn = WordSet(["passed", "forth", "bounced", "shunted", "shuttled", "ping-ponged"])
+    /// What a surname between `the` and it names: `the Okoro family`.
+    private static let familyWords = WordSet(["family", "families", "household", "twins", "kids", "children", "clan"])
     /// A firm's name after `and`: `Hobbs and Co`.
     private static let firmWords = WordSet(["co", "sons", "partners", "daughters", "company"])
     /// Seasons, which people are named after too: `Summer's end` is the season's.
@@ -441,8 +443,13 @@ final class PersonNameDetector: Sendable {
             let lowerAfterCue = !lowerCaseText && !token.capitalised && cueBefore(text, tokens, at: index)?.strong == true
                 && isLowerCaseName(token)
             // An initial with its full stop before a capitalised word: `Regards, T. O'Sullivan`.
-            let initialLed = token.initial && text[token.range.upperBound - 1] == 0x2E && index + 1 < tokens.count
-                && tokens[index + 1].joinedToPrevious && tokens[index + 1].capitalised && !tokens[index + 1].initial
+            // Two initials may lead it: `Yours sincerely, R. J. Pemberton`.
+            let secondInitial = index + 2 < tokens.count && tokens[index + 1].initial && tokens[index + 1].joinedToPrevious
+                && text[tokens[index + 1].range.upperBound - 1] == 0x2E
+            let named = index + (secondInitial ? 2 : 1)
+            // Not the E of `A&E.`
+            let initialLed = token.initial && text[token.range.upperBound - 1] == 0x2E && token.punctuationBefore != 0x26 && named < tokens.count
+                && tokens[named].joinedToPrevious && tokens[named].capitalised && !tokens[named].initial
                 && !followsDigit(text, token.range.lowerBound)
             // A listed first name that is also a place or organisation word (Wing, as a hospital's)
             // before a listed surname that is no word: `Thanks, Wing Huang`.
@@ -528,9 +535,10 @@ final class PersonNameDetector: Sendable {
                     found(Candidate(range: tokens[run.lowerBound - 2].range, explanation: "joined by 'and' to a name"))
                 }
                 // "Tom, Amara and Lewis": a listed first name that is also a word, listed before a
-                // name with a comma (a name in a list of names), also as a list's first after a
-                // colon (`physios: Tom, Amara and someone else`).
-                if run.lowerBound >= 1, tokens[run.lowerBound].punctuationBefore == UInt8(ascii: ","),
+                // name with a comma or a slash (a name in a list of names), also as a list's first
+                // after a colon (`physios: Tom, Amara and someone else`, `team: Holly / Nathan`).
+                if run.lowerBound >= 1,
+                   tokens[run.lowerBound].punctuationBefore == UInt8(ascii: ",") || tokens[run.lowerBound].punctuationBefore == UInt8(ascii: "/"),
                    isFirst(tokens[run.lowerBound]) {
                     let previous = tokens[run.lowerBound - 1]
                     if previous.capitalised, !previous.initial, !previous.sentenceStart || previous.punctuationBefore == UInt8(ascii: ":"),
@@ -734,6 +742,11 @@ final class PersonNameDetector: Sendable {
         if first.possessive, count == 1, eponyms.contains(first.hash), !personsQuality {
             return Verdict(rejected: "an eponym (a condition or a place named after someone)")
         }
+        // `With thanks, the Okoro family`: a surname between `the` and `family`.
+        if count <= 2, let previous, previous.hash == theHash, let next, next.joinedToPrevious, Self.familyWords.contains(next.hash),
+           !first.possessive, !firstWord || isSurname(first), !notNames.contains(first.hash) {
+            return Verdict(accepted: "a surname between 'the' and '\(word(text, next))'")
+        }
         if let previous, first.joinedToPrevious || first.punctuationBefore == nil, blockBefore.contains(previous.hash) {
             return Verdict(rejected: explain ? "'\(word(text, previous))' before it makes it a place or an organisation" : "")
         }
@@ -748,7 +761,10 @@ final class PersonNameDetector: Sendable {
         // or two either side (Marks and Spencer, milton keynes).
         let cue = cueBefore(text, tokens, at: run.lowerBound)
         let strongCue = cue.map { $0.strong && !lowerCaseText } ?? false
-        let atEnd = isAtEnd(text, after: last)
+        // A name line with the writer's town on a line under it ends the text too (`Vovs
+        // Woldby\nLincoln`).
+        let atEnd = isAtEnd(text, after: last) || next.map { $0.lineStart && run.upperBound == tokens.count - 1
+            && notNames.contains($0.hash) && isAtEnd(text, after: $0) } == true
         let cueOpensLine = cue.map { tokens[run.lowerBound - $0.count].lineStart } ?? false
         let signsOff = atEnd && (first.lineStart || cueOpensLine)
         // `my name is jordan`: in a lower-case message a listed first name right after a strong
@@ -761,8 +777,13 @@ final class PersonNameDetector: Sendable {
         let personAfter = roleAfter || actionAfter && !lowerCaseText
         // Evidence of a person passes over the list, but not an entry that holds the cue itself
         // (`Dr Martens`, a brand: the title is part of its name).
-        let personEvidence = signsOff || strongCue && count <= 2 || namedAfterCue || personAfter || personsQuality && firstListed
-        for lower in max(0, run.lowerBound - 2)...run.lowerBound where !personEvidence || lower < run.lowerBound && !signsOff {
+        // `Zara Mahmood\nBradford`: a word alone on the line after a name is where they live as
+        // often as who they are.
+        let afterNameLine = count == 1 && first.lineStart
+            && previous.map { ($0.capitalised || lowerCaseText) && !cueLastWords.contains($0.hash) } == true
+        let personEvidence = signsOff && !afterNameLine || strongCue && count <= 2 || namedAfterCue || personAfter
+            || personsQuality && firstListed
+        for lower in max(0, run.lowerBound - 2)...run.lowerBound where !personEvidence || lower < run.lowerBound && !(signsOff && !afterNameLine) {
             for upper in run.upperBound...min(tokens.count, run.upperBound + 1) where upper - lower <= 4 {
                 if notNames.contains(runHash(text, tokens, lower..<upper)) { return Verdict(rejected: "a listed place or organisation") }
             }
@@ -856,6 +877,12 @@ final class PersonNameDetector: Sendable {
            !isFirmAfter(tokens, at: run.upperBound), !Self.firmWords.contains(first.hash), first.range.count >= 3 {
             return Verdict(accepted: "surname in the gazetteer, capitalised inside a sentence")
         }
+        // `Thanks, J. Smith`: an initial and a listed surname, an English word too.
+        // Not `A&E. He was quick` (the E of A&E, and a pronoun).
+        if count == 2, first.initial, text[first.range.upperBound - 1] == 0x2E, first.punctuationBefore != 0x26, lastIsSurname,
+           !followers.contains(last.hash), !stopWords.contains(last.hash) {
+            return Verdict(accepted: "an initial and a surname in the gazetteer")
+        }
         if count > 1 && lastIsSurname && allUnambiguous {
             return Verdict(accepted: "surname in the gazetteer after a capitalised name")
         }
@@ -910,6 +937,9 @@ final class PersonNameDetector: Sendable {
         // A sentence end between the cue and the name breaks it, except for a line break after a sign-off.
         if start.sentenceStart && !start.lineStart { return nil }
         if start.punctuationBefore == 0x2E { return nil }
+        // Across a line break a sign-off leads to a name, a role ending the line before does not
+        // (`... suggested physio.\n\nYours sincerely`).
+        if start.lineStart, personNouns.contains(tokens[index - 1].hash) { return nil }
         for (words, weak) in candidates where words.count <= index {
             var matches = true
             for (offset, hash) in words.enumerated() {

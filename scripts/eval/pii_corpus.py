@@ -634,7 +634,20 @@ def add_name_sentence(b, r):
 def add_signoff(b, r):
     first, surname, community = pick_person(r)
     style = r.choice(["regards", "thanks", "cheers", "from", "alone", "alone-first", "dash", "kind-regards-newline",
-                      "many-thanks", "best-wishes", "initial"])
+                      "many-thanks", "best-wishes", "initial",
+                      # Added stop 34, from a hand-written set of sign-offs.
+                      "two-initials", "family", "town-line"])
+    if style in ("two-initials", "family", "town-line"):
+        lead = {"two-initials": "\n\nYours sincerely\n", "family": "\nWith thanks, the ", "town-line": "\n\nMany thanks\n\n"}[style]
+        b.add(lead)
+        if style == "two-initials":
+            b.pii("PERSON_NAME", f"{first[0]}. {r.choice('ABCDEJKLMPRST')}. {surname}", f"signoff-{style}:{community}")
+        elif style == "family":
+            b.pii("PERSON_NAME", surname, f"signoff-{style}:{community}"); b.add(" family")
+        else:
+            b.pii("PERSON_NAME", full_name(first, surname), f"signoff-{style}:{community}")
+            b.add("\n" + r.choice(["Bradford", "Leeds", "Swansea", "Preston", "Chester", "Lincoln", "Stanley"]))
+        return
     value = r.choice([first, full_name(first, surname)]) if style not in ("alone", "initial") else full_name(first, surname)
     if style == "initial":
         value = f"{first} {surname[0]}."
