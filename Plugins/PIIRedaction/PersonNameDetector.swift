@@ -74,6 +74,8 @@ final class PersonNameDetector: Sendable {
     private static let handedOn = WordSet(["passed", "forth", "bounced", "shunted", "shuttled", "ping-ponged"])
     /// What a surname between `the` and it names: `the Okoro family`.
     private static let familyWords = WordSet(["family", "families", "household", "twins", "kids", "children", "clan"])
+    /// Words before a place one comes from or goes to, which a lone surname after them is.
+    private static let movementWords = WordSet(["from", "to"])
     /// A firm's name after `and`: `Hobbs and Co`.
     private static let firmWords = WordSet(["co", "sons", "partners", "daughters", "company"])
     /// Seasons, which people are named after too: `Summer's end` is the season's.
@@ -872,8 +874,10 @@ final class PersonNameDetector: Sendable {
         // `passed between Okafor and Lindqvist`: a listed surname, whole (not `X-ray`), alone;
         // not a body part or condition named after someone (`my Achilles`), nor a firm (`Hobbs
         // and Co`).
+        // Nor a place someone comes from or goes to (`We moved here from Lagos`).
         if count == 1, surnames.contains(first.hash) || surnames.contains(first.plainHash), first.tailHash == first.hash, !firstWord,
            !first.sentenceStart, previous != nil, !lowerCaseText, !afterPlaceWord, !eponyms.contains(first.hash),
+           previous.map { !Self.movementWords.contains($0.hash) } == true,
            !isFirmAfter(tokens, at: run.upperBound), !Self.firmWords.contains(first.hash), first.range.count >= 3 {
             return Verdict(accepted: "surname in the gazetteer, capitalised inside a sentence")
         }

@@ -496,6 +496,7 @@ MIDDLES = [
     "I had to wait from {month} until {month2} for a scan.",
     "We made a day of it at the Victoria and Albert Museum afterwards.",
     "The old infirmary is now called {place} Royal and the physio gym moved there.",
+    "We moved here from {abroad} in 2019 and had to start again with a new GP.",
     "There were {n} of us in the waiting room at {time}.",
 ]
 CLOSINGS = ["Thank you for listening.", "Please make it easier to get appointments.", "Hope this helps.",
@@ -519,6 +520,7 @@ def trap_fill(r, kind):
         "ward_no": lambda: str(r.randint(1, 40)), "brand": lambda: r.choice(BRANDS),
         "minutes": lambda: str(r.randint(8, 240)), "n": lambda: str(r.randint(5, 40)),
         "org_phone": lambda: org_phone(r), "org_email": lambda: r.choice(ORG_EMAILS),
+        "abroad": lambda: r.choice(["Lagos", "Accra", "Harare", "Krakow", "Lahore", "Kingston", "Nairobi", "Manila", "Warsaw"]),
     }
     return fills[kind]()
 
