@@ -106,6 +106,8 @@ final class PersonNameDetector: Sendable {
         ["girlfriend"], ["niece"], ["nephew"], ["colleague"], ["worker"], ["assistant"], ["technician"], ["practitioner"], ["specialist"], ["prescriber"], ["porter"], ["hca"],
         ["ask", "for"], ["asked", "for"], ["see"], ["saw"], ["seen", "by"], ["treated", "by"], ["with"], ["and"],
         ["by"], ["mr"], ["mrs"], ["ms"], ["miss"], ["mx"], ["dr"], ["prof"],
+        // Text speak and care: `thx leah`, `looked after by precious`.
+        ["thx"], ["thnx"], ["thankyou"], ["looked", "after", "by"], ["cared", "for", "by"],
         // A nickname: `we all called him Big Dave`, `known as Little Mo`.
         ["called", "him"], ["called", "her"], ["call", "him"], ["call", "her"], ["nicknamed"], ["known", "as"],
     ]
@@ -267,7 +269,10 @@ final class PersonNameDetector: Sendable {
             let hashes = words.map { WordHash.of($0.utf8) }
             cues[hashes.last!, default: []].append((hashes, words.count == 1 && Self.weakCues.contains(words[0]) || words == ["thank", "you"]))
         }
-        cuesByLastWord = cues
+        // Longest first: `looked after by` before `by`, whatever the list's order.
+        cuesByLastWord = cues.mapValues { candidates in
+            candidates.enumerated().sorted { ($0.element.words.count, -$0.offset) > ($1.element.words.count, -$1.offset) }.map(\.element)
+        }
         cueLastWords = WordSet(Self.cuesBefore.map { $0.last! })
         roleWords = WordSet(Self.cuesBefore.filter { $0.count == 1 }.map { $0[0] } + ["physios", "physiotherapists", "podiatrists", "paramedics", "nurses", "doctors", "therapists", "staff", "team", "receptionists"])
         let notNouns: Set<String> = [
@@ -527,7 +532,7 @@ final class PersonNameDetector: Sendable {
                 found(Candidate(range: range.lowerBound..<valueEnd, explanation: reason))
                 // "Tavoren and Priya": an unknown capitalised word joined by "and" to a name before
                 // it (in a lower-case message, an unknown or listed one: `amber and sunita`).
-                if run.lowerBound >= 2, tokens[run.lowerBound - 1].hash == andHash, !tokens[run.lowerBound - 1].capitalised,
+                if run.lowerBound >= 2, isAnd(tokens[run.lowerBound - 1]), !tokens[run.lowerBound - 1].capitalised,
                    tokens[run.lowerBound - 2].capitalised || lowerCaseText && tokens[run.lowerBound - 2].range.count >= 3,
                    !tokens[run.lowerBound - 2].initial,
                    !isWord(tokens[run.lowerBound - 2]) || isFirst(tokens[run.lowerBound - 2]),
@@ -555,7 +560,7 @@ final class PersonNameDetector: Sendable {
                 // lower case joins one so written (`thanks to priya and tom`), a listed first name
                 // that is a word too (not a verb or a month: `priya and will`, `and may`).
                 let lowerStyle = lowerCaseText || !token.capitalised
-                if end + 1 < tokens.count, tokens[end].hash == andHash, tokens[end + 1].capitalised || lowerStyle,
+                if end + 1 < tokens.count, isAnd(tokens[end]), tokens[end + 1].capitalised || lowerStyle,
                    !tokens[end + 1].sentenceStart,
                    nameWord(tokens[end + 1], lowerCaseText: lowerStyle)
                     || lowerStyle && isFirst(tokens[end + 1]) && !verbNames.contains(tokens[end + 1].hash)
@@ -595,6 +600,12 @@ final class PersonNameDetector: Sendable {
     }
 
     private let andHash = WordHash.of("and".utf8)
+    private let nHash = WordHash.of("n".utf8)
+
+    /// `and`, or its text-speak `n` (`stu n ali`).
+    private func isAnd(_ token: NameToken) -> Bool {
+        token.hash == andHash || token.hash == nHash
+    }
     private let betweenHash = WordHash.of("between".utf8)
 
     /// Whether the word at `index` follows `passed between` (or the like), or `passed between`,
@@ -691,7 +702,8 @@ final class PersonNameDetector: Sendable {
     private func isAfterTitle(_ tokens: [NameToken], at index: Int) -> Bool {
         guard index > 0, titles.contains(tokens[index - 1].hash) else { return false }
         let token = tokens[index]
-        return !token.sentenceStart && !token.initial && (isFirst(token) || isSurname(token)) && !stopWords.contains(token.hash)
+        // The title's own full stop ends no sentence (`we seen dr. nwosu`).
+        return (!token.sentenceStart || token.punctuationBefore == 0x2E && !token.lineStart) && !token.initial && (isFirst(token) || isSurname(token)) && !stopWords.contains(token.hash)
             && !verbNames.contains(token.hash) && !monthsAndDays.contains(token.hash)
     }
 
@@ -939,8 +951,10 @@ final class PersonNameDetector: Sendable {
         else { return nil }
         let start = tokens[index]
         // A sentence end between the cue and the name breaks it, except for a line break after a sign-off.
-        if start.sentenceStart && !start.lineStart { return nil }
-        if start.punctuationBefore == 0x2E { return nil }
+        // A title's own full stop ends no sentence (`we seen dr. Parmar`).
+        let titleStop = start.punctuationBefore == 0x2E && !start.lineStart && titles.contains(tokens[index - 1].hash)
+        if start.sentenceStart && !start.lineStart && !titleStop { return nil }
+        if start.punctuationBefore == 0x2E && !titleStop { return nil }
         // Across a line break a sign-off leads to a name, a role ending the line before does not
         // (`... suggested physio.\n\nYours sincerely`).
         if start.lineStart, personNouns.contains(tokens[index - 1].hash) { return nil }

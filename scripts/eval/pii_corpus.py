@@ -576,7 +576,7 @@ def add_name_sentence(b, r):
                      # Added 2026-12-04, late night, from hand-written sets.
                      "possessive", "surnames-between",
                      # Added 2026-12-04, stop 34, from hand-written sets.
-                     "praise", "nickname"])
+                     "praise", "nickname", "text-speak"])
     P = lambda v, f="": b.pii("PERSON_NAME", v, f"{form}:{community}{f}")
     if form == "complained":
         b.add(r.choice(["I complained to ", "I made a complaint to ", "I wrote to "])); P(name); b.add(" but heard nothing back.")
@@ -625,6 +625,18 @@ def add_name_sentence(b, r):
     elif form == "praise":
         b.add(r.choice(["Can I just say ", "Honestly, ", "", "And "])); P(first)
         b.add(r.choice([" is a legend.", " was an angel.", " is a star!", " is an asset to the team.", " was a godsend."]))
+    elif form == "text-speak":
+        # Stop 34, from a hand-written set in text speak (the style may lower-case it further).
+        other, _, _ = pick_person(r)
+        how = r.choice(["thx", "n", "dr.", "looked-after"])
+        if how == "thx":
+            b.add("thx "); P(first); b.add(" 4 everything xx")
+        elif how == "n":
+            P(first); b.add(" n "); P(other); b.add(" were class")
+        elif how == "dr.":
+            b.add("we seen dr. "); P(surname); b.add(" n he was sound")
+        else:
+            b.add("my nan was looked after by "); P(first); b.add(" on ward 9")
     elif form == "nickname":
         # Nicknames are made from everyday names: Big Dave, Little Jimmy.
         b.add(r.choice(["We all called him Big ", "The porter, Little ", "Everyone knows Big "])); P(r.choice(FIRST["english"]))
