@@ -117,6 +117,8 @@ SURNAMES = {
 # Surnames with two particles (stop 34, from a hand-written set): British people of Dutch,
 # Portuguese and Spanish families.
 SURNAMES["english"] += " van_der_Berg van_den_Broek de_la_Cruz dos_Santos de_Souza da_Silva"
+# Short forms people are called by at work (stop 34, from hand-written sets: `Ash did my scan`).
+FIRST["english"] += " Ash Stu Gav Col Nat Paddy Izzy Jaz Becs Deano"
 FIRST = {k: v.split() for k, v in FIRST.items()}
 # Two-word surnames (Ó Súilleabháin, Mac Giolla Phádraig) are kept whole.
 SURNAMES = {k: [s.replace("_", " ") for s in v.replace("Ó Súilleabháin", "Ó_Súilleabháin").replace(
