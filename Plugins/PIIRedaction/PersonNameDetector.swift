@@ -45,11 +45,13 @@ final class PersonNameDetector: Sendable {
         "services", "pharmacy", "group", "partnership", "nhs", "ltd", "limited", "plc", "lodge", "hall", "suite", "department",
         "dept", "theatre", "block", "estate", "shopping", "retail", "airport", "harbour", "quay", "county", "council", "village",
         "town", "city", "valley", "heights", "green", "fields", "hill", "end", "cross", "gate", "bank", "sports", "leisure",
-        "stadium", "arena", "museum", "royal", "fans", "supporters", "gallery", "hotel", "inn", "arms", "cafe", "café", "restaurant", "bar", "pub", "fc",
+        "stadium", "arena", "museum", "gallery", "hotel", "inn", "arms", "cafe", "café", "restaurant", "bar", "pub", "fc",
         "united", "rovers", "wanderers", "athletic", "rangers", "pool", "wood", "woods", "forest", "moor", "heath", "common",
         // Departments named after a brand or a place: Specsavers Audiology, Leeds Podiatry.
         "audiology", "physiotherapy", "radiography", "radiology", "podiatry", "orthotics", "orthoptics", "dietetics",
         "phlebotomy", "hydrotherapy", "chiropody", "opticians", "optometry", "dental", "dentistry",
+        // A hospital after its town (Salford Royal); a club's followers (Everton and Liverpool fans).
+        "royal", "fans", "supporters",
     ])
     private static let eponymsList = WordSet([
         "parkinson", "alzheimer", "crohn", "asperger", "bell", "down", "baker", "morton", "sever", "raynaud", "huntington",
@@ -392,9 +394,11 @@ final class PersonNameDetector: Sendable {
                 if end < count, text[end] >= 0x80 { return nil }
                 let hash = WordHash.of(UnsafeBufferPointer(rebasing: text[index..<end]))
                 // The cue test first: a small table, where the first names' is a large one. After a
-                // title a listed surname too (`we love dr patel`).
+                // title a listed surname too (`we love dr patel`), and after any cue one that is no
+                // English word (`Nurse macdonald`), as the scan reads them.
                 if afterCue, end - index >= 2,
-                   isLowerCaseName(hash: hash) || afterTitle && (firstNames.contains(hash) || surnames.contains(hash)) {
+                   isLowerCaseName(hash: hash) || afterTitle && (firstNames.contains(hash) || surnames.contains(hash))
+                    || end - index >= 3 && surnames.contains(hash) && !commonWords.contains(hash) && !stopWords.contains(hash) {
                     open(index, end)
                 }
                 afterCue = cueLastWords.contains(hash)
@@ -447,8 +451,9 @@ final class PersonNameDetector: Sendable {
             }
             // A listed first name written in lower case right after a strong cue, in a message
             // that capitalises other words: `Big thanks to priya from the SLT team`.
+            // So is a listed surname that is no English word (`Nurse macdonald was kind`).
             let lowerAfterCue = !lowerCaseText && !token.capitalised && cueBefore(text, tokens, at: index)?.strong == true
-                && isLowerCaseName(token)
+                && (isLowerCaseName(token) || isSurname(token) && !isWord(token) && !stopWords.contains(token.hash) && token.range.count >= 3)
             // An initial with its full stop before a capitalised word: `Regards, T. O'Sullivan`.
             // Two initials may lead it: `Yours sincerely, R. J. Pemberton`.
             let secondInitial = index + 2 < tokens.count && tokens[index + 1].initial && tokens[index + 1].joinedToPrevious
@@ -507,7 +512,10 @@ final class PersonNameDetector: Sendable {
                     && !stopWords.contains(next.hash) && !verbNames.contains(next.hash) && !monthsAndDays.contains(next.hash)
                     && !roleWords.contains(next.hash)
                     && (end + 1 == tokens.count || !tokens[end + 1].joinedToPrevious || copulas.contains(tokens[end + 1].hash))
-                if nameWord(next, lowerCaseText: lowerCaseText) || next.initial || surnameAfterFirst || lowerSurname || surnameThenBreak {
+                // `Abd al-Rahman`, `Amin el-Sayed`: a particle joined by a hyphen to a capitalised name.
+                let particleJoined = next.headHash != next.hash && particles.contains(next.headHash) && capitalisedAfterHyphen(text, next)
+                if nameWord(next, lowerCaseText: lowerCaseText) || next.initial || surnameAfterFirst || lowerSurname || surnameThenBreak
+                    || particleJoined {
                     end += 1
                     if next.possessive { break }
                 } else if particles.contains(next.hash), end + 1 < tokens.count, tokens[end + 1].joinedToPrevious,
@@ -627,6 +635,13 @@ final class PersonNameDetector: Sendable {
         }
         return at > index + 1 && at < tokens.count && tokens[at].joinedToPrevious && followers.contains(tokens[at].hash)
             && !surnameFollowers.contains(tokens[at].hash)
+    }
+
+    /// Whether the letter after the first hyphen in `token` is an ASCII capital (`al-Rahman`).
+    private func capitalisedAfterHyphen(_ text: UnsafeBufferPointer<UInt8>, _ token: NameToken) -> Bool {
+        guard let hyphen = UnsafeBufferPointer(rebasing: text[token.range]).firstIndex(of: 0x2D) else { return false }
+        let after = token.range.lowerBound + hyphen + 1
+        return after < token.range.upperBound && (0x41...0x5A).contains(text[after])
     }
 
     /// Whether `and Co`, `and Sons` (a firm's name) starts at `index`.
@@ -761,7 +776,9 @@ final class PersonNameDetector: Sendable {
            !first.possessive, !firstWord || isSurname(first), !notNames.contains(first.hash) {
             return Verdict(accepted: "a surname between 'the' and '\(word(text, next))'")
         }
-        if let previous, first.joinedToPrevious || first.punctuationBefore == nil, blockBefore.contains(previous.hash) {
+        // Also as a label's value: `Ward: Victoria`.
+        if let previous, first.joinedToPrevious || first.punctuationBefore == nil || first.punctuationBefore == 0x3A,
+           blockBefore.contains(previous.hash) {
             return Verdict(rejected: explain ? "'\(word(text, previous))' before it makes it a place or an organisation" : "")
         }
         // A role alone is a cue, never a name: `Nurse Practitioner clinics`, `Nurse Specialist`.

@@ -130,6 +130,10 @@ final class DeadlineWatch: Sendable {
         while true {
             try? await Task.sleep(for: tick, tolerance: tick / 2)
             let now = ContinuousClock.now
+            // An operation whose work became runnable in time but has waited for a thread (two
+            // cores, every thread busy) gets to run first: the watch goes to the back of the
+            // queue before it expires anything, and what finished meanwhile is no longer watched.
+            if state.withLock({ $0.entries.values.contains { $0.due <= now } }) { await Task.yield() }
             let (expired, more) = state.withLock { state -> ([UInt64: Entry], Bool) in
                 let due = state.entries.filter { $0.value.due <= now }
                 for id in due.keys { state.entries[id] = nil }

@@ -112,7 +112,7 @@ SURNAMES = {
     "chinese": """Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Zhu Hu Guo Lin Gao Luo Chan
         Wong Cheung Lau Leung Ng Yip Tsang Chow Kwok Lam Tang Fung""",
     "middle_eastern": """Haddad Hosseini Karimi Yilmaz Demir Kaya Öztürk Al-Sayed El-Amin Nasser
-        Rahimi Mansour Khalil Aziz Haidari Jafari Sabbagh bin_Abdullah""",
+        Rahimi Mansour Khalil Aziz Haidari Jafari Sabbagh bin_Abdullah al-Rahman el-Sayed""",
 }
 # Surnames with two particles (stop 34, from a hand-written set): British people of Dutch,
 # Portuguese and Spanish families.
@@ -499,6 +499,7 @@ MIDDLES = [
     "We made a day of it at the Victoria and Albert Museum afterwards.",
     "The old infirmary is now called {place} Royal and the physio gym moved there.",
     "We moved here from {abroad} in 2019 and had to start again with a new GP.",
+    "Ward: {ward_name}. Bay: {bed}. Discharge: {day}.",
     "There were {n} of us in the waiting room at {time}.",
 ]
 CLOSINGS = ["Thank you for listening.", "Please make it easier to get appointments.", "Hope this helps.",
@@ -523,6 +524,7 @@ def trap_fill(r, kind):
         "minutes": lambda: str(r.randint(8, 240)), "n": lambda: str(r.randint(5, 40)),
         "org_phone": lambda: org_phone(r), "org_email": lambda: r.choice(ORG_EMAILS),
         "abroad": lambda: r.choice(["Lagos", "Accra", "Harare", "Krakow", "Lahore", "Kingston", "Nairobi", "Manila", "Warsaw"]),
+        "ward_name": lambda: r.choice(["Victoria", "Florence", "Grace", "Rose", "Elizabeth", "Nightingale", "Churchill"]),
     }
     return fills[kind]()
 

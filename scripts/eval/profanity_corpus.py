@@ -57,7 +57,9 @@ CONTEXT_WORDS = {
             "stupid cow hung up on me twice", "the silly cow lost my referral letter",
             "that dozy cow in the office lost my forms"],
     "f": ["They basically told me to f off.", "Go f yourselves, honestly.", "what the f is going on with referrals",
-          "f you and your waiting list", "they couldnt give a flying f about patients"],
+          "f you and your waiting list", "they couldnt give a flying f about patients",
+          # Added stop 34 (late), from an eighth hand-written set.
+          "the receptionist told me to calm the f down", "cheers for f all"],
     "hell": ["Tell them to go to hell.", "the managers can rot in hell"],
     "stuffed": ["they can get stuffed with their surveys"],
     # Added stop 34, from a fifth hand-written set.
