@@ -109,7 +109,7 @@ final class PersonNameDetector: Sendable {
         ["ask", "for"], ["asked", "for"], ["see"], ["saw"], ["seen", "by"], ["treated", "by"], ["with"], ["and"],
         ["by"], ["mr"], ["mrs"], ["ms"], ["miss"], ["mx"], ["dr"], ["prof"],
         // Text speak and care: `thx leah`, `looked after by precious`.
-        ["thx"], ["thnx"], ["thankyou"], ["looked", "after", "by"], ["cared", "for", "by"],
+        ["thx"], ["thnx"], ["thankyou"], ["looked", "after", "by"], ["cared", "for", "by"], ["keyworker"], ["caseworker"],
         // A nickname: `we all called him Big Dave`, `known as Little Mo`.
         ["called", "him"], ["called", "her"], ["call", "him"], ["call", "her"], ["nicknamed"], ["known", "as"],
     ]
@@ -538,16 +538,17 @@ final class PersonNameDetector: Sendable {
                 var valueEnd = range.upperBound
                 if tokens[run.upperBound - 1].possessive { valueEnd = trimPossessive(text, range) }
                 found(Candidate(range: range.lowerBound..<valueEnd, explanation: reason))
-                // "Tavoren and Priya": an unknown capitalised word joined by "and" to a name before
-                // it (in a lower-case message, an unknown or listed one: `amber and sunita`).
-                if run.lowerBound >= 2, isAnd(tokens[run.lowerBound - 1]), !tokens[run.lowerBound - 1].capitalised,
-                   tokens[run.lowerBound - 2].capitalised || lowerCaseText && tokens[run.lowerBound - 2].range.count >= 3,
-                   !tokens[run.lowerBound - 2].initial,
-                   !isWord(tokens[run.lowerBound - 2]) || isFirst(tokens[run.lowerBound - 2]),
-                   !stopWords.contains(tokens[run.lowerBound - 2].hash), !followers.contains(tokens[run.lowerBound - 2].hash),
-                   !notNames.contains(tokens[run.lowerBound - 2].hash), !monthsAndDays.contains(tokens[run.lowerBound - 2].hash),
-                   run.lowerBound < 3 || !blockBefore.contains(tokens[run.lowerBound - 3].hash) {
-                    found(Candidate(range: tokens[run.lowerBound - 2].range, explanation: "joined by 'and' to a name"))
+                // "Tavoren and Priya": an unknown capitalised word joined by "and" (or `&`: `Tom &
+                // Jerry`) to a name before it (in a lower-case message, an unknown or listed one:
+                // `amber and sunita`).
+                let joined = run.lowerBound >= 2 && isAnd(tokens[run.lowerBound - 1]) && !tokens[run.lowerBound - 1].capitalised
+                    ? run.lowerBound - 2 : run.lowerBound >= 1 && tokens[run.lowerBound].punctuationBefore == 0x26 ? run.lowerBound - 1 : nil
+                if let joined, tokens[joined].capitalised || lowerCaseText && tokens[joined].range.count >= 3,
+                   !tokens[joined].initial, !isWord(tokens[joined]) || isFirst(tokens[joined]),
+                   !stopWords.contains(tokens[joined].hash), !followers.contains(tokens[joined].hash),
+                   !notNames.contains(tokens[joined].hash), !monthsAndDays.contains(tokens[joined].hash),
+                   joined < 1 || !blockBefore.contains(tokens[joined - 1].hash) {
+                    found(Candidate(range: tokens[joined].range, explanation: "joined by 'and' to a name"))
                 }
                 // "Tom, Amara and Lewis": a listed first name that is also a word, listed before a
                 // name with a comma or a slash (a name in a list of names), also as a list's first

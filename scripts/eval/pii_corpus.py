@@ -598,7 +598,7 @@ def add_name_sentence(b, r):
     elif form == "role-full":
         b.add(f"My {r.choice(PROFESSIONS)} "); P(name); b.add(r.choice([" was brilliant.", " really listened.", " went above and beyond."]))
     elif form == "role-first":
-        b.add(f"The {r.choice(PROFESSIONS)}, "); P(first); b.add(", explained the scan really well.")
+        b.add(f"The {r.choice(PROFESSIONS + ['keyworker', 'link worker'])}, "); P(first); b.add(", explained the scan really well.")
     elif form == "called":
         b.add(f"A {r.choice(PROFESSIONS)} called "); P(first); b.add(" rang me back the same day.")
     elif form == "title":
@@ -610,7 +610,7 @@ def add_name_sentence(b, r):
         P(name); b.add(r.choice([" in the radiography team was kind.", " (band 6 physio) was fantastic.", " is a credit to the NHS."]))
     elif form == "first-and-first":
         other, _, _ = pick_person(r)
-        P(first); b.add(" and "); P(other); b.add(" in the podiatry team were lovely.")
+        P(first); b.add(r.choice([" and ", " and ", " & "])); P(other); b.add(" in the podiatry team were lovely.")
     elif form == "spoke-to":
         b.add(r.choice(["I spoke to a lady called ", "I spoke to ", "I was put through to "])); P(r.choice([first, name]))
         b.add(" who booked me in.")
