@@ -541,10 +541,12 @@ final class PersonNameDetector: Sendable {
                 // "Tavoren and Priya": an unknown capitalised word joined by "and" (or `&`: `Tom &
                 // Jerry`) to a name before it (in a lower-case message, an unknown or listed one:
                 // `amber and sunita`).
+                // Not across a sentence's end (`suggested physio. and bernard is a star`), nor a role.
                 let joined = run.lowerBound >= 2 && isAnd(tokens[run.lowerBound - 1]) && !tokens[run.lowerBound - 1].capitalised
+                    && tokens[run.lowerBound - 1].joinedToPrevious
                     ? run.lowerBound - 2 : run.lowerBound >= 1 && tokens[run.lowerBound].punctuationBefore == 0x26 ? run.lowerBound - 1 : nil
                 if let joined, tokens[joined].capitalised || lowerCaseText && tokens[joined].range.count >= 3,
-                   !tokens[joined].initial, !isWord(tokens[joined]) || isFirst(tokens[joined]),
+                   !tokens[joined].initial, !isWord(tokens[joined]) || isFirst(tokens[joined]), !roleWords.contains(tokens[joined].hash),
                    !stopWords.contains(tokens[joined].hash), !followers.contains(tokens[joined].hash),
                    !notNames.contains(tokens[joined].hash), !monthsAndDays.contains(tokens[joined].hash),
                    joined < 1 || !blockBefore.contains(tokens[joined - 1].hash) {
@@ -812,7 +814,7 @@ final class PersonNameDetector: Sendable {
         // `Zara Mahmood\nBradford`: a word alone on the line after a name is where they live as
         // often as who they are.
         let afterNameLine = count == 1 && first.lineStart
-            && previous.map { ($0.capitalised || lowerCaseText) && !cueLastWords.contains($0.hash) } == true
+            && previous.map { ($0.capitalised || lowerCaseText || $0.tailHash != $0.hash) && !cueLastWords.contains($0.hash) } == true
         let personEvidence = signsOff && !afterNameLine || strongCue && count <= 2 || namedAfterCue || personAfter
             || personsQuality && firstListed
         for lower in max(0, run.lowerBound - 2)...run.lowerBound where !personEvidence || lower < run.lowerBound && !(signsOff && !afterNameLine) {
