@@ -91,10 +91,10 @@ struct CopyJudge: Sendable {
             // one and the end) is the run in the same place in the other, edited, where lengths
             // are close and a few sketch bytes agree (one edited word leaves about six of eight;
             // sentences that only share a few words none or one). Two answers under one quoted
-            // question or preamble share too few sentences for this. Half the sentences, two or
-            // more, are enough when none of them is in another item (a copy of four sentences,
-            // two with a word changed).
-            if equal >= max(Self.alignedAfter, text.count / 2) || (!sharesCommon && equal >= 2 && equal * 2 >= text.count) {
+            // question or preamble share too few sentences for this. Two or more, half the
+            // sentences but one, are enough when none of them is in another item (a copy of four
+            // sentences, two with a word changed; of five, three).
+            if equal >= max(Self.alignedAfter, text.count / 2) || (!sharesCommon && equal >= 2 && equal * 2 >= text.count - 1) {
                 var index = 0
                 while index < text.count {
                     guard paired[index] == 0 else { index += 1; continue }
