@@ -602,7 +602,8 @@ def add_name_sentence(b, r):
     elif form == "called":
         b.add(f"A {r.choice(PROFESSIONS)} called "); P(first); b.add(" rang me back the same day.")
     elif form == "title":
-        b.add(r.choice(["Dr ", "Mrs ", "Mr ", "Ms ", "Miss "])); P(surname if r.random() < 0.6 else name)
+        b.add(r.choice(["Dr ", "Mrs ", "Mr ", "Ms ", "Miss ", "Dr ", "Mrs ", "Mr ", "Ms ", "Miss ", "Fr. ", "Rev "]))
+        P(surname if r.random() < 0.6 else name)
         b.add(r.choice([" was very kind.", " referred me on.", " did not listen at all."]))
     elif form == "first-subject":
         P(first); b.add(r.choice([" was amazing with my dad.", " made me feel safe.", " never gave up on me."]))
