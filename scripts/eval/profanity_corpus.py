@@ -37,10 +37,12 @@ MILD = ["arse", "crap", "bugger", "pillock", "prat", "git", "bollocks", "piss", 
         # Added 2026-12-04, late night, from a second hand-written set.
         "pisstake", "scumbag", "frickin", "effing", "chuffing",
         # Added stop 34, from a seventh hand-written set (British slang).
-        "poxy", "twonk", "bastarding", "bollocksed"]
+        "poxy", "twonk", "bastarding", "bollocksed",
+        # And a ninth (spellings from the wild).
+        "bullcrap", "wtaf", "fannies"]
 STRONG = ["fuck", "fucking", "shit", "shite", "cunt", "twat", "wanker", "bellend", "tosser", "knobhead", "dickhead",
           "arsehole", "bullshit", "motherfucker", "fuckwit", "shithead", "bitch", "prick", "fookin", "cocksucker", "dickface",
-          "cnut"]
+          "cnut", "cockend", "shiet"]
 SLURS = ["spastic", "retard", "retarded", "paki", "faggot", "nigger", "poof", "tranny", "pikey", "mong", "coon", "wog",
          "spac", "kraut", "polack", "spick"]
 CONTEXT_WORDS = {
