@@ -240,7 +240,7 @@ struct CopyJudge: Sendable {
     /// one with `leastAgreement` sketch bytes in common (one fewer when both open alike).
     @inline(__always)
     private static func mayPair(_ mark: SentenceMark, in other: UnsafeBufferPointer<SentenceMark>) -> Bool {
-        other.contains { $0.hash == mark.hash || mark.sketchAgreement($0) >= leastAgreement - (mark.opensLike($0) ? 1 : 0) }
+        other.contains { $0.hash == mark.hash || mark.sketchAgreement($0) >= agreementNeeded(mark, $0, opening: true) }
     }
 
     /// True when the sentence at `index` may be paired as one rewritten in place: it lies
@@ -253,6 +253,14 @@ struct CopyJudge: Sendable {
 
     /// The fewest sketch bytes any pairing of two different sentences needs (`isAligned`).
     static let leastAgreement = 3
+
+    /// The sketch bytes two different sentences need to pair by their place: one fewer when
+    /// both open with the same characters and `opening` allows it. `isAligned` and the bound
+    /// before the judge (`mayPair`, which allows it always) both ask here, so they cannot part.
+    @inline(__always)
+    private static func agreementNeeded(_ mark: SentenceMark, _ other: SentenceMark, opening: Bool) -> Int {
+        leastAgreement - (opening && mark.opensLike(other) ? 1 : 0)
+    }
 
     /// Two texts that share a passage found in other items too — a consultation question they
     /// both quote, a template preamble, a campaign's text — are judged on what each has besides
@@ -352,7 +360,7 @@ struct CopyJudge: Sendable {
         let left = Int(mark.length)
         let right = Int(other.length)
         return abs(left - right) <= max(4, max(left, right) / 6)
-            && mark.sketchAgreement(other) >= leastAgreement - (opening && mark.opensLike(other) ? 1 : 0)
+            && mark.sketchAgreement(other) >= agreementNeeded(mark, other, opening: opening)
     }
 
     /// True when `cut`, the last sentence of `marks`, is `whole` cut off: it starts as `whole`

@@ -809,15 +809,16 @@ final class PersonNameDetector: Sendable {
         let roleAfter = count == 1 && firstListed && isRoleAfter(tokens, at: run.upperBound, listed: true)
         let actionAfter = count == 1 && firstListed && follows(personCueAfterHashes, tokens, at: run.upperBound)
         let personAfter = roleAfter || actionAfter && !lowerCaseText
-        // Evidence of a person passes over the list, but not an entry that holds the cue itself
-        // (`Dr Martens`, a brand: the title is part of its name).
         // `Zara Mahmood\nBradford`: a word alone on the line after a name is where they live as
-        // often as who they are.
+        // often as who they are, so it does not sign off against the list.
         let afterNameLine = count == 1 && first.lineStart
             && previous.map { ($0.capitalised || lowerCaseText || $0.tailHash != $0.hash) && !cueLastWords.contains($0.hash) } == true
-        let personEvidence = signsOff && !afterNameLine || strongCue && count <= 2 || namedAfterCue || personAfter
+        let signsOffAgainstList = signsOff && !afterNameLine
+        // Evidence of a person passes over the list, but not an entry that holds the cue itself
+        // (`Dr Martens`, a brand: the title is part of its name), unless the run signs off.
+        let personEvidence = signsOffAgainstList || strongCue && count <= 2 || namedAfterCue || personAfter
             || personsQuality && firstListed
-        for lower in max(0, run.lowerBound - 2)...run.lowerBound where !personEvidence || lower < run.lowerBound && !(signsOff && !afterNameLine) {
+        for lower in max(0, run.lowerBound - 2)...run.lowerBound where !personEvidence || lower < run.lowerBound && !signsOffAgainstList {
             for upper in run.upperBound...min(tokens.count, run.upperBound + 1) where upper - lower <= 4 {
                 if notNames.contains(runHash(text, tokens, lower..<upper)) { return Verdict(rejected: "a listed place or organisation") }
             }

@@ -57,7 +57,7 @@ public struct SentenceMark: Sendable, Hashable {
     /// `CopyJudge.isCutOff`).
     @inline(__always)
     public func startsLike(_ other: SentenceMark) -> Bool {
-        isOpenEnded && prefix != 0 && prefix == other.prefix && length < other.length
+        isOpenEnded && opensLike(other) && length < other.length
     }
 
     /// True when both sentences open with the same `prefixLength` characters (neither shorter).
