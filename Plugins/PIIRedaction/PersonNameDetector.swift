@@ -177,7 +177,8 @@ final class PersonNameDetector: Sendable {
         "royal", "saint", "st", "queen", "king", "prince", "princess", "lord", "lady", "general", "central", "county",
         // Titles: the title rule redacts the name after them; they are never part of it.
         "mr", "mrs", "ms", "miss", "mx", "dr", "doctor", "prof", "professor", "sister", "nurse", "sir", "dame", "rev",
-        "revd", "reverend", "cllr", "councillor",
+        "revd", "reverend", "cllr", "councillor", "fr", "colonel", "capt", "captain", "lt", "lieut", "sgt",
+        "sergeant", "cpl", "corporal", "brig", "rabbi", "imam", "pastor", "insp", "inspector",
         "i'm", "i’m", "i've", "i’ve", "i'd", "i’d", "i'll", "i’ll", "it's", "it’s", "that's", "that’s", "there's",
         "don't", "don’t", "can't", "can’t", "won't", "won’t", "didn't", "didn’t", "we're", "we’re", "they're", "you're",
     ])
@@ -225,7 +226,7 @@ final class PersonNameDetector: Sendable {
     /// Words before a describing word that show it describes: `was Irish`, `an Irish nurse`.
     private let describingLeads = WordSet(["is", "was", "are", "were", "am", "be", "being", "a", "an", "very", "not", "also", "half", "fellow"])
     /// Titles before a name: `mr`, `ms`, `dr` …
-    private let titles = WordSet(["mr", "mrs", "ms", "miss", "mx", "dr", "prof"])
+    private let titles = WordSet(["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "fr", "rev", "capt", "lt", "sgt", "cpl", "cllr"])
     /// Words that greet or thank the person named next: `Thanks Sunny,`, `Hi Hope!`.
     private let greetings = WordSet(["thanks", "thank", "cheers", "hi", "hello", "dear", "ta"])
     private let theHash = WordHash.of("the".utf8)

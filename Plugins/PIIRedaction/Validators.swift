@@ -214,6 +214,9 @@ public enum Validators {
         guard postcodeAreas.contains(String(decoding: area, as: UTF8.self)) else { return false }
         let trimmed = Array(bytes.filter { $0 != 0x20 })
         guard trimmed.count >= 5 else { return false }
+        // An ordinal after a space is a floor or a date (`e1 2nd`, `M1 1st`); run together
+        // (`b338th`) it is a postcode typed in a hurry.
+        guard trimmed.count < bytes.count else { return true }
         let suffix = String(decoding: trimmed[(trimmed.count - 2)...], as: UTF8.self)
         return !["st", "nd", "rd", "th"].contains(suffix)
     }

@@ -117,6 +117,12 @@ extension ProfanityPlugin.Engine {
                     }
                     return
                 }
+                if match.evasions.contains(.initialOnly), Self.isWithheldName(original, in: bytes) {
+                    if explain {
+                        report.notes.append(CandidateNote(rule: rule.info, range: original, reason: "a name withheld (an initial and masks)"))
+                    }
+                    return
+                }
                 var evasions = match.evasions
                 // Folding changed the bytes: full-width, accented, look-alike or invisible characters.
                 let folded = bytes[original].lazy.map { NormalizedText.asciiFold[Int($0)] }
@@ -231,6 +237,24 @@ extension ProfanityPlugin.Engine {
         while wordEnd < bytes.count, (0x61...0x7A).contains(bytes[wordEnd]) { wordEnd += 1 }
         return personFollowers.contains(String(decoding: UnsafeBufferPointer(rebasing: bytes[after..<wordEnd]), as: UTF8.self))
     }
+
+    /// Whether an initial and masks at `range` (`B***`) withhold a name rather than a swear word:
+    /// after a title (`Mr B***`, `dr s****`), or a capital inside a sentence (`my physio J***`).
+    static func isWithheldName(_ range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var before = range.lowerBound - 1
+        while before >= 0, bytes[before] == 0x20 || bytes[before] == 0x22 || bytes[before] == 0x28 { before -= 1 }
+        var wordStart = before
+        if wordStart >= 0, bytes[wordStart] == 0x2E { wordStart -= 1 }
+        let wordEnd = wordStart + 1
+        while wordStart >= 0, (0x41...0x5A).contains(bytes[wordStart] & 0xDF), bytes[wordStart] >= 0x41 { wordStart -= 1 }
+        let previous = String(decoding: UnsafeBufferPointer(rebasing: bytes[(wordStart + 1)..<wordEnd]), as: UTF8.self).lowercased()
+        if titles.contains(previous) { return true }
+        guard (0x41...0x5A).contains(bytes[range.lowerBound]) else { return false }
+        return !(before < 0 || [0x2E, 0x21, 0x3F, 0x0A, 0x0D, 0x3A].contains(bytes[before]))
+    }
+
+    /// Titles before a withheld name.
+    static let titles: Set<String> = ["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "nurse", "sister", "fr", "rev", "sir", "dame", "cllr"]
 
     /// Words after a capitalised word at a sentence's start that make it a person.
     static let personFollowers: Set<String> = ["from", "at", "said", "told", "rang", "phoned", "called", "explained", "and"]

@@ -11,11 +11,18 @@ struct TokenScanner {
         static let stretched = Evasions(rawValue: 8)
         static let compound = Evasions(rawValue: 16)
         static let hidden = Evasions(rawValue: 32)
+        /// Only the first letter shown, the rest masked (`f***`, `c***`): read as the listed word
+        /// of that letter and length, unless written as a withheld name (`Mr B***`).
+        static let initialOnly = Evasions(rawValue: 64)
 
         var description: String {
             var names: [String] = []
             if contains(.leet) { names.append("leetspeak") }
-            if contains(.masked) { names.append("masked letters") }
+            if contains(.initialOnly) {
+                names.append("all but its first letter masked")
+            } else if contains(.masked) {
+                names.append("masked letters")
+            }
             if contains(.separated) { names.append("separated letters") }
             if contains(.stretched) { names.append("repeated letters") }
             if contains(.compound) { names.append("inside a compound") }
@@ -41,6 +48,9 @@ struct TokenScanner {
     private static let maskClass: UInt8 = 4
 
     private static let mask = UInt8(ascii: "*")
+    /// How many masks may follow a word's one shown letter (`f***`, `b******`): fewer are a
+    /// grade or a footnote (`A**`).
+    static let initialMasks = 3...7
     /// Words longer than this are not looked up (no listed word is anywhere near it).
     static let longestWord = 48
 
@@ -319,15 +329,18 @@ struct TokenScanner {
             return next + 4 == chars.count || (kind(next + 4) != TokenScanner.letter && kind(next + 4) != TokenScanner.digit)
         }
 
-        /// Every other character is a mask, the rest are not: f*u*c*k.
         /// True when `positions` ends in one to three masks after two letters or more: the masks
-        /// are the word's last letters (`sh**`, `bi***`), not an asterisk after it.
+        /// are the word's last letters (`sh**`, `bi***`), not an asterisk after it; or in three to
+        /// seven masks after a word's one letter (`f***`, `w*****`).
         private func endsInMaskedLetters(_ positions: Range<Int>) -> Bool {
             var run = positions.upperBound
             while run > positions.lowerBound, kind(run - 1) == TokenScanner.maskClass { run -= 1 }
             let masks = positions.upperBound - run
-            return masks >= 1 && masks <= 3 && run - positions.lowerBound >= 2
-                && kind(run - 1) == TokenScanner.letter && kind(run - 2) == TokenScanner.letter
+            guard run > positions.lowerBound, kind(run - 1) == TokenScanner.letter else { return false }
+            if run - 1 == positions.lowerBound || kind(run - 2) != TokenScanner.letter && kind(run - 2) != TokenScanner.digit {
+                return TokenScanner.initialMasks.contains(masks)
+            }
+            return masks >= 1 && masks <= 3 && kind(run - 2) == TokenScanner.letter
         }
 
         /// The letters with a mask between each pair, `whole` when a leading +, < or ( is a letter
@@ -340,6 +353,7 @@ struct TokenScanner {
             return isMaskSeparated(positions) ? positions : nil
         }
 
+        /// Every other character is a mask, the rest are not: f*u*c*k.
         private func isMaskSeparated(_ positions: Range<Int>) -> Bool {
             guard positions.count >= 5, positions.count % 2 == 1 else { return false }
             for (offset, position) in positions.enumerated() {
@@ -572,7 +586,14 @@ struct TokenScanner {
             if evasions.contains(.masked) {
                 var masks = 0
                 for position in 0..<length where decoded[position] == TokenScanner.mask { masks += 1 }
-                guard decoded[0] != TokenScanner.mask, length - masks >= 2 else { return nil }
+                guard decoded[0] != TokenScanner.mask else { return nil }
+                if length - masks == 1 {
+                    // A letter then masks only (`f***`): nobody masks an innocent word.
+                    guard TokenScanner.initialMasks.contains(masks), !separated else { return nil }
+                    evasions.insert(.initialOnly)
+                } else if length - masks < 2 {
+                    return nil
+                }
                 form = list.maskedMatch(UnsafeBufferPointer(start: decoded, count: length), mask: TokenScanner.mask)
                     ?? unmaskedSegmentMatch(length: length).map { evasions.insert(.compound); return $0 }
                     ?? maskedCompoundMatch(length: length).map { evasions.insert(.compound); return $0 }
