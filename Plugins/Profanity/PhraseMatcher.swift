@@ -1,8 +1,8 @@
 /// Finds the rules' phrases — insults and oaths of two or more words, each of them plain or
 /// innocent alone (`useless cow`, `go f yourself`) — in a text's matching form (look-alikes
 /// folded; ASCII text is its own matching form, so case is folded here). Words match whole, in
-/// any case, leetspeak after their first letter (`stupid c0w`, `go to he11`, `get st4ffed`,
-/// `d!cking me around`),
+/// any case, leetspeak in any letter (`stupid c0w`, `go to he11`, `get st4ffed`, `d!cking me
+/// around`, `5crew you`, `t!++!ng about`),
 /// masks (* # %) in a word's letters after its first, up to half of them (`go to h*ll`,
 /// `tit##ng about`), split by one to three
 /// spaces, full stops, hyphens, underscores or apostrophes (`f. off`, `f - you`, `f'ing`).
@@ -50,11 +50,16 @@ struct PhraseMatcher: Sendable {
         let count = chars.count
         var index = 0
         while index < count {
-            // The next word: a letter after no letter, digit or other script's letter.
-            let byte = Self.lower(chars[index])
-            guard Self.isLetter(byte) else {
-                index += 1
-                continue
+            // The next word: a letter after no letter, digit or other script's letter, or a
+            // digit or symbol read as one before a word's letters (`5crew you`, `+i++ing about`).
+            var byte = Self.lower(chars[index])
+            if !Self.isLetter(byte) {
+                let letter = TokenScanner.letter(of: chars[index])
+                guard letter != 0, leetRunEndsInWord(chars, from: index + 1) else {
+                    index += 1
+                    continue
+                }
+                byte = letter
             }
             // The word's letters, leetspeak after the first read as letters (`d!cking`, `scr3w`):
             // a digit as its letter, a symbol too where a letter or digit comes after it.
@@ -73,8 +78,7 @@ struct PhraseMatcher: Sendable {
                 let letter = TokenScanner.letter(of: next)
                 if Self.isWordByte(next) {
                     hash = Self.mix(hash, letter == 0 ? next : letter)
-                } else if letter != 0 || TokenScanner.isMask(next), end + 1 < count,
-                          Self.isWordByte(chars[end + 1]) || TokenScanner.isMask(chars[end + 1]) {
+                } else if letter != 0 || TokenScanner.isMask(next), leetRunEndsInWord(chars, from: end + 1) {
                     hash = Self.mix(hash, letter)
                     masked = masked || letter == 0
                 } else {
@@ -93,6 +97,20 @@ struct PhraseMatcher: Sendable {
                 }
             }
         }
+    }
+
+    /// True when the word goes on at `position`: a letter or digit there, or after up to three
+    /// more symbols that read as letters or masks (`t!++!ng`).
+    @inline(__always) private func leetRunEndsInWord(_ chars: UnsafeBufferPointer<UInt8>, from position: Int) -> Bool {
+        var position = position
+        for _ in 0..<4 {
+            guard position < chars.count else { return false }
+            let byte = chars[position]
+            if Self.isWordByte(byte) { return true }
+            guard TokenScanner.letter(of: byte) != 0 || TokenScanner.isMask(byte) else { return false }
+            position += 1
+        }
+        return false
     }
 
     /// True for a byte that goes on a word: a letter, a digit, a byte of another script.
@@ -118,7 +136,6 @@ struct PhraseMatcher: Sendable {
             // h*ll`, `b##ls up`).
             var masks = 0
             for (offset, letter) in word.enumerated() where Self.lower(chars[position + offset]) != letter {
-                guard position + offset > start else { return nil }
                 let byte = chars[position + offset]
                 if offset > 0, TokenScanner.isMask(byte) {
                     masks += 1

@@ -239,7 +239,9 @@ extension ProfanityPlugin.Engine {
     }
 
     /// Whether an initial and masks at `range` (`B***`) withhold a name rather than a swear word:
-    /// after a title (`Mr B***`, `dr s****`), or a capital inside a sentence (`my physio J***`).
+    /// after a title (`Mr B***`, `dr s****`), or a capital inside a sentence (`my physio J***`)
+    /// unless the word before leads an insult or says what something was (`a C***`, `was S***`)
+    /// or shouts (`WHAT A F***`).
     static func isWithheldName(_ range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var before = range.lowerBound - 1
         while before >= 0, bytes[before] == 0x20 || bytes[before] == 0x22 || bytes[before] == 0x28 { before -= 1 }
@@ -247,11 +249,17 @@ extension ProfanityPlugin.Engine {
         if wordStart >= 0, bytes[wordStart] == 0x2E { wordStart -= 1 }
         let wordEnd = wordStart + 1
         while wordStart >= 0, (0x41...0x5A).contains(bytes[wordStart] & 0xDF), bytes[wordStart] >= 0x41 { wordStart -= 1 }
-        let previous = String(decoding: UnsafeBufferPointer(rebasing: bytes[(wordStart + 1)..<wordEnd]), as: UTF8.self).lowercased()
+        let word = UnsafeBufferPointer(rebasing: bytes[(wordStart + 1)..<wordEnd])
+        let previous = String(decoding: word, as: UTF8.self).lowercased()
         if titles.contains(previous) { return true }
         guard (0x41...0x5A).contains(bytes[range.lowerBound]) else { return false }
-        return !(before < 0 || [0x2E, 0x21, 0x3F, 0x0A, 0x0D, 0x3A].contains(bytes[before]))
+        if before < 0 || [0x2E, 0x21, 0x3F, 0x0A, 0x0D, 0x3A].contains(bytes[before]) { return false }
+        let shouted = word.count >= 2 && word.allSatisfy { (0x41...0x5A).contains($0) }
+        return !(shouted || insultLead.contains(previous) || verbsBeforeInsult.contains(previous))
     }
+
+    /// Words before a masked capital that make it what something was, not a person (`was S***`).
+    static let verbsBeforeInsult: Set<String> = ["was", "were", "is", "are", "so", "very", "too", "be", "being", "been", "bit"]
 
     /// Titles before a withheld name.
     static let titles: Set<String> = ["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "nurse", "sister", "fr", "rev", "sir", "dame", "cllr"]

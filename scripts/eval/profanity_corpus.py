@@ -12,7 +12,8 @@ Specification (docs/eval/profanity.md), written before tuning:
   b o l l o c k s, a*r*s*e*h*o*l*e), stretched letters, look-alikes (Cyrillic, Greek, IPA and
   Latin Extended, mathematical alphanumerics, fullwidth, superscripts), stacked diacritics,
   zero-width characters, and upper case; and (added 2026-12-04, late) split by one mark
-  inside it (f.uck, sh-it, pi_ss), ( and < for c, + for t.
+  inside it (f.uck, sh-it, pi_ss), ( and < for c, + for t; and (added stop 35) the first letter
+  alone (f***, w*****).
 * Regional and borrowed insults and misspellings people write (numpty, slapper, tosspot,
   dumbass, douche, fookin, dickface) and slurs (spac, kraut, polack, spick).
 * Words used as swearing that are sometimes innocent: bloody as an intensifier, dick, cock and
@@ -105,6 +106,8 @@ def masked(r, w):
     inner = list(range(1, len(w) - 1))
     k = r.choice([1, 1, 2, min(3, len(inner))])
     chars = list(w)
+    if r.random() < 0.15 and 4 <= len(w) <= 8:  # the first letter alone: f***, w*****
+        return w[0] + "*" * (len(w) - 1)
     if r.random() < 0.3 and len(w) >= 6:  # a run of masks: m***erfucker
         start = r.randint(1, len(w) - 4)
         for i in range(start, start + 3):
@@ -269,6 +272,11 @@ CLEAN = [
     "We stayed at the Cock Inn near the hospital the night before surgery.",
     "The knob on the TENS machine was broken so I couldn't change the setting.",
     "Turn the knob on the side to raise the bed.",
+    # Added stop 35, from a tenth hand-written set: names withheld, grades, a needle.
+    "Mr B*** the physio was lovely but I won't give his full name.",
+    "My physio J*** was brilliant with my son.",
+    "I got a prick of the needle and then it was over.",
+    "She got an A* in her exams despite the hospital stays.",
 ]
 
 
