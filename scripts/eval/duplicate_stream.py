@@ -11,7 +11,8 @@ Specification (written before any tuning; see docs/eval/duplicates.md):
 * Copies of an earlier item, labelled with the id they copy (`copy_of`) and their kind:
   exact resubmissions and lightly edited copies (typos, a word swapped, a sentence added or
   dropped, two sentences swapped, case and punctuation, cut off part way as by a text box's
-  limit, one sentence inside put in their own words), from the same contributor or from another one (a second session, a friend), at gaps
+  limit, one sentence inside put in their own words, retyped with a slip in every sentence), from
+  the same contributor or from another one (a second session, a friend), at gaps
   from seconds to four weeks.
 * Campaigns: a template sent by many contributors, some verbatim, some with a personal sentence
   added; every copy after the first is a copy of the first.
@@ -171,7 +172,7 @@ def lookalike_text(r, topic):
 
 
 def edit(r, text):
-    ops = r.sample(["typo", "swap", "add", "drop", "case", "punct", "cut", "reorder", "rewrite", "reword", "reword-short"],
+    ops = r.sample(["typo", "swap", "add", "drop", "case", "punct", "cut", "reorder", "rewrite", "reword", "reword-short", "retype"],
                    k=r.randint(1, 2))
     for op in ops:
         if op == "typo":
@@ -223,6 +224,22 @@ def edit(r, text):
                 if len(words) > 3:
                     words[r.randrange(len(words) // 2, len(words))] = r.choice(["totally", "really", "so", "just", "awful"])
                     sentences[at] = " ".join(words)
+            text = ". ".join(sentences)
+        elif op == "retype":
+            # Typed again from a leaflet (stop 35, from a hand-written set): a slip in every
+            # sentence, a letter dropped, doubled or two swapped in a word of five or more.
+            sentences = text.split(". ")
+            for at, sentence in enumerate(sentences):
+                words = sentence.split(" ")
+                long = [i for i, w in enumerate(words) if len(w) >= 5 and w.isalpha()]
+                if not long:
+                    continue
+                i = r.choice(long)
+                w = words[i]
+                k = r.randrange(1, len(w) - 1)
+                slip = r.choice(["drop", "double", "swap"])
+                words[i] = w[:k] + w[k + 1:] if slip == "drop" else w[:k] + w[k] + w[k:] if slip == "double" else w[:k] + w[k + 1] + w[k] + w[k + 2:]
+                sentences[at] = " ".join(words)
             text = ". ".join(sentences)
         elif op == "case":
             text = text.lower() if r.random() < 0.5 else text.upper()
