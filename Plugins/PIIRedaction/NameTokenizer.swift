@@ -120,7 +120,8 @@ enum NameTokenizer {
             }
             // A lower-case letter and full stop ending the text is a sign-off's initial too
             // (`cheers, beryl w.`).
-            let initial = letters == 1 && (capitalised || Self.endsText(text, afterStopAt: end))
+            // So are two at a line's start (`yours sincerely\nt. c. lewandowski`).
+            let initial = letters == 1 && (capitalised || Self.endsText(text, afterStopAt: end) || Self.isLineInitial(text, start))
             // All capitals (NHS, PALS, MSK) are acronyms, not names; Mc/Mac/O' names have two capitals.
             if letters > 1 && upperCount == letters { capitalised = false }
             if initial, end < count, text[end] == 0x2E { end += 1 }
@@ -238,6 +239,17 @@ enum NameTokenizer {
     }
 
     /// True when `text[position]` is a full stop with nothing but white space after it.
+    /// True when the letter at `position` is one of two dotted letters opening a line, each
+    /// with a full stop and a space after it (`t. c. lewandowski`).
+    static func isLineInitial(_ text: UnsafeBufferPointer<UInt8>, _ position: Int) -> Bool {
+        @inline(__always) func dotted(_ at: Int) -> Bool {
+            at >= 0 && at + 2 < text.count && (0x61...0x7A).contains(text[at] | 0x20) && text[at + 1] == 0x2E && text[at + 2] == 0x20
+        }
+        @inline(__always) func opensLine(_ at: Int) -> Bool { at == 0 || text[at - 1] == 0x0A }
+        if opensLine(position) { return dotted(position) && dotted(position + 3) }
+        return position >= 3 && opensLine(position - 3) && dotted(position - 3) && dotted(position)
+    }
+
     static func endsText(_ text: UnsafeBufferPointer<UInt8>, afterStopAt position: Int) -> Bool {
         guard position < text.count, text[position] == 0x2E else { return false }
         return text[(position + 1)...].allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }

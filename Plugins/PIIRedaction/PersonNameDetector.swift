@@ -461,8 +461,11 @@ final class PersonNameDetector: Sendable {
                 && text[tokens[index + 1].range.upperBound - 1] == 0x2E
             let named = index + (secondInitial ? 2 : 1)
             // Not the E of `A&E.`
+            // Two initials opening a line before a word in lower case sign off a lower-case
+            // message (`yours sincerely\nt. c. lewandowski`).
             let initialLed = token.initial && text[token.range.upperBound - 1] == 0x2E && token.punctuationBefore != 0x26 && named < tokens.count
-                && tokens[named].joinedToPrevious && tokens[named].capitalised && !tokens[named].initial
+                && tokens[named].joinedToPrevious && !tokens[named].initial
+                && (tokens[named].capitalised || secondInitial && token.lineStart && lowerCaseText)
                 && !followsDigit(text, token.range.lowerBound)
             // A listed first name that is also a place or organisation word (Wing, as a hospital's)
             // before a listed surname that is no word: `Thanks, Wing Huang`.
@@ -515,8 +518,12 @@ final class PersonNameDetector: Sendable {
                     && (end + 1 == tokens.count || !tokens[end + 1].joinedToPrevious || copulas.contains(tokens[end + 1].hash))
                 // `Abd al-Rahman`, `Amin el-Sayed`: a particle joined by a hyphen to a capitalised name.
                 let particleJoined = next.headHash != next.hash && particles.contains(next.headHash) && capitalisedAfterHyphen(text, next)
+                // `t. c. lewandowski` opening a line of a lower-case message: the line's last word.
+                let afterLineInitials = lowerCaseText && end == index + 2 && token.initial && token.lineStart && tokens[index + 1].initial
+                    && !stopWords.contains(next.hash) && next.range.count >= 2
+                    && (end + 1 == tokens.count || tokens[end + 1].lineStart)
                 if nameWord(next, lowerCaseText: lowerCaseText) || next.initial || surnameAfterFirst || lowerSurname || surnameThenBreak
-                    || particleJoined {
+                    || particleJoined || afterLineInitials {
                     end += 1
                     if next.possessive { break }
                 } else if particles.contains(next.hash), end + 1 < tokens.count, tokens[end + 1].joinedToPrevious,
@@ -923,6 +930,10 @@ final class PersonNameDetector: Sendable {
         }
         if count > 1 && lastIsSurname && allUnambiguous {
             return Verdict(accepted: "surname in the gazetteer after a capitalised name")
+        }
+        // `yours sincerely\nt. c. lewandowski`: two initials opening the last line, and a word.
+        if count == 3, first.initial, tokens[run.lowerBound + 1].initial, first.lineStart, signsOff, !stopWords.contains(last.hash) {
+            return Verdict(accepted: "two initials and a name signing off")
         }
         let allListedOrUnambiguous = run.allSatisfy { let t = tokens[$0]; return !isWord(t) || isFirst(t) || isSurname(t) || t.initial }
         if signsOff && allListedOrUnambiguous && !lowerCaseText && !stopWords.contains(first.hash) {

@@ -303,9 +303,9 @@ def postcode(r):
     if area in ("EC", "WC", "SW", "W", "E", "N") and r.random() < 0.2:
         district = str(r.randint(1, 9)) + r.choice("ABCHMNPRVWXY")
     inward = str(r.randint(0, 9)) + r.choice("ABDEFGHJLNPQRSTUWXYZ") + r.choice("ABDEFGHJLNPQRSTUWXYZ")
-    form = r.choice(["spaced", "spaced", "spaced", "plain", "lower"])
-    s = f"{area}{district} {inward}" if form != "plain" else f"{area}{district}{inward}"
-    if form == "lower":
+    form = r.choice(["spaced", "spaced", "spaced", "plain", "lower", "lower-plain"])
+    s = f"{area}{district} {inward}" if form in ("spaced", "lower") else f"{area}{district}{inward}"
+    if form.startswith("lower"):
         s = s.lower()
     return s, form
 
@@ -602,7 +602,9 @@ def add_name_sentence(b, r):
     elif form == "called":
         b.add(f"A {r.choice(PROFESSIONS)} called "); P(first); b.add(" rang me back the same day.")
     elif form == "title":
-        b.add(r.choice(["Dr ", "Mrs ", "Mr ", "Ms ", "Miss ", "Dr ", "Mrs ", "Mr ", "Ms ", "Miss ", "Fr. ", "Rev "]))
+        b.add(r.choice(["Dr ", "Mrs ", "Mr ", "Ms ", "Miss ", "Dr ", "Mrs ", "Mr ", "Ms ", "Miss ", "Fr. ", "Rev ",
+                        # Ranks and civic titles (stop 35).
+                        "Sgt ", "Capt. ", "Cllr ", "Sir "]))
         P(surname if r.random() < 0.6 else name)
         b.add(r.choice([" was very kind.", " referred me on.", " did not listen at all."]))
     elif form == "first-subject":
@@ -732,12 +734,16 @@ def add_identifier(b, r, first, surname):
         number = str(r.randint(1, 250)) + r.choice(["", "", "", "a", "B"])
         name = r.choice([r.choice(["Elm", "Cedar", "Kings", "Queens", "Mill", "Church", "Station", "Orchard", "Meadow",
                                    "Bramble", "Heron", "Abbey", "Castle", "Windmill", "Chapel", "Tudor", "Wellington"]),
-                         f"{r.choice(['St', 'Lady', 'Upper', 'Lower', 'Old', 'New'])} {r.choice(['Margaret', 'Peter', 'Hill', 'Bridge', 'Market'])}"])
+                         f"{r.choice(['St', 'St.', 'Lady', 'Upper', 'Lower', 'Old', 'New'])} {r.choice(['Margaret', 'Peter', 'Hill', 'Bridge', 'Market'])}"])
         suffix = r.choice(["Road", "Street", "Way", "Close", "Gardens", "Crescent", "Highway", "Point", "Isle", "Ports",
                            "Course", "Hollow", "Ridge", "Grange", "Paddocks", "Fold", "Brow", "Wynd", "Vennel", "Loke"])
         value = f"{number} {name} {suffix}"
         if r.random() < 0.2:
             value = f"Flat {r.randint(1, 30)}{r.choice(['', '', 'b'])}, {value}"
+            if r.random() < 0.3:
+                # A flat in a named block on the street, no house number (stop 35).
+                value = f"{value.split(', ')[0]} {r.choice(['Jubilee', 'Victoria', 'Riverside', 'Oak'])} " \
+                        f"{r.choice(['Court', 'House', 'Heights'])}, {name} {r.choice(['Road', 'Street', 'Lane'])}"
         elif r.random() < 0.15:
             # A home with a name instead of a number (2026-12-04, late night; a rectory's, stop 34).
             home = r.choice([f"{r.choice(['Rose', 'Ivy', 'Holly', 'Willow', 'Apple Tree', 'Old Mill', 'Meadow View', 'Primrose'])} "
