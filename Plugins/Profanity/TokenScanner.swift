@@ -284,12 +284,12 @@ struct TokenScanner {
             return check((positions.lowerBound - 1)..<positions.upperBound, separated: false)
         }
 
-        /// The word with the ! or | taken off its end read back as its last letter (`pak!`): tried
-        /// only when the word without it is nothing, as `crap!` ends a sentence.
+        /// The word with the !, | or @ taken off its end read back as its last letter (`pak!`,
+        /// `kurw@`): tried only when the word without it is nothing, as `crap!` ends a sentence.
         private func trailingLeetMatch(_ positions: Range<Int>, word: Range<Int>) -> Match? {
             guard positions.upperBound < word.upperBound, positions.count >= 2 else { return nil }
             let last = chars[positions.upperBound]
-            guard last == UInt8(ascii: "!") || last == UInt8(ascii: "|") else { return nil }
+            guard last == UInt8(ascii: "!") || last == UInt8(ascii: "|") || last == UInt8(ascii: "@") else { return nil }
             return check(positions.lowerBound..<(positions.upperBound + 1), separated: false)
         }
 

@@ -15,7 +15,8 @@ Specification (docs/eval/profanity.md), written before tuning:
   inside it (f.uck, sh-it, pi_ss), ( and < for c, + for t; and (added stop 35) the first letter
   alone (f***, w*****).
 * Regional and borrowed insults and misspellings people write (numpty, slapper, tosspot,
-  dumbass, douche, fookin, dickface) and slurs (spac, kraut, polack, spick).
+  dumbass, douche, fookin, dickface; and, added stop 35, kurwa, cazzo, blyat, chutiya) and slurs
+  (spac, kraut, polack, spick).
 * Words used as swearing that are sometimes innocent: bloody as an intensifier, dick, cock and
   knob as insults; and (added 2026-12-04, night) insults and oaths of two words, each innocent
   alone: a rude cow, go f yourselves.
@@ -43,7 +44,10 @@ MILD = ["arse", "crap", "bugger", "pillock", "prat", "git", "bollocks", "piss", 
         "bullcrap", "wtaf", "fannies"]
 STRONG = ["fuck", "fucking", "shit", "shite", "cunt", "twat", "wanker", "bellend", "tosser", "knobhead", "dickhead",
           "arsehole", "bullshit", "motherfucker", "fuckwit", "shithead", "bitch", "prick", "fookin", "cocksucker", "dickface",
-          "cnut", "cockend", "shiet"]
+          "cnut", "cockend", "shiet",
+          # Added stop 35: misspelt, and borrowed oaths people write in English (Polish, Italian,
+          # Spanish, Russian, Hindi/Urdu).
+          "knobhed", "kurwa", "cazzo", "puta", "blyat", "bhenchod", "chutiya"]
 SLURS = ["spastic", "retard", "retarded", "paki", "faggot", "nigger", "poof", "tranny", "pikey", "mong", "coon", "wog",
          "spac", "kraut", "polack", "spick"]
 CONTEXT_WORDS = {
