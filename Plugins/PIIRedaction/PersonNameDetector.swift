@@ -873,6 +873,13 @@ final class PersonNameDetector: Sendable {
         if personsQuality, !lowerCaseText, !firstWord || firstListed, !roleWords.contains(first.hash) {
             return Verdict(accepted: "possessive before what only a person has")
         }
+        // In a lower-case message: a listed first name (`lily's manner was awful`), or an unknown
+        // word opening a sentence (`sheerth's exercises worked`; not `the nhs's approach`).
+        if personsQuality, lowerCaseText, !roleWords.contains(first.hash), !personNouns.contains(first.hash),
+           !verbNames.contains(first.hash), !seasons.contains(first.hash), !stopWords.contains(first.hash),
+           firstListed || !firstWord && first.sentenceStart && first.range.count >= 6 {
+            return Verdict(accepted: "possessive before what only a person has, in a lower-case message")
+        }
         // `Tom's exercises worked`, `Grace's manner`: a listed first name that is also a word
         // owns what follows (eponyms, months and places are ruled out above).
         if possessesNext, !lowerCaseText, !verbNames.contains(first.hash), !personNouns.contains(first.hash), !seasons.contains(first.hash) {
