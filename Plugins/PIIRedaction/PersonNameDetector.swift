@@ -230,6 +230,8 @@ final class PersonNameDetector: Sendable {
     /// Words that greet or thank the person named next: `Thanks Sunny,`, `Hi Hope!`.
     private let greetings = WordSet(["thanks", "thank", "cheers", "hi", "hello", "dear", "ta"])
     private let theHash = WordHash.of("the".utf8)
+    /// `the` as typed in a hurry (`With thanks, teh Selbfield family`).
+    private let tehHash = WordHash.of("teh".utf8)
     private let wasHash = WordHash.of("was".utf8)
     private let isHash = WordHash.of("is".utf8)
     private let departmentPrepositions = WordSet(["from", "in", "at", "on"])
@@ -475,7 +477,10 @@ final class PersonNameDetector: Sendable {
             // `ms gill referred me on`, `miss khan`: in a lower-case message a listed name right
             // after a title.
             let afterTitle = (lowerCaseText || !token.capitalised) && isAfterTitle(tokens, at: index)
-            guard initialLed || placeWordNamed || afterTitle
+            // `passed between Kavanagh and Green`, `between King and Pillai`: a capitalised listed
+            // surname a patient is handed between, though it is also a word or a title.
+            let handedSurname = token.capitalised && !token.sentenceStart && isSurname(token) && isHandedBetween(tokens, at: index)
+            guard initialLed || placeWordNamed || afterTitle || handedSurname
                 || (lowerAfterCue || isCandidateStart(token, lowerCaseText: lowerCaseText))
                     && mayStartName(hash: token.hash, plainHash: token.plainHash, tailHash: token.tailHash,
                                     afterCue: index > 0 && cueLastWords.contains(tokens[index - 1].hash))
@@ -782,9 +787,11 @@ final class PersonNameDetector: Sendable {
         if first.possessive, count == 1, eponyms.contains(first.hash), !personsQuality {
             return Verdict(rejected: "an eponym (a condition or a place named after someone)")
         }
-        // `With thanks, the Okoro family`: a surname between `the` and `family`.
-        if count <= 2, let previous, previous.hash == theHash, let next, next.joinedToPrevious, Self.familyWords.contains(next.hash),
-           !first.possessive, !firstWord || isSurname(first), !notNames.contains(first.hash) {
+        // `With thanks, the Okoro family`: a surname between `the` and `family` (`the Mac Giolla
+        // Phádraig family`, `teh Selbfield family`).
+        if count <= 3, let previous, previous.hash == theHash || previous.hash == tehHash, let next, next.joinedToPrevious,
+           Self.familyWords.contains(next.hash), !first.possessive, !firstWord || isSurname(first) || count == 3 && isSurname(last),
+           !notNames.contains(first.hash) {
             return Verdict(accepted: "a surname between 'the' and '\(word(text, next))'")
         }
         // Also as a label's value: `Ward: Victoria`.
@@ -795,6 +802,10 @@ final class PersonNameDetector: Sendable {
         // A role alone is a cue, never a name: `Nurse Practitioner clinics`, `Nurse Specialist`.
         if count == 1, roleWords.contains(first.hash), !firstListed {
             return Verdict(rejected: explain ? "'\(word(text, first))' is a role" : "")
+        }
+        if count == 1, first.capitalised, !first.sentenceStart, isSurname(first), !roleWords.contains(first.hash),
+           !notNames.contains(first.hash), isHandedBetween(tokens, at: run.lowerBound) {
+            return Verdict(accepted: "a listed surname a patient is passed between, though a word too")
         }
         if stopWords.contains(first.hash) && !first.initial {
             return Verdict(rejected: explain ? "'\(word(text, first))' is a function word" : "")
