@@ -137,6 +137,8 @@ final class PersonNameDetector: Sendable {
         ["was", "amazing", "with"], ["was", "brilliant", "with"], ["was", "great", "with"], ["was", "so", "good", "with"],
         ["was", "so", "kind"], ["was", "very", "kind"],
     ] + praise
+    /// Words before a noun that make it a thing of someone's (`my faith`, `the hope`).
+    private static let determiners = WordSet(["my", "our", "the", "a", "an", "his", "her", "their", "your", "this", "that", "its"])
     /// Praise only a person gets: `Ebony is a legend`, `Chelsea was an angel`.
     private static let praise: [[String]] = [
         ["is", "a", "legend"], ["was", "a", "legend"], ["is", "a", "star"], ["was", "a", "star"], ["is", "an", "angel"],
@@ -253,6 +255,7 @@ final class PersonNameDetector: Sendable {
     private let workplaceCueAfterHashes: [[UInt64]]
     private let teamCueAfterHashes: [[UInt64]]
     private let personCueAfterHashes: [[UInt64]]
+    private let praiseHashes: [[UInt64]]
     private let weakCueAfterHashes: [[UInt64]]
 
     init(_ definition: RuleDefinition, packFile: String) throws {
@@ -290,6 +293,7 @@ final class PersonNameDetector: Sendable {
         workplaceCueAfterHashes = hashes(Self.workplaceCuesAfter)
         teamCueAfterHashes = hashes(Self.teamCuesAfter)
         personCueAfterHashes = hashes(Self.personCuesAfter)
+        praiseHashes = hashes(Self.praise)
         weakCueAfterHashes = hashes(Self.weakCuesAfter)
     }
 
@@ -967,8 +971,14 @@ final class PersonNameDetector: Sendable {
         // `amir did my xray`; `sandy was my physio`, `patience the podiatrist` opening a sentence
         // (a word that is a name, not a verb: `will the physio ring`).
         let roleOpens = (roleAfter || actionAfter) && first.sentenceStart && !verbNames.contains(first.hash) && !seasons.contains(first.hash)
+        // `can i just say amber was a godsend`: praise only a person gets, after a listed name
+        // anywhere in a lower-case message (not after `my`, `the`: `my faith was a godsend`).
+        let praisedAnywhere = count == 1 && lowerCaseText && follows(praiseHashes, tokens, at: run.upperBound)
+            && !verbNames.contains(first.hash) && !seasons.contains(first.hash)
+            && previous.map { !Self.determiners.contains($0.hash) } ?? true
         if lowerCaseText && firstListed
-            && (signsOff || cue?.strong == true || count > 1 && isSurname(last) && !isWord(last) || strongAfter && (!firstWord || roleOpens)) {
+            && (signsOff || cue?.strong == true || count > 1 && isSurname(last) && !isWord(last) || strongAfter && (!firstWord || roleOpens)
+                || praisedAnywhere) {
             return Verdict(accepted: "a listed name in a lower-case message" + (signsOff ? ", signing off" : cue != nil ? ", after a cue" : ""))
         }
         if weakAfter && !firstWord && !lowerCaseText && !afterPlaceWord && (firstListed || isSurname(first) || count > 1 && allUnambiguous) {
@@ -1069,7 +1079,9 @@ final class PersonNameDetector: Sendable {
             var matches = true
             for (offset, hash) in words.enumerated() {
                 let token = tokens[index + offset]
-                if hash != Self.anyWord && token.hash != hash || token.capitalised || offset > 0 && token.sentenceStart {
+                // A capital letter alone is the word `a` in a message in capitals (`AMBER IS A STAR`).
+                let capitalised = token.capitalised && !(token.initial && token.range.count == 1)
+                if hash != Self.anyWord && token.hash != hash || capitalised || offset > 0 && token.sentenceStart {
                     matches = false
                     break
                 }
