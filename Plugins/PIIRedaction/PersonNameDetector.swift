@@ -904,6 +904,10 @@ final class PersonNameDetector: Sendable {
         if let previous, first.punctuationBefore == 0x3A, roleWords.contains(previous.hash), !firstWord {
             return Verdict(accepted: "after '\(word(text, previous)):'")
         }
+        // `my mum's patience ran out`: a quality of the person before, not a name.
+        if let previous, previous.possessive, first.joinedToPrevious, Self.personQualities.contains(first.hash) {
+            return Verdict(rejected: "a quality of '\(word(text, previous))'")
+        }
         if firstListed && count > 1 && (lastIsSurname || !isWord(last)) && (!(first.sentenceStart && isWord(last)) || strongAfter) {
             return Verdict(accepted: "first name and surname in the gazetteers")
         }
@@ -916,7 +920,13 @@ final class PersonNameDetector: Sendable {
            isClauseEnd(text, after: last), isNamedByRoleOrGreeting(tokens, at: run.lowerBound) {
             return Verdict(accepted: "a listed first name after '\(word(text, tokens[run.lowerBound - 1]))', ending its clause")
         }
-        if let cue, cue.strong || firstListed && (atEnd || tokens[run.lowerBound - 1].hash == andHash), !firstWord || firstListed,
+        // After `and` in a lower-case message a listed name that is a word needs a word before
+        // the `and` that is none (`sarah and grace`, `korra and josh`; not `grace and patience are
+        // needed`).
+        let andJoinsName = run.lowerBound > 0 && tokens[run.lowerBound - 1].hash == andHash
+            && (!lowerCaseText || !firstWord || run.lowerBound >= 2 && !isWord(tokens[run.lowerBound - 2])
+                && !stopWords.contains(tokens[run.lowerBound - 2].hash) && tokens[run.lowerBound - 2].range.count >= 3)
+        if let cue, cue.strong || firstListed && (atEnd || andJoinsName), !firstWord || firstListed,
            !lowerCaseText || firstListed || isSurname(first) || cue.strong && first.range.count >= 3 {
             return Verdict(accepted: "after '\(cueText())'" + (firstListed ? "; first name in the gazetteer" : ""))
         }
