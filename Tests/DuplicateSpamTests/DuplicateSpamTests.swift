@@ -332,19 +332,21 @@ struct DuplicateSpamPluginTests {
         #expect(missed.count <= 1, "\(missed)")
     }
 
-    @Test("hand-written campaign copies (retyped, templates filled in, bullets, HTML, merged) are found, same-topic texts are not")
+    @Test("hand-written campaign copies (retyped, templates filled in, bullets, HTML, petitions) are found, same-topic texts are not")
     func campaignHandwrittenCopies() throws {
         // Tests/Fixtures/handwritten/copies-campaigns.jsonl: five campaign texts written by hand
-        // (stop 35), each copied four to eight ways, and one text on the same topic in other
-        // words for each (`not_*`, not copies). Two copies were missed at the stop's start: one
-        // retyped with a slip in every sentence (found now, `CopyJudge.retyped`) and one with a
-        // personal paragraph and its first two sentences merged into one (left).
+        // (stop 35), each copied four to eight ways, four short petitions copied three to five
+        // ways, and one text on the same topic in other words for each (`not_*`, not copies).
+        // Four copies were missed at the stop's start: one retyped with a slip in every sentence
+        // (found now, `CopyJudge.retyped`); left: one with a personal paragraph and its first two
+        // sentences merged into one, a petition's first sentence alone (a slogan), and a
+        // two-sentence petition with a town put into its second.
         let (count, missed) = try missedCopies("copies-campaigns.jsonl")
         let notCopies = missed.filter { $0.hasPrefix("not_") }
-        #expect(count == 36)
-        #expect(notCopies.count == 5, "a text on the same topic was taken for a copy: \(missed)")
+        #expect(count == 55)
+        #expect(notCopies.count == 9, "a text on the same topic was taken for a copy: \(missed)")
         #expect(!missed.contains("typos"), "\(missed)")
-        #expect(missed.count - notCopies.count <= 1, "\(missed)")
+        #expect(missed.count - notCopies.count <= 3, "\(missed)")
     }
 
     @Test("the bound before the judge never turns away a copy the judge would find")
