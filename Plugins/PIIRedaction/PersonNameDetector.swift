@@ -930,7 +930,9 @@ final class PersonNameDetector: Sendable {
            !lowerCaseText || firstListed || isSurname(first) || cue.strong && first.range.count >= 3 {
             return Verdict(accepted: "after '\(cueText())'" + (firstListed ? "; first name in the gazetteer" : ""))
         }
+        // `Thanks to Rain for everything` may be the weather; `Shout out to Rain the OT` is not.
         let usedAsWord = next.map { count == 1 && firstWord && !$0.capitalised && wordUseAfter.contains($0.hash) } ?? false
+            && !isRoleAfter(tokens, at: run.upperBound, listed: false)
         let afterPlaceWord = previous.map { first.joinedToPrevious && placeBefore.contains($0.hash) } ?? false
         if let cue, cue.strong, !lowerCaseText, !first.sentenceStart || first.lineStart, !usedAsWord {
             return Verdict(accepted: "a capitalised word after '\(cueText())'")
