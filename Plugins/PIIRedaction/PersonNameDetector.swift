@@ -105,7 +105,7 @@ final class PersonNameDetector: Sendable {
         ["daughter"], ["son"], ["husband"], ["wife"], ["mum"], ["mom"], ["mother"], ["dad"], ["father"], ["partner"],
         ["grandson"], ["granddaughter"], ["grandma"], ["grandad"], ["granddad"], ["nan"], ["nana"], ["brother"],
         ["neighbour"], ["friend"], ["uncle"], ["aunt"], ["auntie"], ["cousin"], ["fiancé"], ["fiance"], ["boyfriend"],
-        ["girlfriend"], ["niece"], ["nephew"], ["colleague"], ["worker"], ["assistant"], ["technician"], ["practitioner"], ["specialist"], ["prescriber"], ["porter"], ["hca"],
+        ["girlfriend"], ["niece"], ["nephew"], ["colleague"], ["worker"], ["assistant"], ["driver"], ["technician"], ["practitioner"], ["specialist"], ["prescriber"], ["porter"], ["hca"],
         ["ask", "for"], ["asked", "for"], ["see"], ["saw"], ["seen", "by"], ["treated", "by"], ["with"], ["and"],
         ["by"], ["mr"], ["mrs"], ["ms"], ["miss"], ["mx"], ["dr"], ["prof"],
         // Text speak and care: `thx leah`, `looked after by precious`.
@@ -1066,12 +1066,23 @@ final class PersonNameDetector: Sendable {
     /// physio`), or a department or team (`Will from radiography`, listed names only).
     private func isRoleAfter(_ tokens: [NameToken], at index: Int, listed: Bool) -> Bool {
         if listed, follows(teamCueAfterHashes, tokens, at: index) { return true }
-        guard index + 1 < tokens.count, !tokens[index].capitalised, !tokens[index + 1].capitalised, tokens[index + 1].joinedToPrevious,
-              tokens[index].joinedToPrevious || tokens[index].punctuationBefore == 0x2C || tokens[index].punctuationBefore == 0x28
+        guard index + 1 < tokens.count else { return false }
+        // In apposition after a comma, a bracket or a dash (`Sue - volunteer driver`).
+        let apposition = tokens[index].punctuationBefore == 0x2C || tokens[index].punctuationBefore == 0x28
+            || tokens[index].punctuationBefore == 0x2D
+        guard !tokens[index].capitalised, !tokens[index + 1].capitalised, tokens[index + 1].joinedToPrevious,
+              tokens[index].joinedToPrevious || apposition
         else { return false }
         let (first, second) = (tokens[index].hash, tokens[index + 1].hash)
         // A place before the run is ruled out where the verdict is given: `in Leeds the physio`.
         if personNouns.contains(second), possessives.contains(first) || first == theHash { return true }
+        // A role of two words: `Iris, our speech therapist`, and after a comma or dash without
+        // `our` (`Sue - volunteer driver`, `Joe, support worker`).
+        if listed, index + 2 < tokens.count, tokens[index + 2].joinedToPrevious, !tokens[index + 2].capitalised,
+           personNouns.contains(tokens[index + 2].hash), possessives.contains(first) || first == theHash {
+            return true
+        }
+        if listed, apposition, personNouns.contains(second), !stopWords.contains(first) { return true }
         if listed, departmentPrepositions.contains(first), departments.contains(second) { return true }
         // `Lwazi was the best speech therapist we've had`: a person's noun within three words of
         // `my` or `the`.
