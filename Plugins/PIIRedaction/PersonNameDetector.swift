@@ -127,6 +127,8 @@ final class PersonNameDetector: Sendable {
         // A role in apposition with a word before it: `Heather the speech therapist`.
         ["the", "*", "therapist"], ["the", "*", "physio"], ["the", "*", "nurse"], ["the", "*", "assistant"],
         ["the", "*", "worker"], ["the", "*", "manager"], ["the", "student", "*"],
+        // `Holly made my mum laugh` (not `made my day`: the weather, a season or hope does that).
+        ["made", "my", "*", "laugh"], ["made", "my", "*", "smile"], ["made", "us", "laugh"], ["made", "us", "smile"],
     ] + praise
     /// What only a person does to the writer, after a name a place has too (`Chelsea never gave
     /// up on me`, `Stanley was amazing with my dad`), where `Chelsea was lovely` may be the place.
