@@ -177,23 +177,30 @@ struct CrashTests {
             let server = try ServerProcess(binary: binary, dataDirectory: data, port: port)
             try await server.waitUntilReady()
             let pid = server.process.processIdentifier
+            // Killed once the load has had 50 answers (or after 10 s): a fixed half second gave
+            // too few on a machine the rest of the suite keeps busy.
+            let answers = AnswerCount()
             let ids = await withTaskGroup(of: [String].self) { group in
                 for worker in 0..<16 {
                     group.addTask {
                         var ids: [String] = []
-                        let deadline = Date().addingTimeInterval(0.8)
+                        let deadline = Date().addingTimeInterval(15)
                         var number = 0
                         while Date() < deadline {
                             number += 1
                             guard let id = await Self.submit(port: port, text: "Round \(round) worker \(worker) item \(number) about the physio service")
                             else { break }
                             ids.append(id)
+                            answers.add()
                         }
                         return ids
                     }
                 }
                 group.addTask {
-                    try? await Task.sleep(nanoseconds: 500_000_000)
+                    let start = Date()
+                    while answers.value < 50, Date().timeIntervalSince(start) < 10 {
+                        try? await Task.sleep(nanoseconds: 20_000_000)
+                    }
                     Foundation.kill(pid, SIGKILL)
                     return []
                 }
@@ -221,4 +228,11 @@ struct CrashTests {
         #expect(verification.ok, "\(verification)")
         #expect(verification.checked >= answered.count)
     }
+}
+
+/// Answers counted across the load's tasks (`sigkillUnderLoad` kills once it has enough).
+private final class AnswerCount: Sendable {
+    private let count = Mutex(0)
+    func add() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
 }
