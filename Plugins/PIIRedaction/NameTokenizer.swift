@@ -238,7 +238,6 @@ enum NameTokenizer {
         return true
     }
 
-    /// True when `text[position]` is a full stop with nothing but white space after it.
     /// True when the letter at `position` is one of two dotted letters opening a line, each
     /// with a full stop and a space after it (`t. c. lewandowski`).
     static func isLineInitial(_ text: UnsafeBufferPointer<UInt8>, _ position: Int) -> Bool {
@@ -250,6 +249,7 @@ enum NameTokenizer {
         return position >= 3 && opensLine(position - 3) && dotted(position - 3) && dotted(position)
     }
 
+    /// True when `text[position]` is a full stop with nothing but white space after it.
     static func endsText(_ text: UnsafeBufferPointer<UInt8>, afterStopAt position: Int) -> Bool {
         guard position < text.count, text[position] == 0x2E else { return false }
         return text[(position + 1)...].allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }

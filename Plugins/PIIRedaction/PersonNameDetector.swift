@@ -954,7 +954,7 @@ final class PersonNameDetector: Sendable {
         // Nor a place someone comes from or goes to (`We moved here from Lagos`).
         if count == 1, surnames.contains(first.hash) || surnames.contains(first.plainHash), first.tailHash == first.hash, !firstWord,
            !first.sentenceStart, previous != nil, !lowerCaseText, !afterPlaceWord, !eponyms.contains(first.hash),
-           previous.map { !Self.movementWords.contains($0.hash) } == true,
+           previous.map({ !Self.movementWords.contains($0.hash) }) == true,
            !isFirmAfter(tokens, at: run.upperBound), !Self.firmWords.contains(first.hash), first.range.count >= 3 {
             return Verdict(accepted: "surname in the gazetteer, capitalised inside a sentence")
         }

@@ -211,22 +211,16 @@ extension ProfanityPlugin.Engine {
         else { return false }
         // Cock-up, Dick-ish: a name does not go on with a hyphen.
         if range.upperBound < bytes.count, bytes[range.upperBound] == 0x2D { return false }
-        var before = range.lowerBound - 1
-        while before >= 0, bytes[before] == 0x20 || bytes[before] == 0x22 || bytes[before] == 0x28 { before -= 1 }
+        let before = markBefore(range.lowerBound, in: bytes)
         // An initial before it (`Philip K. Dick`, `J. Cocks`): its full stop ends no sentence, and
         // an initial and a capitalised word are a name.
         if before >= 1, bytes[before] == 0x2E, (0x41...0x5A).contains(bytes[before - 1]),
            before == 1 || bytes[before - 2] == 0x20 || bytes[before - 2] == 0x0A {
             return true
         }
-        let sentenceStart = before < 0 || [0x2E, 0x21, 0x3F, 0x0A, 0x0D, 0x3A].contains(bytes[before])
-        if !sentenceStart {
+        if !endsSentence(before, in: bytes) {
             // "a Dick", "a total Knob": an article or an intensifier before it makes it the insult.
-            var wordStart = before
-            while wordStart >= 0, (0x41...0x5A).contains(bytes[wordStart] & 0xDF), bytes[wordStart] >= 0x41 { wordStart -= 1 }
-            // Empty when what stands before is no letter (a control character, a digit): no lead word.
-            let previous = String(decoding: UnsafeBufferPointer(rebasing: bytes[(wordStart + 1)..<(before + 1)]), as: UTF8.self).lowercased()
-            return !insultLead.contains(previous)
+            return !insultLead.contains(lowerCased(word(endingAt: before, in: bytes), in: bytes))
         }
         var after = range.upperBound
         while after < bytes.count, bytes[after] == 0x20 { after += 1 }
@@ -243,19 +237,41 @@ extension ProfanityPlugin.Engine {
     /// unless the word before leads an insult or says what something was (`a C***`, `was S***`)
     /// or shouts (`WHAT A F***`).
     static func isWithheldName(_ range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var before = range.lowerBound - 1
-        while before >= 0, bytes[before] == 0x20 || bytes[before] == 0x22 || bytes[before] == 0x28 { before -= 1 }
-        var wordStart = before
-        if wordStart >= 0, bytes[wordStart] == 0x2E { wordStart -= 1 }
-        let wordEnd = wordStart + 1
-        while wordStart >= 0, (0x41...0x5A).contains(bytes[wordStart] & 0xDF), bytes[wordStart] >= 0x41 { wordStart -= 1 }
-        let word = UnsafeBufferPointer(rebasing: bytes[(wordStart + 1)..<wordEnd])
-        let previous = String(decoding: word, as: UTF8.self).lowercased()
+        let before = markBefore(range.lowerBound, in: bytes)
+        // The word before, past a title's full stop (`Mr. B***`).
+        let wordRange = word(endingAt: before >= 0 && bytes[before] == 0x2E ? before - 1 : before, in: bytes)
+        let previous = lowerCased(wordRange, in: bytes)
         if titles.contains(previous) { return true }
         guard (0x41...0x5A).contains(bytes[range.lowerBound]) else { return false }
-        if before < 0 || [0x2E, 0x21, 0x3F, 0x0A, 0x0D, 0x3A].contains(bytes[before]) { return false }
-        let shouted = word.count >= 2 && word.allSatisfy { (0x41...0x5A).contains($0) }
+        if endsSentence(before, in: bytes) { return false }
+        let shouted = wordRange.count >= 2 && bytes[wordRange].allSatisfy { (0x41...0x5A).contains($0) }
         return !(shouted || insultLead.contains(previous) || verbsBeforeInsult.contains(previous))
+    }
+
+    /// The position of the last byte before `start` that is no space, double quote or opening
+    /// bracket; -1 at the text's start.
+    private static func markBefore(_ start: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var before = start - 1
+        while before >= 0, bytes[before] == 0x20 || bytes[before] == 0x22 || bytes[before] == 0x28 { before -= 1 }
+        return before
+    }
+
+    /// Whether what stands at `position` (from `markBefore`) opens a sentence after it: the
+    /// text's start, a full stop, `!`, `?`, a line break or a colon.
+    private static func endsSentence(_ position: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        position < 0 || [0x2E, 0x21, 0x3F, 0x0A, 0x0D, 0x3A].contains(bytes[position])
+    }
+
+    /// The ASCII letters ending at `end` (included): empty when what stands there is no letter
+    /// (a control character, a digit) or `end` is before the text.
+    private static func word(endingAt end: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        var start = end
+        while start >= 0, (0x41...0x5A).contains(bytes[start] & 0xDF), bytes[start] >= 0x41 { start -= 1 }
+        return (start + 1)..<(end + 1)
+    }
+
+    private static func lowerCased(_ range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self).lowercased()
     }
 
     /// Words before a masked capital that make it what something was, not a person (`was S***`).
